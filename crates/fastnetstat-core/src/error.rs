@@ -1,0 +1,58 @@
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+/// Errors the core returns. Each carries a stable code so the binding can hand
+/// callers a `code` they can switch on (ENOENT, EACCES, EINVAL, ...).
+#[derive(Debug)]
+pub enum Error {
+    /// An I/O error on a named path (the errno decides the code).
+    Io { path: PathBuf, source: io::Error },
+    /// The caller asked for something that makes no sense (bad option value).
+    InvalidArgument(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: io::Error) -> Self {
+        Error::Io { path: path.into(), source }
+    }
+
+    /// The stable, errno-style code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidArgument(_) => "EINVAL",
+            Error::Io { source, .. } => match source.raw_os_error() {
+                Some(libc::ENOENT) => "ENOENT",
+                Some(libc::EACCES) | Some(libc::EPERM) => "EACCES",
+                Some(libc::ENOTDIR) => "ENOTDIR",
+                Some(libc::EPROTONOSUPPORT) | Some(libc::EOPNOTSUPP) => "ENOTSUP",
+                _ => match source.kind() {
+                    io::ErrorKind::NotFound => "ENOENT",
+                    io::ErrorKind::PermissionDenied => "EACCES",
+                    io::ErrorKind::InvalidData => "EINVAL",
+                    _ => "EIO",
+                },
+            },
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
+            Error::InvalidArgument(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::InvalidArgument(_) => None,
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! fastnetstat-core: reads the kernel's socket tables and maps socket inodes to
+//! processes. Pure Rust: it knows nothing of JavaScript or of how rows are printed.
+//!
+//! Everything reads under a [`ProcRoot`], so tests and users can point it at a
+//! captured /proc tree instead of the live one.
+
+pub mod error;
+pub mod inet;
+pub mod model;
+pub mod owners;
+pub mod proc_root;
+pub mod snapshot;
+pub mod unix;
+
+pub use error::{Error, Result};
+pub use model::*;
+pub use proc_root::ProcRoot;
+pub use snapshot::{list_sockets, SocketQuery, SocketSnapshot, TableReport, TableStatus};

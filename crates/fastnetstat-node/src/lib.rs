@@ -1,0 +1,82 @@
+//! The napi-rs binding: turns options into a core query and the core's result
+//! into one packed buffer. It knows nothing of /proc.
+
+mod wire;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use fastnetstat_core::{InetTable, ProcRoot, SocketQuery};
+use fastnetstat_core::list_sockets as core_list_sockets;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+/// What to list. `inetTables` is a bit mask over tcp, tcp6, udp, udp6,
+/// udplite, udplite6, raw, raw6 (bit 0 = tcp).
+#[napi(object)]
+#[derive(Clone)]
+pub struct SocketOptions {
+    pub proc_root: Option<String>,
+    pub inet_tables: u32,
+    pub unix: bool,
+    pub owners: bool,
+}
+
+fn query_of(opts: &SocketOptions) -> SocketQuery {
+    SocketQuery {
+        root: opts.proc_root.as_ref().map(ProcRoot::new).unwrap_or_default(),
+        inet_tables: InetTable::ALL
+            .into_iter()
+            .filter(|t| opts.inet_tables & (1 << *t as u32) != 0)
+            .collect(),
+        unix: opts.unix,
+        owners: opts.owners,
+    }
+}
+
+/// Runs `f`, turning a panic into an error so that it never takes Node down.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        Error::new(Status::GenericFailure, format!("EPANIC: internal error in fastnetstat core: {what}"))
+    })
+}
+
+/// Lists sockets on the calling thread.
+#[napi]
+pub fn list_sockets_sync(options: SocketOptions) -> Result<Buffer> {
+    let query = query_of(&options);
+    guarded(|| wire::pack_sockets(&core_list_sockets(&query))).map(Buffer::from)
+}
+
+pub struct ListSocketsTask {
+    query: SocketQuery,
+}
+
+impl Task for ListSocketsTask {
+    type Output = Vec<u8>;
+    type JsValue = Buffer;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        guarded(|| wire::pack_sockets(&core_list_sockets(&self.query)))
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(Buffer::from(output))
+    }
+}
+
+/// Lists sockets on the libuv thread pool.
+#[napi]
+pub fn list_sockets(options: SocketOptions) -> AsyncTask<ListSocketsTask> {
+    AsyncTask::new(ListSocketsTask { query: query_of(&options) })
+}
+
+/// Layout constants, so the decoder can check it matches this build.
+#[napi]
+pub fn wire_version() -> u32 {
+    wire::VERSION as u32
+}
