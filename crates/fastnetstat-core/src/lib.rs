@@ -10,6 +10,7 @@ pub mod model;
 pub mod owners;
 pub mod proc_root;
 pub mod snapshot;
+mod text;
 pub mod unix;
 
 pub use error::{Error, Result};

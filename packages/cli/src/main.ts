@@ -1,1 +1,67 @@
-export {};
+/**
+ * fastnetstat: net-tools netstat 2.10, compatible to the byte, on a native core.
+ */
+import { FastnetstatError, kernelHasFamily } from '@fastnetstat/core';
+import { parseArguments, setTexts, type NetstatFlags } from './options.js';
+import { ClosedPipe, stderr, stdout, warn } from './output.js';
+import { runSockets } from './sockets-mode.js';
+import { AF_LIST, USAGE, VERSION } from './usage.js';
+
+async function run(flags: NetstatFlags): Promise<number> {
+  if (flags.interfaces + flags.route + flags.masquerade + flags.statistics > 1) {
+    warn(USAGE + AF_LIST);
+    return 3;
+  }
+  if (flags.masquerade) {
+    if (!kernelHasFamily('masquerade', { procRoot: flags.procRoot })) {
+      warn("netstat: no support for `ip_masquerade' on this system.\n");
+      return 1;
+    }
+    warn('fastnetstat: the masquerade table is not supported yet.\n');
+    return 1;
+  }
+  if (flags.statistics || flags.route || flags.interfaces || flags.groups) {
+    warn('fastnetstat: -s, -r, -i and -g are not implemented yet.\n');
+    return 1;
+  }
+  return runSockets(flags);
+}
+
+async function main(argv: string[]): Promise<number> {
+  setTexts(USAGE, AF_LIST, VERSION);
+  const parsed = parseArguments(argv);
+  if (parsed.kind === 'exit') {
+    if (parsed.stdout) stdout.write(parsed.stdout);
+    stdout.flush();
+    if (parsed.stderr) warn(parsed.stderr);
+    return parsed.status;
+  }
+  if (parsed.stderr) warn(parsed.stderr);
+  return run(parsed.flags);
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    stdout.flush();
+    process.exitCode = status & 0xff;
+  },
+  (error: unknown) => {
+    if (error instanceof ClosedPipe) {
+      process.exitCode = 0;
+      return;
+    }
+    try {
+      stdout.flush();
+    } catch {
+      // the message below matters more than output that cannot be written
+    }
+    const message = error instanceof FastnetstatError ? error.message : error instanceof Error ? error.message : String(error);
+    stderr.write(`fastnetstat: ${message.split('\n')[0]}\n`);
+    try {
+      stderr.flush();
+    } catch {
+      // stderr closed too: nothing left to tell
+    }
+    process.exitCode = 1;
+  },
+);

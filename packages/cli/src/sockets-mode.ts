@@ -1,0 +1,241 @@
+/**
+ * netstat's default mode: the socket tables, section by section in netstat's
+ * order, with its messages and exit statuses (netstat.c main loop).
+ */
+import { kernelHasFamily, sockets, type OtherFamily, type SocketList, type TableName } from '@fastnetstat/core';
+import { inetHeading, inetRow, isShown as inetShown, type InetLayout } from './format/inet.js';
+import { isShown as unixShown, unixHeading, unixRow } from './format/unix.js';
+import { socketsDocument } from './json.js';
+import { NetstatNames } from './netstat-names.js';
+import type { NetstatFlags } from './options.js';
+import { stdout, warn } from './output.js';
+
+/** The flags that decide which sections print, after netstat's defaulting. */
+export interface Selection {
+  /** flag_arg: how many socket kinds were named explicitly. */
+  explicit: number;
+  tcp: boolean;
+  sctp: boolean;
+  udp: boolean;
+  udplite: boolean;
+  raw: boolean;
+  unix: boolean;
+  inet: boolean;
+  inet6: boolean;
+  groups: boolean;
+  others: Record<Exclude<OtherFamily, 'sctp' | 'masquerade'>, boolean>;
+  bluetooth: boolean;
+}
+
+export function selection(f: NetstatFlags): Selection {
+  let { tcp, sctp, udp, udplite, raw, inet, inet6, l2cap, rfcomm } = f;
+  // Debian's 2.10 turns on every inet protocol but sctp for a bare family option.
+  if ((inet || inet6 || f.statistics) && !(tcp || sctp || udp || udplite || raw)) tcp = udp = udplite = raw = 1;
+  if ((tcp || sctp || udp || udplite || raw || f.groups) && !(inet || inet6)) inet = inet6 = 1;
+  if (f.bluetooth && !(l2cap || rfcomm)) l2cap = rfcomm = 1;
+  const explicit =
+    tcp + sctp + udplite + udp + raw + f.unix + f.ipx + f.ax25 + f.netrom + f.groups + f.x25 + f.rose + l2cap + rfcomm;
+  const all = explicit === 0;
+  return {
+    explicit,
+    tcp: all || tcp > 0,
+    sctp: all || sctp > 0,
+    udp: all || udp > 0,
+    udplite: all || udplite > 0,
+    raw: all || raw > 0,
+    unix: all || f.unix > 0,
+    inet: all || inet > 0,
+    inet6: all || inet6 > 0,
+    groups: f.groups > 0,
+    others: {
+      ipx: all || f.ipx > 0,
+      ax25: all || f.ax25 > 0,
+      x25: all || f.x25 > 0,
+      netrom: all || f.netrom > 0,
+      rose: all || f.rose > 0,
+    },
+    bluetooth: !all && (l2cap > 0 || rfcomm > 0),
+  };
+}
+
+/** The kernel tables a selection reads, in netstat's order. */
+function tablesOf(sel: Selection): TableName[] {
+  const tables: TableName[] = [];
+  for (const p of ['tcp', 'udp', 'udplite', 'raw'] as const) {
+    if (!sel[p]) continue;
+    if (sel.inet) tables.push(p);
+    if (sel.inet6) tables.push(`${p}6`);
+  }
+  if (sel.unix) tables.push('unix');
+  return tables;
+}
+
+const FAMILY_NAMES: Record<string, string> = {
+  tcp: 'AF INET (tcp)', sctp: 'AF INET (sctp)', udp: 'AF INET (udp)', udplite: 'AF INET (udplite)', raw: 'AF INET (raw)',
+  unix: 'AF UNIX', ipx: 'AF IPX', ax25: 'AF AX25', x25: 'AF X25', netrom: 'AF NETROM', rose: 'AF ROSE',
+};
+/** The word netstat's "got bogus ... line" warning uses for each table. */
+const BOGUS_WORD: Record<TableName, string> = {
+  tcp: 'tcp', tcp6: 'tcp', udp: 'udp', udp6: 'udp', udplite: 'udp', udplite6: 'udp', raw: 'raw', raw6: 'raw', unix: 'unix',
+};
+
+function noSupport(family: string): string {
+  return `netstat: no support for \`${FAMILY_NAMES[family]}' on this system.\n`;
+}
+
+/** Context shared by the sections of one listing. */
+interface Pass {
+  flags: NetstatFlags;
+  sel: Selection;
+  list: SocketList;
+  layout: InetLayout;
+  names: NetstatNames;
+  programsReported: boolean;
+}
+
+/** prg_cache_load()'s complaint when not every process could be read. */
+function reportPrograms(pass: Pass): void {
+  if (!pass.flags.programs || pass.programsReported) return;
+  pass.programsReported = true;
+  const access = pass.list.ownerAccess;
+  if (access === 'denied') {
+    warn(`(No info could be read for "-p": geteuid()=${process.geteuid?.() ?? 0} but you should be root.)\n`);
+  } else if (access === 'partial') {
+    warn('(Not all processes could be identified, non-owned process info\n will not be shown, you would have to be root to see it all.)\n');
+  }
+}
+
+/** strerror() text for the errno names the core reports. */
+const STRERROR: Record<string, string> = {
+  EACCES: 'Permission denied', EPERM: 'Operation not permitted', EISDIR: 'Is a directory', ENOTDIR: 'Not a directory', EIO: 'Input/output error',
+};
+
+/**
+ * Prints one protocol's tables (v4 then v6, as INFO_GUTS6) and returns
+ * netstat's status for it: 0, 1 (explicitly asked for but missing), -1 (error).
+ */
+function printProtocol(pass: Pass, protocol: 'tcp' | 'udp' | 'udplite' | 'raw', root: string): number {
+  const { sel, list } = pass;
+  let status = 0;
+  for (const table of [protocol, `${protocol}6`] as const) {
+    const v6 = table.endsWith('6');
+    if (v6 ? !sel.inet6 : !sel.inet) continue;
+    const report = list.report(table);
+    if (report.status === 'missing' || report.status === 'failed') {
+      if (v6) continue; // INFO_GUTS2 skips the IPv6 file silently
+      if (report.status === 'failed') {
+        warn(`${root}/net/${table}: ${STRERROR[report.error ?? ''] ?? report.error}\n`);
+        return -1;
+      }
+      if (sel.explicit || pass.flags.verbose) warn(noSupport(protocol));
+      if (sel.explicit) status = 1;
+      continue;
+    }
+    for (let n = 0; n < report.bogusLines; n++) warn(`warning, got bogus ${BOGUS_WORD[table]} line.\n`);
+    printInetRows(pass, table);
+  }
+  return status;
+}
+
+function printInetRows(pass: Pass, table: TableName): void {
+  const rows = pass.list.inet;
+  for (let i = 0; i < rows.length; i++) {
+    if (rows.table(i) === table && inetShown(rows, i, pass.layout)) stdout.write(inetRow(rows, i, pass.layout, pass.names));
+  }
+}
+
+/** A family we do not list: only whether its file exists matters to netstat's messages. */
+function printOther(pass: Pass, family: OtherFamily, root: string): number {
+  if (!kernelHasFamily(family, { procRoot: root })) {
+    if (pass.sel.explicit || pass.flags.verbose) warn(noSupport(family));
+    return pass.sel.explicit ? 1 : 0;
+  }
+  warn(`fastnetstat: ${FAMILY_NAMES[family]} sockets exist on this system but fastnetstat cannot list them.\n`);
+  return 0;
+}
+
+async function resolveNames(pass: Pass): Promise<void> {
+  if (pass.flags.numericHosts) return;
+  const rows = pass.list.inet;
+  const hosts: Array<{ family: 4 | 6; addr: Uint8Array }> = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (!inetShown(rows, i, pass.layout)) continue;
+    const family = rows.isIPv6(i) ? 6 : 4;
+    hosts.push({ family, addr: rows.localAddressBytes(i) }, { family, addr: rows.remoteAddressBytes(i) });
+  }
+  await pass.names.prepare(hosts);
+}
+
+/** One pass of netstat's loop; returns its exit status or undefined to go on. */
+async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Promise<number> {
+  const layout: InetLayout = {
+    all: flags.all > 0,
+    listening: flags.listening > 0,
+    wide: flags.wide > 0,
+    extended: flags.extend > 1,
+    programs: flags.programs > 0,
+    timers: flags.timers > 0,
+  };
+  const list = await sockets({ tables: tablesOf(sel), processes: layout.programs, procRoot: flags.procRoot });
+  const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
+  const pass: Pass = { flags, sel, list, layout, names, programsReported: false };
+  await resolveNames(pass);
+
+  if (sel.tcp || sel.sctp || sel.udp || sel.udplite || sel.raw) {
+    reportPrograms(pass);
+    stdout.write(inetHeading(layout));
+  }
+  for (const protocol of ['tcp', 'sctp', 'udp', 'udplite', 'raw'] as const) {
+    if (!sel[protocol]) continue;
+    const status = protocol === 'sctp' ? printOther(pass, 'sctp', root) : printProtocol(pass, protocol, root);
+    if (status) return status;
+  }
+  if (sel.unix) {
+    reportPrograms(pass);
+    stdout.write(unixHeading(layout));
+    const report = list.report('unix');
+    if (report.status === 'failed') {
+      warn(`${root}/net/unix: ${STRERROR[report.error ?? ''] ?? report.error}\n`);
+      return -1;
+    }
+    if (report.status === 'missing') {
+      if (sel.explicit || flags.verbose) warn(noSupport('unix'));
+      if (sel.explicit) return 1;
+    }
+    for (let n = 0; n < report.bogusLines; n++) warn('warning, got bogus unix line.\n');
+    const rows = list.unix;
+    for (let i = 0; i < rows.length; i++) if (unixShown(rows, i, layout)) stdout.write(unixRow(rows, i, layout));
+  }
+  for (const family of ['ipx', 'ax25', 'x25', 'netrom', 'rose'] as const) {
+    if (!sel.others[family]) continue;
+    const status = printOther(pass, family, root);
+    if (status) return status;
+  }
+  if (sel.bluetooth) {
+    warn("netstat: feature `AF BLUETOOTH' not supported.\nPlease recompile `net-tools' with newer kernel source or full configuration.\n");
+    return 1;
+  }
+  return 0;
+}
+
+async function jsonOnce(flags: NetstatFlags, sel: Selection): Promise<void> {
+  const list = await sockets({ tables: tablesOf(sel), processes: flags.programs > 0, procRoot: flags.procRoot });
+  const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
+  stdout.write(`${JSON.stringify(await socketsDocument(list, flags, names))}\n`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs the socket listing (repeating every second with -c); returns the exit status. */
+export async function runSockets(flags: NetstatFlags): Promise<number> {
+  const sel = selection(flags);
+  const root = flags.procRoot ?? '/proc';
+  for (;;) {
+    let status = 0;
+    if (flags.json) await jsonOnce(flags, sel);
+    else status = await listOnce(flags, sel, root);
+    stdout.flush();
+    if (!flags.continuous || status) return status;
+    await sleep(1000);
+  }
+}

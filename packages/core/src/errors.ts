@@ -1,0 +1,24 @@
+/**
+ * The one error class `@fastnetstat/core` throws. `code` is stable and
+ * errno-like (ENOENT, EACCES, EINVAL, ENOTSUP, ...), so callers can switch on
+ * it; `message` is one line meant for people.
+ */
+export class FastnetstatError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FastnetstatError';
+    this.code = code;
+  }
+}
+
+/** Wraps whatever the native layer threw (its messages begin with `CODE: `). */
+export function fromNative(error: unknown): FastnetstatError {
+  if (error instanceof FastnetstatError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const match = /^([A-Z][A-Z0-9]+): (.*)$/s.exec(message);
+  return match
+    ? new FastnetstatError(match[1]!, match[2]!, { cause: error })
+    : new FastnetstatError('EIO', message, { cause: error });
+}

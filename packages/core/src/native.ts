@@ -1,0 +1,42 @@
+import { createRequire } from 'node:module';
+import { FastnetstatError } from './errors.js';
+
+/** The shape of the napi-rs binding (@fastnetstat/native). */
+export interface NativeBinding {
+  listSockets(options: NativeSocketOptions): Promise<Buffer>;
+  listSocketsSync(options: NativeSocketOptions): Buffer;
+  wireVersion(): number;
+}
+
+export interface NativeSocketOptions {
+  procRoot?: string;
+  /** Bit mask over tcp, tcp6, udp, udp6, udplite, udplite6, raw, raw6. */
+  inetTables: number;
+  unix: boolean;
+  owners: boolean;
+}
+
+export const SUPPORTED_PLATFORMS = ['linux-x64-gnu', 'linux-x64-musl', 'linux-arm64-gnu', 'linux-arm64-musl'];
+
+let binding: NativeBinding | undefined;
+
+/** Loads the addon on first use, with a one-line error where it cannot run. */
+export function native(): NativeBinding {
+  if (binding) return binding;
+  if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) {
+    throw new FastnetstatError(
+      'ENOTSUP',
+      `fastnetstat runs on Linux (${SUPPORTED_PLATFORMS.join(', ')}); this is ${process.platform}-${process.arch}`,
+    );
+  }
+  try {
+    binding = createRequire(import.meta.url)('@fastnetstat/native') as NativeBinding;
+  } catch (cause) {
+    throw new FastnetstatError(
+      'ENOTSUP',
+      `the fastnetstat native addon could not be loaded for ${process.platform}-${process.arch} (supported: ${SUPPORTED_PLATFORMS.join(', ')})`,
+      { cause },
+    );
+  }
+  return binding;
+}

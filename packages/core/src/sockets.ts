@@ -1,0 +1,490 @@
+import { inetNtoa, inetNtop6 } from './names/inet.js';
+import { FastnetstatError, fromNative } from './errors.js';
+import { native, type NativeSocketOptions } from './native.js';
+import { Inet, INET_ROW_LEN, NONE, Unix, UNIX_ROW_LEN, WireView } from './wire.js';
+
+/** The kernel's inet socket tables, in the order netstat prints them. */
+export const INET_TABLES = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'] as const;
+export type InetTableName = (typeof INET_TABLES)[number];
+export type TableName = InetTableName | 'unix';
+export type Protocol = 'tcp' | 'udp' | 'udplite' | 'raw' | 'unix';
+export type Family = 'inet' | 'inet6' | 'unix';
+
+export interface SocketsOptions {
+  /** Protocols to list (default: all). */
+  protocols?: readonly Protocol[];
+  /** Address families to list (default: all). */
+  families?: readonly Family[];
+  /** Exact tables to read, in order; overrides `protocols` and `families`. */
+  tables?: readonly TableName[];
+  /** Find the process owning each socket (walks /proc/PID/fd). Default false. */
+  processes?: boolean;
+  /** Read a /proc tree other than the live one (e.g. a support bundle's copy). */
+  procRoot?: string;
+}
+
+export type TableStatus = 'not-requested' | 'read' | 'missing' | 'failed';
+
+/** How reading one kernel table went. */
+export interface TableReport {
+  table: TableName;
+  status: TableStatus;
+  /** errno name when status is 'failed'. */
+  error?: string;
+  /** Lines that could not be parsed and were skipped. */
+  bogusLines: number;
+}
+
+/**
+ * How much of the process walk could be read: `partial` and `denied` mean some
+ * processes' fds were not readable (not root), so some owners are unknown.
+ */
+export type OwnerAccess = 'not-requested' | 'complete' | 'partial' | 'denied';
+const OWNER_ACCESS: readonly OwnerAccess[] = ['not-requested', 'complete', 'partial', 'denied'];
+const TABLE_STATUS: readonly TableStatus[] = ['not-requested', 'read', 'missing', 'failed'];
+
+export const TCP_STATES = [
+  '', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT',
+  'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING',
+] as const;
+
+export const UNIX_TYPES: Record<number, string> = { 1: 'STREAM', 2: 'DGRAM', 3: 'RAW', 4: 'RDM', 5: 'SEQPACKET' };
+export const UNIX_STATES = ['FREE', 'UNCONNECTED', 'CONNECTING', 'CONNECTED', 'DISCONNECTING'] as const;
+/** __SO_ACCEPTCON etc. in /proc/net/unix flags. */
+export const UNIX_FLAG_ACCEPTCON = 1 << 16;
+export const UNIX_FLAG_WAITDATA = 1 << 17;
+export const UNIX_FLAG_NOSPACE = 1 << 18;
+
+const utf8 = new TextDecoder('utf-8');
+
+function tableMask(tables: readonly TableName[]): { mask: number; unix: boolean } {
+  let mask = 0;
+  let unix = false;
+  for (const t of tables) {
+    if (t === 'unix') unix = true;
+    else {
+      const i = INET_TABLES.indexOf(t);
+      if (i < 0) throw new FastnetstatError('EINVAL', `unknown socket table '${String(t)}'`);
+      mask |= 1 << i;
+    }
+  }
+  return { mask, unix };
+}
+
+/** The tables that `options` select, in netstat's order. */
+export function selectTables(options: SocketsOptions = {}): TableName[] {
+  if (options.tables) return [...options.tables];
+  const protocols = options.protocols ?? ['tcp', 'udp', 'udplite', 'raw', 'unix'];
+  const families = options.families ?? ['inet', 'inet6', 'unix'];
+  for (const p of protocols) {
+    if (!['tcp', 'udp', 'udplite', 'raw', 'unix'].includes(p)) throw new FastnetstatError('EINVAL', `unknown protocol '${String(p)}'`);
+  }
+  for (const f of families) {
+    if (!['inet', 'inet6', 'unix'].includes(f)) throw new FastnetstatError('EINVAL', `unknown address family '${String(f)}'`);
+  }
+  const out: TableName[] = [];
+  for (const p of ['tcp', 'udp', 'udplite', 'raw'] as const) {
+    if (!protocols.includes(p)) continue;
+    if (families.includes('inet')) out.push(p);
+    if (families.includes('inet6')) out.push(`${p}6`);
+  }
+  if (protocols.includes('unix') && families.includes('unix')) out.push('unix');
+  return out;
+}
+
+function nativeOptions(options: SocketsOptions): NativeSocketOptions {
+  const { mask, unix } = tableMask(selectTables(options));
+  if (options.procRoot !== undefined && typeof options.procRoot !== 'string') {
+    throw new FastnetstatError('EINVAL', 'procRoot must be a path string');
+  }
+  return { procRoot: options.procRoot, inetTables: mask, unix, owners: options.processes === true };
+}
+
+/** Lists sockets synchronously (for scripts; blocks the event loop). */
+export function socketsSync(options: SocketsOptions = {}): SocketList {
+  const request = nativeOptions(options);
+  let buffer: Buffer;
+  try {
+    buffer = native().listSocketsSync(request);
+  } catch (error) {
+    throw fromNative(error);
+  }
+  return new SocketList(buffer);
+}
+
+/** Lists sockets off the main thread. */
+export async function sockets(options: SocketsOptions = {}): Promise<SocketList> {
+  const request = nativeOptions(options);
+  let buffer: Buffer;
+  try {
+    buffer = await native().listSockets(request);
+  } catch (error) {
+    throw fromNative(error);
+  }
+  return new SocketList(buffer);
+}
+
+/** The result of one listing: inet and unix rows over one packed buffer. */
+export class SocketList implements Iterable<InetSocket | UnixSocket> {
+  readonly inet: InetSockets;
+  readonly unix: UnixSockets;
+  /** @internal */
+  readonly wire: WireView;
+
+  constructor(buffer: Uint8Array) {
+    this.wire = new WireView(buffer);
+    this.inet = new InetSockets(this.wire);
+    this.unix = new UnixSockets(this.wire);
+  }
+
+  get ownerAccess(): OwnerAccess {
+    return OWNER_ACCESS[this.wire.ownerAccess] ?? 'not-requested';
+  }
+
+  /** The report for one table. */
+  report(table: TableName): TableReport {
+    const index = table === 'unix' ? 8 : INET_TABLES.indexOf(table);
+    const [status, errno, bogusLines] = this.wire.report(index);
+    const report: TableReport = { table, status: TABLE_STATUS[status] ?? 'failed', bogusLines };
+    if (status === 3) report.error = errnoName(errno);
+    return report;
+  }
+
+  /** Reports of every table that was requested. */
+  get reports(): TableReport[] {
+    return (['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6', 'unix'] as const)
+      .map((t) => this.report(t))
+      .filter((r) => r.status !== 'not-requested');
+  }
+
+  *[Symbol.iterator](): Iterator<InetSocket | UnixSocket> {
+    yield* this.inet;
+    yield* this.unix;
+  }
+
+  toJSON(): unknown {
+    return { inet: this.inet.toJSON(), unix: this.unix.toJSON(), ownerAccess: this.ownerAccess, reports: this.reports };
+  }
+}
+
+const ERRNO_NAMES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 5: 'EIO', 13: 'EACCES', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL' };
+function errnoName(errno: number): string {
+  return ERRNO_NAMES[errno] ?? `E${errno}`;
+}
+
+/** Column access to the inet rows by index: no object per row. */
+export class InetSockets implements Iterable<InetSocket> {
+  readonly length: number;
+  private readonly v: DataView;
+  private readonly base: number;
+
+  /** @internal */
+  constructor(readonly wire: WireView) {
+    this.length = wire.inetCount;
+    this.v = wire.view;
+    this.base = wire.inetAt;
+  }
+
+  private at_(i: number, field: number): number {
+    return this.base + i * INET_ROW_LEN + field;
+  }
+  table(i: number): InetTableName {
+    return INET_TABLES[this.v.getUint8(this.at_(i, Inet.table))]!;
+  }
+  tableIndex(i: number): number {
+    return this.v.getUint8(this.at_(i, Inet.table));
+  }
+  isIPv6(i: number): boolean {
+    return (this.v.getUint8(this.at_(i, Inet.table)) & 1) === 1;
+  }
+  /** 4 (IPv4) or 16 (IPv6) network-order bytes; a view, not a copy. */
+  localAddressBytes(i: number): Uint8Array {
+    const at = this.at_(i, Inet.localAddr);
+    return this.wire.bytes.subarray(at, at + (this.isIPv6(i) ? 16 : 4));
+  }
+  remoteAddressBytes(i: number): Uint8Array {
+    const at = this.at_(i, Inet.remoteAddr);
+    return this.wire.bytes.subarray(at, at + (this.isIPv6(i) ? 16 : 4));
+  }
+  localPort(i: number): number {
+    return this.v.getUint16(this.at_(i, Inet.localPort), true);
+  }
+  remotePort(i: number): number {
+    return this.v.getUint16(this.at_(i, Inet.remotePort), true);
+  }
+  state(i: number): number {
+    return this.v.getUint8(this.at_(i, Inet.state));
+  }
+  rxQueue(i: number): number {
+    return this.v.getUint32(this.at_(i, Inet.rxQueue), true);
+  }
+  txQueue(i: number): number {
+    return this.v.getUint32(this.at_(i, Inet.txQueue), true);
+  }
+  uid(i: number): number {
+    return this.v.getUint32(this.at_(i, Inet.uid), true);
+  }
+  inode(i: number): number {
+    return Number(this.v.getBigUint64(this.at_(i, Inet.inode), true));
+  }
+  timerActive(i: number): number {
+    return this.v.getUint8(this.at_(i, Inet.timerActive));
+  }
+  /** Timer remaining, in clock ticks (USER_HZ, 100 per second). */
+  timerTicks(i: number): number {
+    return Number(this.v.getBigUint64(this.at_(i, Inet.timerTicks), true));
+  }
+  retransmits(i: number): number {
+    return this.v.getUint32(this.at_(i, Inet.retransmits), true);
+  }
+  /** The "timeout" column: unanswered probes. */
+  probes(i: number): number {
+    return this.v.getInt32(this.at_(i, Inet.timeout), true);
+  }
+  /** Index of the owning process in the owner table, or -1. */
+  ownerIndex(i: number): number {
+    const o = this.v.getUint32(this.at_(i, Inet.owner), true);
+    return o === NONE ? -1 : o;
+  }
+  pid(i: number): number | undefined {
+    const o = this.ownerIndex(i);
+    return o < 0 ? undefined : this.wire.ownerPid(o);
+  }
+  /** The program name's raw bytes (netstat's rule: argv[0], basename if absolute). */
+  processNameBytes(i: number): Uint8Array | undefined {
+    const o = this.ownerIndex(i);
+    return o < 0 ? undefined : this.wire.ownerName(o);
+  }
+
+  at(i: number): InetSocket {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new FastnetstatError('EINVAL', `row ${i} out of range`);
+    return new InetSocket(this, i);
+  }
+
+  *[Symbol.iterator](): Iterator<InetSocket> {
+    for (let i = 0; i < this.length; i++) yield new InetSocket(this, i);
+  }
+
+  toJSON(): unknown[] {
+    return Array.from(this, (row) => row.toJSON());
+  }
+}
+
+/** One inet socket, decoded on access. */
+export class InetSocket {
+  /** @internal */
+  constructor(private readonly rows: InetSockets, readonly index: number) {}
+
+  get table(): InetTableName {
+    return this.rows.table(this.index);
+  }
+  get protocol(): Exclude<Protocol, 'unix'> {
+    return this.table.replace('6', '') as Exclude<Protocol, 'unix'>;
+  }
+  get family(): 'inet' | 'inet6' {
+    return this.rows.isIPv6(this.index) ? 'inet6' : 'inet';
+  }
+  get localAddress(): string {
+    const b = this.rows.localAddressBytes(this.index);
+    return b.length === 4 ? inetNtoa(b) : inetNtop6(b);
+  }
+  get localPort(): number {
+    return this.rows.localPort(this.index);
+  }
+  get remoteAddress(): string {
+    const b = this.rows.remoteAddressBytes(this.index);
+    return b.length === 4 ? inetNtoa(b) : inetNtop6(b);
+  }
+  get remotePort(): number {
+    return this.rows.remotePort(this.index);
+  }
+  /** The kernel's state number. */
+  get stateCode(): number {
+    return this.rows.state(this.index);
+  }
+  /** TCP state name (LISTEN, ESTABLISHED, ...); for udp/raw: ESTABLISHED when connected, else CLOSE. */
+  get state(): string {
+    return TCP_STATES[this.stateCode] ?? `UNKNOWN(${this.stateCode})`;
+  }
+  get receiveQueue(): number {
+    return this.rows.rxQueue(this.index);
+  }
+  get sendQueue(): number {
+    return this.rows.txQueue(this.index);
+  }
+  get uid(): number {
+    return this.rows.uid(this.index);
+  }
+  get inode(): number {
+    return this.rows.inode(this.index);
+  }
+  get timer(): { active: number; seconds: number; retransmits: number; probes: number } {
+    const i = this.index;
+    return {
+      active: this.rows.timerActive(i),
+      seconds: this.rows.timerTicks(i) / 100,
+      retransmits: this.rows.retransmits(i),
+      probes: this.rows.probes(i),
+    };
+  }
+  get pid(): number | undefined {
+    return this.rows.pid(this.index);
+  }
+  /** The owning program's name (UTF-8 decoded; see processNameBytes for the exact bytes). */
+  get processName(): string | undefined {
+    const b = this.rows.processNameBytes(this.index);
+    return b && utf8.decode(b);
+  }
+  get processNameBytes(): Uint8Array | undefined {
+    return this.rows.processNameBytes(this.index);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      protocol: this.protocol,
+      family: this.family,
+      localAddress: this.localAddress,
+      localPort: this.localPort,
+      remoteAddress: this.remoteAddress,
+      remotePort: this.remotePort,
+      state: this.state,
+      receiveQueue: this.receiveQueue,
+      sendQueue: this.sendQueue,
+      uid: this.uid,
+      inode: this.inode,
+      timer: this.timer,
+      pid: this.pid ?? null,
+      processName: this.processName ?? null,
+    };
+  }
+}
+
+/** Column access to the unix rows by index. */
+export class UnixSockets implements Iterable<UnixSocket> {
+  readonly length: number;
+  private readonly v: DataView;
+  private readonly base: number;
+
+  /** @internal */
+  constructor(readonly wire: WireView) {
+    this.length = wire.unixCount;
+    this.v = wire.view;
+    this.base = wire.unixAt;
+  }
+
+  private at_(i: number, field: number): number {
+    return this.base + i * UNIX_ROW_LEN + field;
+  }
+  inode(i: number): number {
+    return Number(this.v.getBigUint64(this.at_(i, Unix.inode), true));
+  }
+  refCount(i: number): number {
+    return this.v.getUint32(this.at_(i, Unix.refcount), true);
+  }
+  flags(i: number): number {
+    return this.v.getUint32(this.at_(i, Unix.flags), true);
+  }
+  protocol(i: number): number {
+    return this.v.getUint32(this.at_(i, Unix.protocol), true);
+  }
+  type(i: number): number {
+    return this.v.getUint16(this.at_(i, Unix.type), true);
+  }
+  state(i: number): number {
+    return this.v.getUint8(this.at_(i, Unix.state));
+  }
+  /** The path's raw bytes (abstract names start with '@'), or undefined when unbound. */
+  pathBytes(i: number): Uint8Array | undefined {
+    const offset = this.v.getUint32(this.at_(i, Unix.pathOffset), true);
+    if (offset === NONE) return undefined;
+    return this.wire.string(offset, this.v.getUint32(this.at_(i, Unix.pathLength), true));
+  }
+  ownerIndex(i: number): number {
+    const o = this.v.getUint32(this.at_(i, Unix.owner), true);
+    return o === NONE ? -1 : o;
+  }
+  pid(i: number): number | undefined {
+    const o = this.ownerIndex(i);
+    return o < 0 ? undefined : this.wire.ownerPid(o);
+  }
+  processNameBytes(i: number): Uint8Array | undefined {
+    const o = this.ownerIndex(i);
+    return o < 0 ? undefined : this.wire.ownerName(o);
+  }
+
+  at(i: number): UnixSocket {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new FastnetstatError('EINVAL', `row ${i} out of range`);
+    return new UnixSocket(this, i);
+  }
+
+  *[Symbol.iterator](): Iterator<UnixSocket> {
+    for (let i = 0; i < this.length; i++) yield new UnixSocket(this, i);
+  }
+
+  toJSON(): unknown[] {
+    return Array.from(this, (row) => row.toJSON());
+  }
+}
+
+/** One unix domain socket, decoded on access. */
+export class UnixSocket {
+  readonly protocol = 'unix';
+  readonly family = 'unix';
+
+  /** @internal */
+  constructor(private readonly rows: UnixSockets, readonly index: number) {}
+
+  get refCount(): number {
+    return this.rows.refCount(this.index);
+  }
+  get flags(): number {
+    return this.rows.flags(this.index);
+  }
+  get acceptingConnections(): boolean {
+    return (this.flags & UNIX_FLAG_ACCEPTCON) !== 0;
+  }
+  get typeCode(): number {
+    return this.rows.type(this.index);
+  }
+  get type(): string {
+    return UNIX_TYPES[this.typeCode] ?? 'UNKNOWN';
+  }
+  get stateCode(): number {
+    return this.rows.state(this.index);
+  }
+  get state(): string {
+    return UNIX_STATES[this.stateCode] ?? 'UNKNOWN';
+  }
+  get inode(): number {
+    return this.rows.inode(this.index);
+  }
+  get path(): string | undefined {
+    const b = this.rows.pathBytes(this.index);
+    return b && utf8.decode(b);
+  }
+  get pathBytes(): Uint8Array | undefined {
+    return this.rows.pathBytes(this.index);
+  }
+  get pid(): number | undefined {
+    return this.rows.pid(this.index);
+  }
+  get processName(): string | undefined {
+    const b = this.rows.processNameBytes(this.index);
+    return b && utf8.decode(b);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      protocol: 'unix',
+      family: 'unix',
+      refCount: this.refCount,
+      flags: this.flags,
+      type: this.type,
+      state: this.state,
+      inode: this.inode,
+      path: this.path ?? null,
+      pid: this.pid ?? null,
+      processName: this.processName ?? null,
+    };
+  }
+}
