@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { FastnetstatError, fromNative } from './errors.js';
 import { native, type NativeSocketOptions } from './native.js';
@@ -92,11 +93,22 @@ export function selectTables(options: SocketsOptions = {}): TableName[] {
   return out;
 }
 
+/** A proc root that is not a directory is a mistake worth naming, not an empty listing. */
+function checkProcRoot(procRoot: unknown): void {
+  if (typeof procRoot !== 'string' || procRoot === '') throw new FastnetstatError('EINVAL', 'procRoot must be a directory path');
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(procRoot).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+    throw new FastnetstatError(code, `proc root ${procRoot}: ${code === 'ENOENT' ? 'no such directory' : code}`);
+  }
+  if (!isDirectory) throw new FastnetstatError('ENOTDIR', `proc root ${procRoot}: not a directory`);
+}
+
 function nativeOptions(options: SocketsOptions): NativeSocketOptions {
   const { mask, unix } = tableMask(selectTables(options));
-  if (options.procRoot !== undefined && typeof options.procRoot !== 'string') {
-    throw new FastnetstatError('EINVAL', 'procRoot must be a path string');
-  }
+  if (options.procRoot !== undefined) checkProcRoot(options.procRoot);
   return { procRoot: options.procRoot, inetTables: mask, unix, owners: options.processes === true };
 }
 
