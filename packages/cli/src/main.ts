@@ -4,7 +4,10 @@
 import { FastnetstatError, kernelHasFamily } from '@fastnetstat/core';
 import { parseArguments, setTexts, type NetstatFlags } from './options.js';
 import { ClosedPipe, stderr, stdout, warn } from './output.js';
+import { runInterfaces } from './interfaces-mode.js';
+import { runRoutes } from './routes-mode.js';
 import { runSockets } from './sockets-mode.js';
+import { runStatistics } from './statistics-mode.js';
 import { AF_LIST, USAGE, VERSION } from './usage.js';
 
 async function run(flags: NetstatFlags): Promise<number> {
@@ -20,10 +23,9 @@ async function run(flags: NetstatFlags): Promise<number> {
     warn('fastnetstat: the masquerade table is not supported yet.\n');
     return 1;
   }
-  if (flags.statistics || flags.route || flags.interfaces || flags.groups) {
-    warn('fastnetstat: -s, -r, -i and -g are not implemented yet.\n');
-    return 1;
-  }
+  if (flags.statistics) return runStatistics(flags);
+  if (flags.route) return runRoutes(flags);
+  if (flags.interfaces) return runInterfaces(flags);
   return runSockets(flags);
 }
 

@@ -6,6 +6,7 @@ import { kernelHasFamily, sockets, type OtherFamily, type SocketList, type Table
 import { inetHeading, inetRow, isShown as inetShown, type InetLayout } from './format/inet.js';
 import { isShown as unixShown, unixHeading, unixRow } from './format/unix.js';
 import { socketsDocument } from './json.js';
+import { printGroups } from './groups-mode.js';
 import { NetstatNames } from './netstat-names.js';
 import type { NetstatFlags } from './options.js';
 import { stdout, warn } from './output.js';
@@ -188,6 +189,10 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
   for (const protocol of ['tcp', 'sctp', 'udp', 'udplite', 'raw'] as const) {
     if (!sel[protocol]) continue;
     const status = protocol === 'sctp' ? printOther(pass, 'sctp', root) : printProtocol(pass, protocol, root);
+    if (status) return status;
+  }
+  if (sel.groups) {
+    const status = await printGroups(flags, sel);
     if (status) return status;
   }
   if (sel.unix) {

@@ -1,0 +1,9 @@
+import type { NetstatFlags } from './options.js';
+import { warn } from './output.js';
+
+/** netstat's interfaces mode (to be written: issue 3). */
+export async function runInterfaces(flags: NetstatFlags): Promise<number> {
+  void flags;
+  warn('fastnetstat: this mode is not implemented yet.\n');
+  return 1;
+}
