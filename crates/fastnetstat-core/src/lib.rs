@@ -7,6 +7,7 @@
 pub mod error;
 pub mod inet;
 pub mod model;
+pub mod netlink;
 pub mod owners;
 pub mod proc_root;
 pub mod snapshot;
@@ -16,4 +17,4 @@ pub mod unix;
 pub use error::{Error, Result};
 pub use model::*;
 pub use proc_root::ProcRoot;
-pub use snapshot::{list_sockets, SocketQuery, SocketSnapshot, TableReport, TableStatus};
+pub use snapshot::{list_sockets, SocketQuery, SocketSnapshot, Source, TableReport, TableStatus};

@@ -1,17 +1,33 @@
-//! One listing: read the requested tables, then (if asked) walk /proc/*/fd to
-//! find each socket's owner.
+//! One listing: read the requested tables (netlink sock_diag or /proc text),
+//! and (if asked) walk /proc/*/fd to find each socket's owner.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::inet;
 use crate::model::{InetSocket, InetTable, Owner, OwnerAccess, UnixSocket};
+use crate::netlink::{self, DiagSocket};
 use crate::owners;
 use crate::proc_root::ProcRoot;
 use crate::unix;
 use crate::Error;
 
+/// Where socket rows come from. Both give the same rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Source {
+    /// Netlink when the proc root is the live /proc and the kernel answers,
+    /// table by table; /proc text otherwise.
+    #[default]
+    Auto,
+    /// The /proc/net text tables.
+    Proc,
+    /// Netlink sock_diag; a table it cannot give is reported as failed, except
+    /// unix sockets while a listener holds unaccepted connections (netlink
+    /// cannot show those), which are read from /proc.
+    Netlink,
+}
+
 /// What to list.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SocketQuery {
     pub root: ProcRoot,
     /// Inet tables to read, in the order given (netstat's order is tcp, tcp6,
@@ -20,6 +36,27 @@ pub struct SocketQuery {
     pub unix: bool,
     /// Map socket inodes to owning processes.
     pub owners: bool,
+    pub source: Source,
+    /// TCP states to list, as a mask of `1 << state` (TCPF_*): netlink filters
+    /// in the kernel (a LISTEN-only dump never walks the established hash).
+    pub tcp_states: u32,
+    /// Fill the retransmit/probe counters of tcp rows (netlink needs an extra
+    /// attribute per socket for them; only timer output uses them).
+    pub tcp_counters: bool,
+}
+
+impl Default for SocketQuery {
+    fn default() -> Self {
+        SocketQuery {
+            root: ProcRoot::default(),
+            inet_tables: Vec::new(),
+            unix: false,
+            owners: false,
+            source: Source::Auto,
+            tcp_states: netlink::inet::ALL_STATES,
+            tcp_counters: true,
+        }
+    }
 }
 
 /// How reading one table went.
@@ -68,26 +105,98 @@ fn report_of(result: crate::Result<u32>) -> TableReport {
     }
 }
 
+/// Reads the tables from netlink where it may and can, else from /proc.
+fn read_tables(query: &SocketQuery, snap: &mut SocketSnapshot) {
+    let live = query.root.path() == std::path::Path::new("/proc");
+    let mut diag = match query.source {
+        Source::Proc => None,
+        Source::Auto if !live => None,
+        _ => Some(DiagSocket::open()),
+    };
+    for &table in &query.inet_tables {
+        let first = snap.inet.len();
+        let from_netlink = match &mut diag {
+            Some(Ok(socket)) => Some(
+                netlink::inet::dump_table(socket, table, states_for(query, table), query.tcp_counters, &mut snap.inet)
+                    .map_err(|e| Error::io(query.root.net(table.file_name()), e)),
+            ),
+            Some(Err(e)) => Some(Err(Error::io("netlink", std::io::Error::from(e.kind())))),
+            None => None,
+        };
+        snap.inet_reports[table as usize] = match from_netlink {
+            Some(Ok(())) => TableReport { status: TableStatus::Read, bogus_lines: 0 },
+            Some(Err(e)) if query.source == Source::Netlink => report_of(Err(e)),
+            _ => {
+                snap.inet.truncate(first);
+                let report = report_of(inet::read_table(&query.root, table, &mut snap.inet));
+                if table.protocol() == crate::model::Protocol::Tcp && query.tcp_states != netlink::inet::ALL_STATES {
+                    let mask = query.tcp_states;
+                    let mut i = first;
+                    snap.inet.retain(|row| {
+                        i += 1;
+                        i <= first || mask & (1u32.checked_shl(row.state as u32).unwrap_or(0)) != 0
+                    });
+                }
+                report
+            }
+        };
+    }
+    if query.unix {
+        let first = snap.unix.len();
+        let from_netlink = match &mut diag {
+            Some(Ok(socket)) => Some(netlink::unix::dump_table(socket, &mut snap.unix)),
+            _ => None,
+        };
+        snap.unix_report = match from_netlink {
+            Some(Ok(())) => TableReport { status: TableStatus::Read, bogus_lines: 0 },
+            Some(Err(e)) if query.source == Source::Netlink && e.to_string() != netlink::unix::PENDING_CONNECTIONS => {
+                report_of(Err(Error::io(query.root.net("unix"), e)))
+            }
+            _ => {
+                snap.unix.truncate(first);
+                report_of(unix::read_table(&query.root, &mut snap.unix))
+            }
+        };
+    }
+}
+
+fn states_for(query: &SocketQuery, table: InetTable) -> u32 {
+    if table.protocol() == crate::model::Protocol::Tcp {
+        query.tcp_states
+    } else {
+        netlink::inet::ALL_STATES
+    }
+}
+
 /// Reads every requested table and, if asked, the owners of the sockets found.
 /// A missing or unreadable table is reported, not fatal: netstat decides per
 /// table what to say about it.
 pub fn list_sockets(query: &SocketQuery) -> SocketSnapshot {
     let mut snap = SocketSnapshot::default();
-    // The fd walk does not depend on the tables: run it beside the table reads.
+    if !query.owners {
+        read_tables(query, &mut snap);
+        return snap;
+    }
+    // A listing narrowed to listeners is small and quick to dump: then walk
+    // after it and stop once every socket found has its owner. As root only:
+    // netstat's messages about unreadable processes need the whole walk.
+    // SAFETY: geteuid has no preconditions.
+    let root_user = unsafe { libc::geteuid() } == 0;
+    if root_user && query.tcp_states == netlink::inet::LISTEN_ONLY && !query.unix {
+        read_tables(query, &mut snap);
+        let wanted: HashSet<u64> = snap.inet.iter().map(|s| s.inode).filter(|&i| i != 0).collect();
+        let scan = owners::scan(&query.root, Some(&wanted));
+        snap.owners = scan.owners;
+        snap.owner_access = scan.access;
+        return snap;
+    }
+    // Otherwise the fd walk does not depend on the tables: run it beside them.
     std::thread::scope(|scope| {
-        let walk = query.owners.then(|| scope.spawn(|| owners::scan(&query.root, None)));
-        for &table in &query.inet_tables {
-            snap.inet_reports[table as usize] =
-                report_of(inet::read_table(&query.root, table, &mut snap.inet));
-        }
-        if query.unix {
-            snap.unix_report = report_of(unix::read_table(&query.root, &mut snap.unix));
-        }
-        if let Some(walk) = walk {
-            let scan = walk.join().unwrap_or_default();
-            snap.owners = scan.owners;
-            snap.owner_access = scan.access;
-        }
+        let walk = scope.spawn(|| owners::scan(&query.root, None));
+        read_tables(query, &mut snap);
+        let scan = walk.join().unwrap_or_default();
+        snap.owners = scan.owners;
+        snap.owner_access = scan.access;
     });
     snap
 }

@@ -5,7 +5,7 @@ mod wire;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use fastnetstat_core::{InetTable, ProcRoot, SocketQuery};
+use fastnetstat_core::{InetTable, ProcRoot, SocketQuery, Source};
 use fastnetstat_core::list_sockets as core_list_sockets;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -19,10 +19,24 @@ pub struct SocketOptions {
     pub inet_tables: u32,
     pub unix: bool,
     pub owners: bool,
+    /// "auto" (default), "proc" or "netlink".
+    pub source: Option<String>,
+    /// TCP states to list as a mask of `1 << state` (default: all).
+    pub tcp_states: Option<u32>,
+    /// Fill tcp retransmit/probe counters (default true).
+    pub tcp_counters: Option<bool>,
 }
 
-fn query_of(opts: &SocketOptions) -> SocketQuery {
-    SocketQuery {
+fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
+    let source = match opts.source.as_deref() {
+        None | Some("auto") => Source::Auto,
+        Some("proc") => Source::Proc,
+        Some("netlink") => Source::Netlink,
+        Some(other) => {
+            return Err(Error::new(Status::InvalidArg, format!("EINVAL: unknown source '{other}' (auto, proc or netlink)")))
+        }
+    };
+    Ok(SocketQuery {
         root: opts.proc_root.as_ref().map(ProcRoot::new).unwrap_or_default(),
         inet_tables: InetTable::ALL
             .into_iter()
@@ -30,7 +44,10 @@ fn query_of(opts: &SocketOptions) -> SocketQuery {
             .collect(),
         unix: opts.unix,
         owners: opts.owners,
-    }
+        source,
+        tcp_states: opts.tcp_states.unwrap_or(u32::MAX),
+        tcp_counters: opts.tcp_counters.unwrap_or(true),
+    })
 }
 
 /// Runs `f`, turning a panic into an error so that it never takes Node down.
@@ -48,7 +65,7 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T> {
 /// Lists sockets on the calling thread.
 #[napi]
 pub fn list_sockets_sync(options: SocketOptions) -> Result<Buffer> {
-    let query = query_of(&options);
+    let query = query_of(&options)?;
     guarded(|| wire::pack_sockets(&core_list_sockets(&query))).map(Buffer::from)
 }
 
@@ -71,8 +88,8 @@ impl Task for ListSocketsTask {
 
 /// Lists sockets on the libuv thread pool.
 #[napi]
-pub fn list_sockets(options: SocketOptions) -> AsyncTask<ListSocketsTask> {
-    AsyncTask::new(ListSocketsTask { query: query_of(&options) })
+pub fn list_sockets(options: SocketOptions) -> Result<AsyncTask<ListSocketsTask>> {
+    Ok(AsyncTask::new(ListSocketsTask { query: query_of(&options)? }))
 }
 
 /// Layout constants, so the decoder can check it matches this build.

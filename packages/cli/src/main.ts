@@ -42,16 +42,19 @@ async function main(argv: string[]): Promise<number> {
   return run(parsed.flags);
 }
 
+// Exit explicitly: a reverse lookup that timed out can keep Node alive until
+// the system resolver gives up, long after the output is complete.
 main(process.argv.slice(2)).then(
   (status) => {
-    stdout.flush();
-    process.exitCode = status & 0xff;
+    try {
+      stdout.flush();
+    } catch (error) {
+      if (!(error instanceof ClosedPipe)) throw error;
+    }
+    process.exit(status & 0xff);
   },
   (error: unknown) => {
-    if (error instanceof ClosedPipe) {
-      process.exitCode = 0;
-      return;
-    }
+    if (error instanceof ClosedPipe) process.exit(0);
     try {
       stdout.flush();
     } catch {
@@ -64,6 +67,6 @@ main(process.argv.slice(2)).then(
     } catch {
       // stderr closed too: nothing left to tell
     }
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

@@ -52,6 +52,7 @@ export interface NetstatFlags {
   // fastnetstat extensions
   json: boolean;
   procRoot?: string;
+  source?: 'auto' | 'proc' | 'netlink';
 }
 
 /** What the command line asks for: run with flags, or stop with output and a status. */
@@ -181,6 +182,16 @@ const SPECS: Spec[] = [
   // fastnetstat extensions (long only, so they cannot clash with netstat's letters)
   { long: 'json', apply: (f) => void (f.json = true) },
   { long: 'proc-root', arg: true, apply: (f, v) => void (f.procRoot = v) },
+  {
+    long: 'source',
+    arg: true,
+    apply: (f, v) => {
+      if (v !== 'auto' && v !== 'proc' && v !== 'netlink') {
+        return { kind: 'exit', status: 3, stderr: `fastnetstat: --source takes auto, proc or netlink, not '${v}'\n` };
+      }
+      f.source = v;
+    },
+  },
 ];
 
 let USAGE_TEXT = () => '';
@@ -192,6 +203,7 @@ function usageError(message: string): Parsed {
 }
 
 const LONG_NAMES = SPECS.filter((s) => s.long).map((s) => s.long!);
+const TAKES_VALUE = SPECS.filter((s) => s.long && s.arg).map((s) => s.long!);
 
 /**
  * getopt_long accepts any unique prefix of a long option. Expands them, or
@@ -208,7 +220,7 @@ function expandLongPrefixes(argv: string[]): { argv: string[]; ambiguousAt?: num
     if (!arg.startsWith('--')) {
       out.push(arg);
       // an option's separate argument is never an option itself
-      if (/^-[^-]*A$/.test(arg) || arg === '--protocol' || arg === '--proc-root') {
+      if (/^-[^-]*A$/.test(arg)) {
         if (i + 1 < argv.length) out.push(argv[++i]!);
       }
       continue;
@@ -218,13 +230,13 @@ function expandLongPrefixes(argv: string[]): { argv: string[]; ambiguousAt?: num
     const rest = eq < 0 ? '' : arg.slice(eq);
     if (LONG_NAMES.includes(name)) {
       out.push(arg);
-      if (rest === '' && (name === 'protocol' || name === 'proc-root') && i + 1 < argv.length) out.push(argv[++i]!);
+      if (rest === '' && TAKES_VALUE.includes(name) && i + 1 < argv.length) out.push(argv[++i]!);
       continue;
     }
     const matches = LONG_NAMES.filter((n) => n.startsWith(name));
     if (matches.length === 1) {
       out.push(`--${matches[0]}${rest}`);
-      if (rest === '' && (matches[0] === 'protocol' || matches[0] === 'proc-root') && i + 1 < argv.length) out.push(argv[++i]!);
+      if (rest === '' && TAKES_VALUE.includes(matches[0]!) && i + 1 < argv.length) out.push(argv[++i]!);
       continue;
     }
     if (matches.length > 1 && name !== '') {

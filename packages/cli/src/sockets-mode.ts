@@ -2,7 +2,7 @@
  * netstat's default mode: the socket tables, section by section in netstat's
  * order, with its messages and exit statuses (netstat.c main loop).
  */
-import { kernelHasFamily, sockets, type OtherFamily, type SocketList, type TableName } from '@fastnetstat/core';
+import { kernelHasFamily, sockets, TCP_STATES, type OtherFamily, type SocketList, type TableName, type TcpState } from '@fastnetstat/core';
 import { inetHeading, inetRow, isShown as inetShown, type InetLayout } from './format/inet.js';
 import { isShown as unixShown, unixHeading, unixRow } from './format/unix.js';
 import { socketsDocument } from './json.js';
@@ -57,6 +57,18 @@ export function selection(f: NetstatFlags): Selection {
     },
     bluetooth: !all && (l2cap > 0 || rfcomm > 0),
   };
+}
+
+/**
+ * The TCP states a listing can show. netstat selects tcp rows by remote port
+ * (-l: port 0), which in the kernel's tables is exactly the LISTEN state; with
+ * netlink the kernel then filters, and a -l listing never walks established
+ * connections. The rows are still selected by netstat's own rule afterwards.
+ */
+function tcpStatesShown(layout: Pick<InetLayout, 'all' | 'listening'>): TcpState[] | undefined {
+  if (layout.all) return undefined;
+  const others = TCP_STATES.filter((s): s is TcpState => s !== '' && s !== 'LISTEN');
+  return layout.listening ? ['LISTEN'] : others;
 }
 
 /** The kernel tables a selection reads, in netstat's order. */
@@ -177,7 +189,14 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
     programs: flags.programs > 0,
     timers: flags.timers > 0,
   };
-  const list = await sockets({ tables: tablesOf(sel), processes: layout.programs, procRoot: flags.procRoot });
+  const list = await sockets({
+    tables: tablesOf(sel),
+    processes: layout.programs,
+    procRoot: flags.procRoot,
+    source: flags.source,
+    tcpStates: tcpStatesShown(layout),
+    tcpCounters: layout.timers,
+  });
   const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
   const pass: Pass = { flags, sel, list, layout, names, programsReported: false };
   await resolveNames(pass);
@@ -224,7 +243,13 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
 }
 
 async function jsonOnce(flags: NetstatFlags, sel: Selection): Promise<void> {
-  const list = await sockets({ tables: tablesOf(sel), processes: flags.programs > 0, procRoot: flags.procRoot });
+  const list = await sockets({
+    tables: tablesOf(sel),
+    processes: flags.programs > 0,
+    procRoot: flags.procRoot,
+    source: flags.source,
+    tcpStates: tcpStatesShown({ all: flags.all > 0, listening: flags.listening > 0 }),
+  });
   const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
   stdout.write(`${JSON.stringify(await socketsDocument(list, flags, names))}\n`);
 }

@@ -35,6 +35,7 @@ export type {
   TableReport,
   TableStatus,
   OwnerAccess,
+  TcpState,
 } from './sockets.js';
 export { SUPPORTED_PLATFORMS } from './native.js';
 export { kernelHasFamily } from './families.js';

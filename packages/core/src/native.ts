@@ -14,6 +14,10 @@ export interface NativeSocketOptions {
   inetTables: number;
   unix: boolean;
   owners: boolean;
+  source?: 'auto' | 'proc' | 'netlink';
+  /** TCP states as a mask of `1 << state`. */
+  tcpStates?: number;
+  tcpCounters?: boolean;
 }
 
 export const SUPPORTED_PLATFORMS = ['linux-x64-gnu', 'linux-x64-musl', 'linux-arm64-gnu', 'linux-arm64-musl'];

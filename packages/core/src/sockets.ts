@@ -22,7 +22,22 @@ export interface SocketsOptions {
   processes?: boolean;
   /** Read a /proc tree other than the live one (e.g. a support bundle's copy). */
   procRoot?: string;
+  /**
+   * Where rows come from: `netlink` (sock_diag), `proc` (the /proc/net text
+   * tables) or `auto` (default: netlink on the live system, table by table,
+   * /proc where netlink cannot answer or `procRoot` is given). Both give the same rows.
+   */
+  source?: 'auto' | 'proc' | 'netlink';
+  /**
+   * TCP states to list (default: all). With netlink the kernel filters, so
+   * `['LISTEN']` never walks the established connections. Other protocols are not filtered.
+   */
+  tcpStates?: readonly TcpState[];
+  /** Fill tcp timers' retransmit and probe counts (default true; false saves work with netlink). */
+  tcpCounters?: boolean;
 }
+
+export type TcpState = Exclude<(typeof TCP_STATES)[number], ''>;
 
 export type TableStatus = 'not-requested' | 'read' | 'missing' | 'failed';
 
@@ -109,7 +124,24 @@ function checkProcRoot(procRoot: unknown): void {
 function nativeOptions(options: SocketsOptions): NativeSocketOptions {
   const { mask, unix } = tableMask(selectTables(options));
   if (options.procRoot !== undefined) checkProcRoot(options.procRoot);
-  return { procRoot: options.procRoot, inetTables: mask, unix, owners: options.processes === true };
+  const request: NativeSocketOptions = { procRoot: options.procRoot, inetTables: mask, unix, owners: options.processes === true };
+  if (options.source !== undefined) {
+    if (!['auto', 'proc', 'netlink'].includes(options.source)) {
+      throw new FastnetstatError('EINVAL', `unknown source '${String(options.source)}' (auto, proc or netlink)`);
+    }
+    request.source = options.source;
+  }
+  if (options.tcpStates !== undefined) {
+    let states = 0;
+    for (const state of options.tcpStates) {
+      const n = TCP_STATES.indexOf(state);
+      if (n <= 0) throw new FastnetstatError('EINVAL', `unknown TCP state '${String(state)}'`);
+      states |= 1 << n;
+    }
+    request.tcpStates = states >>> 0;
+  }
+  if (options.tcpCounters !== undefined) request.tcpCounters = options.tcpCounters;
+  return request;
 }
 
 /** Lists sockets synchronously (for scripts; blocks the event loop). */

@@ -31,8 +31,8 @@ const PROTO_NAME: Record<InetTableName, string> = {
 const SERVICE_PROTO: Record<InetTableName, 'tcp' | 'udp' | 'raw'> = {
   tcp: 'tcp', tcp6: 'tcp', udp: 'udp', udp6: 'udp', udplite: 'udp', udplite6: 'udp', raw: 'raw', raw6: 'raw',
 };
-/** Size of the C buffer each row's address is printed into (snprintf cuts at size - 1). */
-const ADDRESS_BUFFER: Record<'tcp' | 'udp' | 'raw', number> = { tcp: 128, udp: 64, raw: 64 };
+/** Size of the C buffer every row's address is printed into (snprintf cuts at size - 1). */
+const ADDRESS_BUFFER = 128;
 
 export function title(prefix: string, layout: Pick<InetLayout, 'all' | 'listening'>): string {
   if (layout.all) return `${prefix}(servers and established)`;
@@ -62,12 +62,12 @@ export function isShown(rows: InetSockets, i: number, layout: InetLayout): boole
 }
 
 /** addr_do_one(): `host:port`, cut to 22 characters unless -W. */
-function endpoint(host: string, port: string, wide: boolean, bufferSize: number): string {
+function endpoint(host: string, port: string, wide: boolean): string {
   if (!wide && host.length + port.length > 22) {
     const portLength = Math.min(port.length, 18);
     return `${host.slice(0, 22 - portLength)}:${port.slice(0, portLength)}`;
   }
-  return `${host}:${port}`.slice(0, bufferSize - 1);
+  return `${host}:${port}`.slice(0, ADDRESS_BUFFER - 1);
 }
 
 function timerText(rows: InetSockets, i: number, service: 'tcp' | 'udp' | 'raw'): string {
@@ -105,9 +105,8 @@ export function inetRow(rows: InetSockets, i: number, layout: InetLayout, names:
   const table = rows.table(i);
   const service = SERVICE_PROTO[table];
   const family = rows.isIPv6(i) ? 6 : 4;
-  const bufferSize = ADDRESS_BUFFER[service];
-  const local = endpoint(names.host(family, rows.localAddressBytes(i)), names.port(rows.localPort(i), service), layout.wide, bufferSize);
-  const remote = endpoint(names.host(family, rows.remoteAddressBytes(i)), names.port(rows.remotePort(i), service), layout.wide, bufferSize);
+  const local = endpoint(names.host(family, rows.localAddressBytes(i)), names.port(rows.localPort(i), service), layout.wide);
+  const remote = endpoint(names.host(family, rows.remoteAddressBytes(i)), names.port(rows.remotePort(i), service), layout.wide);
   const queues = `${right(rows.rxQueue(i), 6)} ${right(rows.txQueue(i), 6)}`;
   const state = rows.state(i);
   let text: string;

@@ -1,0 +1,110 @@
+//! inet_diag: tcp, udp, udplite and raw sockets, mapped to the rows
+//! /proc/net/{tcp,udp,udplite,raw}{,6} would show.
+
+use std::io;
+
+use super::{attributes, DiagSocket};
+use crate::model::{InetSocket, InetTable, Protocol};
+
+const INET_DIAG_INFO: u16 = 2;
+const TCP_LISTEN: u8 = 10;
+const TCP_TIME_WAIT: u8 = 6;
+const IPPROTO_TCP: u8 = 6;
+const IPPROTO_UDP: u8 = 17;
+const IPPROTO_UDPLITE: u8 = 136;
+const IPPROTO_RAW: u8 = 255;
+/// sizeof(struct inet_diag_msg).
+const MSG_LEN: usize = 72;
+
+/// Every state: the kernel's TCPF_* mask with all bits set.
+pub const ALL_STATES: u32 = u32::MAX;
+/// TCPF_LISTEN alone: the kernel then walks only the listening hash.
+pub const LISTEN_ONLY: u32 = 1 << TCP_LISTEN;
+
+fn protocol_number(protocol: Protocol) -> u8 {
+    match protocol {
+        Protocol::Tcp => IPPROTO_TCP,
+        Protocol::Udp => IPPROTO_UDP,
+        Protocol::UdpLite => IPPROTO_UDPLITE,
+        Protocol::Raw => IPPROTO_RAW,
+    }
+}
+
+/// USER_HZ, the unit /proc prints timers in.
+fn clock_ticks_per_second() -> u64 {
+    // SAFETY: sysconf has no memory-safety preconditions.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if ticks > 0 { ticks as u64 } else { 100 }
+}
+
+/// Dumps one table. `states` is a TCPF_* mask; `with_counters` also asks for
+/// tcp_info, the only place netlink gives the retransmit and probe counts
+/// /proc prints in its timer columns (needed only when timers are shown).
+pub fn dump_table(
+    socket: &mut DiagSocket,
+    table: InetTable,
+    states: u32,
+    with_counters: bool,
+    out: &mut Vec<InetSocket>,
+) -> io::Result<()> {
+    let protocol = table.protocol();
+    let is_tcp = protocol == Protocol::Tcp;
+    let family = if table.is_ipv6() { libc::AF_INET6 } else { libc::AF_INET } as u8;
+    let mut request = [0u8; 56]; // struct inet_diag_req_v2
+    request[0] = family;
+    request[1] = protocol_number(protocol);
+    request[2] = if is_tcp && with_counters { 1 << (INET_DIAG_INFO - 1) } else { 0 };
+    request[4..8].copy_from_slice(&states.to_ne_bytes());
+
+    let ticks_per_second = clock_ticks_per_second();
+    let address_len = if table.is_ipv6() { 16 } else { 4 };
+    socket.dump(&request, |message| {
+        if message.len() < MSG_LEN {
+            return;
+        }
+        let u32_at = |at: usize| u32::from_ne_bytes(message[at..at + 4].try_into().unwrap());
+        let state = message[1];
+        let mut row = InetSocket {
+            table,
+            local_addr: [0; 16],
+            local_port: u16::from_be_bytes([message[4], message[5]]),
+            remote_addr: [0; 16],
+            remote_port: u16::from_be_bytes([message[6], message[7]]),
+            state,
+            // /proc prints the accept queue as Recv-Q and 0 as Send-Q for a
+            // listener; netlink gives the backlog limit as its write queue.
+            rx_queue: u32_at(56),
+            tx_queue: if is_tcp && state == TCP_LISTEN { 0 } else { u32_at(60) },
+            timer_active: 0,
+            timer_ticks: 0,
+            retransmits: 0,
+            uid: u32_at(64),
+            timeout: 0,
+            inode: u32_at(68) as u64,
+        };
+        row.local_addr[..address_len].copy_from_slice(&message[8..8 + address_len]);
+        row.remote_addr[..address_len].copy_from_slice(&message[24..24 + address_len]);
+        if is_tcp {
+            // Timer codes match /proc's (1 retransmit, 2 keepalive, 3 timewait,
+            // 4 zero-window probe); netlink counts milliseconds, /proc ticks.
+            let timer = message[2];
+            row.timer_active = timer;
+            row.timer_ticks = u32_at(52) as u64 * ticks_per_second / 1000;
+            // The one counter netlink puts in the header depends on the timer.
+            match timer {
+                1 => row.retransmits = message[3] as u32,
+                2 | 4 => row.timeout = message[3] as i32,
+                _ => {}
+            }
+            if state != TCP_TIME_WAIT {
+                for (kind, payload) in attributes(&message[MSG_LEN..]) {
+                    if kind == INET_DIAG_INFO && payload.len() >= 4 {
+                        row.retransmits = payload[2] as u32; // tcpi_retransmits
+                        row.timeout = payload[3] as i32; // tcpi_probes
+                    }
+                }
+            }
+        }
+        out.push(row);
+    })
+}

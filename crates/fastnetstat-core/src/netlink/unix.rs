@@ -1,0 +1,115 @@
+//! unix_diag: unix domain sockets, mapped to the rows /proc/net/unix shows.
+//!
+//! Two /proc columns have no netlink field and are derived:
+//! - RefCount: a socket starts at 2, and every socket whose peer it is holds
+//!   one more reference. Stream peers point at each other, so a connected
+//!   stream socket has 3 (even when its peer lives in another namespace); a
+//!   datagram socket gets one more per datagram socket connected to it.
+//! - St (the socket-layer state): CONNECTED/UNCONNECTED from the sock state,
+//!   as /proc derives it for sockets that have a socket attached.
+//!
+//! A connection still waiting in a listener's queue has no inode yet, so
+//! unix_diag does not show it (and it holds a reference on its client) while
+//! /proc does: when any listener has one, the dump says so with
+//! [`PENDING_CONNECTIONS`] and the caller reads /proc instead.
+
+use std::collections::HashMap;
+use std::io;
+
+use super::{attributes, DiagSocket};
+use crate::model::UnixSocket;
+
+const UNIX_DIAG_NAME: u16 = 0;
+const UNIX_DIAG_PEER: u16 = 2;
+const UNIX_DIAG_RQLEN: u16 = 4;
+const UDIAG_SHOW_RQLEN: u32 = 0x10;
+const SOCK_STREAM: u16 = 1;
+const SOCK_SEQPACKET: u16 = 5;
+
+/// The error a dump returns when netlink cannot show every socket /proc shows.
+pub const PENDING_CONNECTIONS: &str = "a unix listener has connections not yet accepted";
+const UDIAG_SHOW_NAME: u32 = 0x01;
+const UDIAG_SHOW_PEER: u32 = 0x04;
+const TCP_ESTABLISHED: u8 = 1;
+const TCP_LISTEN: u8 = 10;
+const SS_UNCONNECTED: u8 = 1;
+const SS_CONNECTED: u8 = 3;
+const SO_ACCEPTCON: u32 = 1 << 16;
+/// sizeof(struct unix_diag_msg).
+const MSG_LEN: usize = 16;
+
+/// /proc's path text: the kernel prints a bound name's bytes with NULs as
+/// '@' (so abstract names start with '@') and drops a path's trailing NUL.
+fn path_text(name: &[u8]) -> Vec<u8> {
+    let mut bytes = name;
+    if bytes.first().is_some_and(|&b| b != 0) {
+        // a filesystem path: the kernel stores it with its terminating NUL
+        if let Some(end) = bytes.iter().position(|&b| b == 0) {
+            bytes = &bytes[..end];
+        }
+    }
+    bytes.iter().map(|&b| if b == 0 { b'@' } else { b }).collect()
+}
+
+fn is_stream(sock_type: u16) -> bool {
+    sock_type == SOCK_STREAM || sock_type == SOCK_SEQPACKET
+}
+
+pub fn dump_table(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>) -> io::Result<()> {
+    let mut request = [0u8; 24]; // struct unix_diag_req
+    request[0] = libc::AF_UNIX as u8;
+    request[4..8].copy_from_slice(&u32::MAX.to_ne_bytes()); // every state
+    request[12..16].copy_from_slice(&(UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN).to_ne_bytes());
+
+    let first = out.len();
+    // for each row: its peer's inode; and how many datagram sockets point at each inode
+    let mut peers: Vec<u64> = Vec::new();
+    let mut datagram_refs: HashMap<u64, u32> = HashMap::new();
+    let mut pending = false;
+    socket.dump(&request, |message| {
+        if message.len() < MSG_LEN {
+            return;
+        }
+        let state = message[2];
+        let mut row = UnixSocket {
+            refcount: 2,
+            protocol: 0,
+            flags: if state == TCP_LISTEN { SO_ACCEPTCON } else { 0 },
+            sock_type: message[1] as u16,
+            state: if state == TCP_ESTABLISHED { SS_CONNECTED } else { SS_UNCONNECTED },
+            inode: u32::from_ne_bytes(message[4..8].try_into().unwrap()) as u64,
+            path: None,
+        };
+        let mut peer = 0;
+        for (kind, payload) in attributes(&message[MSG_LEN..]) {
+            match kind {
+                UNIX_DIAG_NAME if !payload.is_empty() => row.path = Some(path_text(payload)),
+                UNIX_DIAG_PEER if payload.len() >= 4 => {
+                    peer = u32::from_ne_bytes(payload[..4].try_into().unwrap()) as u64;
+                }
+                // a listener's receive queue holds its unaccepted connections
+                UNIX_DIAG_RQLEN if state == TCP_LISTEN && payload.len() >= 4 => {
+                    pending |= u32::from_ne_bytes(payload[..4].try_into().unwrap()) > 0;
+                }
+                _ => {}
+            }
+        }
+        if peer != 0 && !is_stream(row.sock_type) {
+            *datagram_refs.entry(peer).or_default() += 1;
+        }
+        peers.push(peer);
+        out.push(row);
+    })?;
+    if pending {
+        out.truncate(first);
+        return Err(io::Error::other(PENDING_CONNECTIONS));
+    }
+    for (row, &peer) in out[first..].iter_mut().zip(&peers) {
+        row.refcount += if is_stream(row.sock_type) {
+            u32::from(peer != 0)
+        } else {
+            datagram_refs.get(&row.inode).copied().unwrap_or(0)
+        };
+    }
+    Ok(())
+}

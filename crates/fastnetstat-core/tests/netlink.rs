@@ -1,0 +1,116 @@
+//! The netlink source gives the rows the /proc source gives, on real sockets
+//! this test opens (live timers aside: they tick between the two reads).
+
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
+
+use fastnetstat_core::netlink::{inet, unix, DiagSocket};
+use fastnetstat_core::{inet as proc_inet, unix as proc_unix, InetSocket, InetTable, ProcRoot, UnixSocket};
+
+fn without_timers(mut rows: Vec<InetSocket>) -> Vec<InetSocket> {
+    for row in &mut rows {
+        row.timer_ticks = 0;
+    }
+    rows
+}
+
+fn proc_rows(table: InetTable) -> Vec<InetSocket> {
+    let mut rows = Vec::new();
+    proc_inet::read_table(&ProcRoot::default(), table, &mut rows).unwrap();
+    rows
+}
+
+fn netlink_rows(table: InetTable, states: u32) -> Vec<InetSocket> {
+    let mut socket = DiagSocket::open().unwrap();
+    let mut rows = Vec::new();
+    inet::dump_table(&mut socket, table, states, true, &mut rows).unwrap();
+    rows
+}
+
+#[test]
+fn tcp_and_udp_rows_match_proc() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let (_server, _) = listener.accept().unwrap();
+    let _pending = TcpStream::connect(("127.0.0.1", port)).unwrap(); // stays in the accept queue
+    let listener6 = TcpListener::bind("[::1]:0").unwrap();
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp.connect(client.local_addr().unwrap()).unwrap();
+    let _udp6 = UdpSocket::bind("[::1]:0").unwrap();
+
+    for table in [InetTable::Tcp, InetTable::Tcp6, InetTable::Udp, InetTable::Udp6] {
+        let from_proc = without_timers(proc_rows(table));
+        let from_netlink = without_timers(netlink_rows(table, inet::ALL_STATES));
+        assert_eq!(from_netlink, from_proc, "{table:?}");
+    }
+    let listening = netlink_rows(InetTable::Tcp, inet::LISTEN_ONLY);
+    let ours = listening.iter().find(|r| r.local_port == port).expect("our listener");
+    assert_eq!((ours.state, ours.rx_queue, ours.tx_queue), (10, 1, 0));
+    assert!(listening.iter().all(|r| r.state == 10));
+    assert!(netlink_rows(InetTable::Tcp6, inet::LISTEN_ONLY)
+        .iter()
+        .any(|r| r.local_port == listener6.local_addr().unwrap().port()));
+}
+
+fn unix_proc() -> Vec<UnixSocket> {
+    let mut rows = Vec::new();
+    proc_unix::read_table(&ProcRoot::default(), &mut rows).unwrap();
+    rows
+}
+
+fn unix_netlink() -> Vec<UnixSocket> {
+    let mut socket = DiagSocket::open().unwrap();
+    let mut rows = Vec::new();
+    unix::dump_table(&mut socket, &mut rows).unwrap();
+    rows
+}
+
+#[test]
+fn unix_rows_match_proc() {
+    let dir = std::env::temp_dir().join(format!("fns-netlink-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let listener = UnixListener::bind(dir.join("listen sock")).unwrap();
+    let _client = UnixStream::connect(dir.join("listen sock")).unwrap();
+    let _accepted = listener.accept().unwrap();
+    let pending = UnixStream::connect(dir.join("listen sock")).unwrap();
+    let mut socket = DiagSocket::open().unwrap();
+    let refused = unix::dump_table(&mut socket, &mut Vec::new()).unwrap_err();
+    assert_eq!(refused.to_string(), unix::PENDING_CONNECTIONS);
+    let _accepted_later = listener.accept().unwrap();
+    drop(pending);
+    let _pair = UnixStream::pair().unwrap();
+    let server = UnixDatagram::bind(dir.join("dgram")).unwrap();
+    let clients: Vec<UnixDatagram> = (0..3)
+        .map(|_| {
+            let c = UnixDatagram::unbound().unwrap();
+            c.connect(dir.join("dgram")).unwrap();
+            c
+        })
+        .collect();
+    let _ = (&server, &clients);
+
+    let from_proc = unix_proc();
+    let from_netlink = unix_netlink();
+    std::fs::remove_dir_all(&dir).ok();
+    // Our own sockets must match exactly; others on the machine may change between reads.
+    let ours: Vec<u64> = from_proc
+        .iter()
+        .filter(|r| r.path.as_deref().is_some_and(|p| p.starts_with(dir.to_string_lossy().as_bytes())))
+        .map(|r| r.inode)
+        .filter(|&inode| inode != 0)
+        .collect();
+    assert!(ours.len() >= 2);
+    let pick = |rows: &[UnixSocket], inode: u64| rows.iter().find(|r| r.inode == inode).cloned();
+    for inode in ours {
+        assert_eq!(pick(&from_netlink, inode), pick(&from_proc, inode), "inode {inode}");
+    }
+    let proc_inodes: Vec<u64> = from_proc.iter().map(|r| r.inode).collect();
+    let netlink_inodes: Vec<u64> = from_netlink.iter().map(|r| r.inode).collect();
+    let mismatched: Vec<_> = from_proc
+        .iter()
+        .filter(|p| from_netlink.iter().any(|n| n.inode == p.inode && n != *p))
+        .collect();
+    assert!(mismatched.is_empty(), "rows differ: {mismatched:#?}\nnetlink: {:#?}", from_netlink.iter().filter(|n| mismatched.iter().any(|m| m.inode == n.inode)).collect::<Vec<_>>());
+    assert_eq!(netlink_inodes, proc_inodes, "same sockets in the same order");
+}
