@@ -117,8 +117,14 @@ fn read_tables(query: &SocketQuery, snap: &mut SocketSnapshot) {
         let first = snap.inet.len();
         let from_netlink = match &mut diag {
             Some(Ok(socket)) => Some(
-                netlink::inet::dump_table(socket, table, states_for(query, table), query.tcp_counters, &mut snap.inet)
-                    .map_err(|e| Error::io(query.root.net(table.file_name()), e)),
+                netlink::inet::dump_table(
+                    socket,
+                    table,
+                    states_for(query, table),
+                    query.tcp_counters,
+                    &mut snap.inet,
+                )
+                .map_err(|e| Error::io(query.root.net(table.file_name()), e)),
             ),
             Some(Err(e)) => Some(Err(Error::io("netlink", std::io::Error::from(e.kind())))),
             None => None,
@@ -129,7 +135,9 @@ fn read_tables(query: &SocketQuery, snap: &mut SocketSnapshot) {
             _ => {
                 snap.inet.truncate(first);
                 let report = report_of(inet::read_table(&query.root, table, &mut snap.inet));
-                if table.protocol() == crate::model::Protocol::Tcp && query.tcp_states != netlink::inet::ALL_STATES {
+                if table.protocol() == crate::model::Protocol::Tcp
+                    && query.tcp_states != netlink::inet::ALL_STATES
+                {
                     let mask = query.tcp_states;
                     let mut i = first;
                     snap.inet.retain(|row| {
@@ -149,7 +157,9 @@ fn read_tables(query: &SocketQuery, snap: &mut SocketSnapshot) {
         };
         snap.unix_report = match from_netlink {
             Some(Ok(())) => TableReport { status: TableStatus::Read, bogus_lines: 0 },
-            Some(Err(e)) if query.source == Source::Netlink && e.to_string() != netlink::unix::PENDING_CONNECTIONS => {
+            Some(Err(e))
+                if query.source == Source::Netlink && e.to_string() != netlink::unix::PENDING_CONNECTIONS =>
+            {
                 report_of(Err(Error::io(query.root.net("unix"), e)))
             }
             _ => {

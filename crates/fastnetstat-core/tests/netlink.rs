@@ -107,10 +107,12 @@ fn unix_rows_match_proc() {
     }
     let proc_inodes: Vec<u64> = from_proc.iter().map(|r| r.inode).collect();
     let netlink_inodes: Vec<u64> = from_netlink.iter().map(|r| r.inode).collect();
-    let mismatched: Vec<_> = from_proc
-        .iter()
-        .filter(|p| from_netlink.iter().any(|n| n.inode == p.inode && n != *p))
-        .collect();
-    assert!(mismatched.is_empty(), "rows differ: {mismatched:#?}\nnetlink: {:#?}", from_netlink.iter().filter(|n| mismatched.iter().any(|m| m.inode == n.inode)).collect::<Vec<_>>());
+    let mismatched: Vec<_> =
+        from_proc.iter().filter(|p| from_netlink.iter().any(|n| n.inode == p.inode && n != *p)).collect();
+    assert!(
+        mismatched.is_empty(),
+        "rows differ: {mismatched:#?}\nnetlink: {:#?}",
+        from_netlink.iter().filter(|n| mismatched.iter().any(|m| m.inode == n.inode)).collect::<Vec<_>>()
+    );
     assert_eq!(netlink_inodes, proc_inodes, "same sockets in the same order");
 }

@@ -199,6 +199,7 @@ fn live_sockets_and_owners() {
         inet_tables: InetTable::ALL.to_vec(),
         unix: true,
         owners: true,
+        ..Default::default()
     });
     assert_eq!(snap.inet_reports[InetTable::Tcp as usize].status, TableStatus::Read);
     let me = std::process::id();

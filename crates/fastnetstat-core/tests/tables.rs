@@ -289,6 +289,7 @@ fn snapshot_reports_each_table() {
         inet_tables: InetTable::ALL.to_vec(),
         unix: true,
         owners: true,
+        ..Default::default()
     });
     let status: Vec<(TableStatus, u32)> =
         snap.inet_reports.iter().map(|r| (r.status, r.bogus_lines)).collect();
@@ -312,6 +313,7 @@ fn snapshot_reports_each_table() {
         inet_tables: vec![InetTable::Tcp, InetTable::Udp],
         unix: false,
         owners: false,
+        ..Default::default()
     });
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(snap.inet_reports[0].status, TableStatus::Failed(libc::EISDIR));

@@ -34,7 +34,11 @@ fn protocol_number(protocol: Protocol) -> u8 {
 fn clock_ticks_per_second() -> u64 {
     // SAFETY: sysconf has no memory-safety preconditions.
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
-    if ticks > 0 { ticks as u64 } else { 100 }
+    if ticks > 0 {
+        ticks as u64
+    } else {
+        100
+    }
 }
 
 /// Dumps one table. `states` is a TCPF_* mask; `with_counters` also asks for
