@@ -130,7 +130,8 @@ export function diffText(a: string, b: string, timers: boolean): string | null {
     }
     if (skipped) out.push('@@');
     skipped = false;
-    out.push(`${k}${JSON.stringify(line).slice(1, -1)}`);
+    // Escapes show control characters; `$` marks the end of the line (trailing blanks matter).
+    out.push(`${k}${JSON.stringify(line).slice(1, -1)}$`);
   });
   return out.join('\n');
 }

@@ -11,6 +11,7 @@ pub mod netlink;
 pub mod owners;
 pub mod proc_root;
 pub mod snapshot;
+pub mod statistics;
 mod text;
 pub mod unix;
 

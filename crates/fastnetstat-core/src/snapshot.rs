@@ -43,6 +43,9 @@ pub struct SocketQuery {
     /// Fill the retransmit/probe counters of tcp rows (netlink needs an extra
     /// attribute per socket for them; only timer output uses them).
     pub tcp_counters: bool,
+    /// Only inet sockets bound to this local port (unix sockets are not
+    /// filtered). With owners, the fd walk stops once they all have theirs.
+    pub local_port: Option<u16>,
 }
 
 impl Default for SocketQuery {
@@ -55,6 +58,7 @@ impl Default for SocketQuery {
             source: Source::Auto,
             tcp_states: netlink::inet::ALL_STATES,
             tcp_counters: true,
+            local_port: None,
         }
     }
 }
@@ -117,14 +121,8 @@ fn read_tables(query: &SocketQuery, snap: &mut SocketSnapshot) {
         let first = snap.inet.len();
         let from_netlink = match &mut diag {
             Some(Ok(socket)) => Some(
-                netlink::inet::dump_table(
-                    socket,
-                    table,
-                    states_for(query, table),
-                    query.tcp_counters,
-                    &mut snap.inet,
-                )
-                .map_err(|e| Error::io(query.root.net(table.file_name()), e)),
+                netlink::inet::dump_table(socket, table, &filter_for(query, table), &mut snap.inet)
+                    .map_err(|e| Error::io(query.root.net(table.file_name()), e)),
             ),
             Some(Err(e)) => Some(Err(Error::io("netlink", std::io::Error::from(e.kind())))),
             None => None,
@@ -135,14 +133,11 @@ fn read_tables(query: &SocketQuery, snap: &mut SocketSnapshot) {
             _ => {
                 snap.inet.truncate(first);
                 let report = report_of(inet::read_table(&query.root, table, &mut snap.inet));
-                if table.protocol() == crate::model::Protocol::Tcp
-                    && query.tcp_states != netlink::inet::ALL_STATES
-                {
-                    let mask = query.tcp_states;
-                    let mut i = first;
+                if query.tcp_states != netlink::inet::ALL_STATES || query.local_port.is_some() {
+                    let mut index = 0;
                     snap.inet.retain(|row| {
-                        i += 1;
-                        i <= first || mask & (1u32.checked_shl(row.state as u32).unwrap_or(0)) != 0
+                        index += 1;
+                        index <= first || keep_row(query, row)
                     });
                 }
                 report
@@ -170,12 +165,20 @@ fn read_tables(query: &SocketQuery, snap: &mut SocketSnapshot) {
     }
 }
 
-fn states_for(query: &SocketQuery, table: InetTable) -> u32 {
-    if table.protocol() == crate::model::Protocol::Tcp {
-        query.tcp_states
-    } else {
-        netlink::inet::ALL_STATES
+fn filter_for(query: &SocketQuery, table: InetTable) -> netlink::inet::DumpFilter {
+    let is_tcp = table.protocol() == crate::model::Protocol::Tcp;
+    netlink::inet::DumpFilter {
+        states: if is_tcp { query.tcp_states } else { netlink::inet::ALL_STATES },
+        counters: query.tcp_counters,
+        local_port: query.local_port,
     }
+}
+
+/// The /proc source applies the same filters netlink applies in the kernel.
+fn keep_row(query: &SocketQuery, row: &InetSocket) -> bool {
+    let is_tcp = row.table.protocol() == crate::model::Protocol::Tcp;
+    let state_ok = !is_tcp || query.tcp_states & 1u32.checked_shl(row.state as u32).unwrap_or(0) != 0;
+    state_ok && query.local_port.is_none_or(|port| row.local_port == port)
 }
 
 /// Reads every requested table and, if asked, the owners of the sockets found.
@@ -187,12 +190,13 @@ pub fn list_sockets(query: &SocketQuery) -> SocketSnapshot {
         read_tables(query, &mut snap);
         return snap;
     }
-    // A listing narrowed to listeners is small and quick to dump: then walk
+    // A listing narrowed to listeners or one port is small and quick to dump: then walk
     // after it and stop once every socket found has its owner. As root only:
     // netstat's messages about unreadable processes need the whole walk.
     // SAFETY: geteuid has no preconditions.
     let root_user = unsafe { libc::geteuid() } == 0;
-    if root_user && query.tcp_states == netlink::inet::LISTEN_ONLY && !query.unix {
+    let narrow = query.tcp_states == netlink::inet::LISTEN_ONLY || query.local_port.is_some();
+    if root_user && narrow && !query.unix {
         read_tables(query, &mut snap);
         let wanted: HashSet<u64> = snap.inet.iter().map(|s| s.inode).filter(|&i| i != 0).collect();
         let scan = owners::scan(&query.root, Some(&wanted));

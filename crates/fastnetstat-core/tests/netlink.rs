@@ -23,7 +23,13 @@ fn proc_rows(table: InetTable) -> Vec<InetSocket> {
 fn netlink_rows(table: InetTable, states: u32) -> Vec<InetSocket> {
     let mut socket = DiagSocket::open().unwrap();
     let mut rows = Vec::new();
-    inet::dump_table(&mut socket, table, states, true, &mut rows).unwrap();
+    inet::dump_table(
+        &mut socket,
+        table,
+        &inet::DumpFilter { states, counters: true, local_port: None },
+        &mut rows,
+    )
+    .unwrap();
     rows
 }
 
@@ -115,4 +121,35 @@ fn unix_rows_match_proc() {
         from_netlink.iter().filter(|n| mismatched.iter().any(|m| m.inode == n.inode)).collect::<Vec<_>>()
     );
     assert_eq!(netlink_inodes, proc_inodes, "same sockets in the same order");
+}
+
+#[test]
+fn port_filter_runs_in_the_kernel_and_matches_proc() {
+    use fastnetstat_core::{list_sockets, SocketQuery, Source};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let _client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let _other = TcpListener::bind("127.0.0.1:0").unwrap();
+
+    let mut socket = DiagSocket::open().unwrap();
+    let mut rows = Vec::new();
+    let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: false, local_port: Some(port) };
+    inet::dump_table(&mut socket, InetTable::Tcp, &filter, &mut rows).unwrap();
+    // the listener and the server end of the (not yet accepted) connection
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows.iter().all(|r| r.local_port == port));
+
+    let query = |source| SocketQuery {
+        inet_tables: vec![InetTable::Tcp, InetTable::Tcp6],
+        owners: true,
+        source,
+        local_port: Some(port),
+        ..Default::default()
+    };
+    let from_netlink = list_sockets(&query(Source::Netlink));
+    let from_proc = list_sockets(&query(Source::Proc));
+    assert_eq!(without_timers(from_netlink.inet.clone()), without_timers(from_proc.inet.clone()));
+    let listening = from_netlink.inet.iter().find(|r| r.state == 10).unwrap();
+    assert_eq!(from_netlink.owners[&listening.inode].pid, std::process::id());
+    assert_eq!(from_proc.owners[&listening.inode].pid, std::process::id());
 }

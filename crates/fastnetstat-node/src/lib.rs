@@ -2,6 +2,7 @@
 //! into one packed buffer. It knows nothing of /proc.
 
 mod wire;
+mod wire_stats;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -25,6 +26,8 @@ pub struct SocketOptions {
     pub tcp_states: Option<u32>,
     /// Fill tcp retransmit/probe counters (default true).
     pub tcp_counters: Option<bool>,
+    /// Only inet sockets bound to this local port.
+    pub local_port: Option<u32>,
 }
 
 fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
@@ -47,6 +50,13 @@ fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
         source,
         tcp_states: opts.tcp_states.unwrap_or(u32::MAX),
         tcp_counters: opts.tcp_counters.unwrap_or(true),
+        local_port: match opts.local_port {
+            None => None,
+            Some(port) if port <= 65535 => Some(port as u16),
+            Some(port) => {
+                return Err(Error::new(Status::InvalidArg, format!("EINVAL: port {port} is out of range (0-65535)")))
+            }
+        },
     })
 }
 
@@ -96,4 +106,57 @@ pub fn list_sockets(options: SocketOptions) -> Result<AsyncTask<ListSocketsTask>
 #[napi]
 pub fn wire_version() -> u32 {
     wire::VERSION as u32
+}
+
+// ---------------------------------------------------------------------------
+// Protocol counters (netstat -s)
+
+/// Which counter files to read. `files` is a bit mask over snmp, netstat,
+/// snmp6, sctp/snmp (bit 0 = snmp), read in that order.
+#[napi(object)]
+#[derive(Clone)]
+pub struct StatisticsOptions {
+    pub proc_root: Option<String>,
+    pub files: u32,
+}
+
+fn statistics_query_of(opts: &StatisticsOptions) -> fastnetstat_core::statistics::StatisticsQuery {
+    use fastnetstat_core::statistics::{StatFile, StatisticsQuery};
+    StatisticsQuery {
+        root: opts.proc_root.as_ref().map(ProcRoot::new).unwrap_or_default(),
+        files: StatFile::ALL.into_iter().filter(|f| opts.files & (1 << *f as u32) != 0).collect(),
+    }
+}
+
+fn read_statistics_packed(query: &fastnetstat_core::statistics::StatisticsQuery) -> Result<Vec<u8>> {
+    guarded(|| wire_stats::pack_statistics(&fastnetstat_core::statistics::read_statistics(query)))
+}
+
+/// Reads the protocol counters on the calling thread.
+#[napi]
+pub fn read_statistics_sync(options: StatisticsOptions) -> Result<Buffer> {
+    read_statistics_packed(&statistics_query_of(&options)).map(Buffer::from)
+}
+
+pub struct ReadStatisticsTask {
+    query: fastnetstat_core::statistics::StatisticsQuery,
+}
+
+impl Task for ReadStatisticsTask {
+    type Output = Vec<u8>;
+    type JsValue = Buffer;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        read_statistics_packed(&self.query)
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(Buffer::from(output))
+    }
+}
+
+/// Reads the protocol counters on the libuv thread pool.
+#[napi]
+pub fn read_statistics(options: StatisticsOptions) -> AsyncTask<ReadStatisticsTask> {
+    AsyncTask::new(ReadStatisticsTask { query: statistics_query_of(&options) })
 }

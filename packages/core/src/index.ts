@@ -38,5 +38,18 @@ export type {
   TcpState,
 } from './sockets.js';
 export { SUPPORTED_PLATFORMS } from './native.js';
+export { statistics, statisticsSync, STATISTICS_FILES } from './statistics.js';
+export type {
+  Statistics,
+  StatisticsOptions,
+  StatisticsFamily,
+  StatisticsFileName,
+  StatisticsFileStatus,
+  StatisticsField,
+  StatisticsSection,
+  StatisticsFileReport,
+} from './statistics.js';
+export { portOwners, portOwnersSync, listeners, listenersSync, watch } from './queries.js';
+export type { PortOwnersOptions, Listeners, WatchEvent, WatchOptions, InetProtocol } from './queries.js';
 export { kernelHasFamily } from './families.js';
 export type { OtherFamily } from './families.js';

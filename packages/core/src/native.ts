@@ -6,6 +6,14 @@ export interface NativeBinding {
   listSockets(options: NativeSocketOptions): Promise<Buffer>;
   listSocketsSync(options: NativeSocketOptions): Buffer;
   wireVersion(): number;
+  readStatistics(options: NativeStatisticsOptions): Promise<Buffer>;
+  readStatisticsSync(options: NativeStatisticsOptions): Buffer;
+}
+
+export interface NativeStatisticsOptions {
+  procRoot?: string;
+  /** Bit mask over snmp, netstat, snmp6, sctp/snmp (bit 0 = snmp). */
+  files: number;
 }
 
 export interface NativeSocketOptions {
@@ -18,6 +26,7 @@ export interface NativeSocketOptions {
   /** TCP states as a mask of `1 << state`. */
   tcpStates?: number;
   tcpCounters?: boolean;
+  localPort?: number;
 }
 
 export const SUPPORTED_PLATFORMS = ['linux-x64-gnu', 'linux-x64-musl', 'linux-arm64-gnu', 'linux-arm64-musl'];

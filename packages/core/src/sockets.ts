@@ -35,6 +35,8 @@ export interface SocketsOptions {
   tcpStates?: readonly TcpState[];
   /** Fill tcp timers' retransmit and probe counts (default true; false saves work with netlink). */
   tcpCounters?: boolean;
+  /** Only inet sockets bound to this local port (the kernel filters; unix sockets are not filtered). */
+  localPort?: number;
 }
 
 export type TcpState = Exclude<(typeof TCP_STATES)[number], ''>;
@@ -141,6 +143,12 @@ function nativeOptions(options: SocketsOptions): NativeSocketOptions {
     request.tcpStates = states >>> 0;
   }
   if (options.tcpCounters !== undefined) request.tcpCounters = options.tcpCounters;
+  if (options.localPort !== undefined) {
+    if (!Number.isInteger(options.localPort) || options.localPort < 0 || options.localPort > 65535) {
+      throw new FastnetstatError('EINVAL', `port ${String(options.localPort)} is out of range (0-65535)`);
+    }
+    request.localPort = options.localPort;
+  }
   return request;
 }
 

@@ -41,24 +41,53 @@ fn clock_ticks_per_second() -> u64 {
     }
 }
 
-/// Dumps one table. `states` is a TCPF_* mask; `with_counters` also asks for
-/// tcp_info, the only place netlink gives the retransmit and probe counts
-/// /proc prints in its timer columns (needed only when timers are shown).
+/// What one dump asks the kernel for.
+#[derive(Debug, Clone, Copy)]
+pub struct DumpFilter {
+    /// A TCPF_* mask of states.
+    pub states: u32,
+    /// Also ask for tcp_info, the only place netlink gives the retransmit and
+    /// probe counts /proc prints in its timer columns (needed for timers only).
+    pub counters: bool,
+    /// Only sockets bound to this local port (the kernel runs the comparison).
+    pub local_port: Option<u16>,
+}
+
+const INET_DIAG_REQ_BYTECODE: u16 = 1;
+const INET_DIAG_BC_S_EQ: u8 = 11;
+
+/// The request: struct inet_diag_req_v2, then a bytecode filter if any.
+fn request(table: InetTable, filter: &DumpFilter) -> Vec<u8> {
+    let is_tcp = table.protocol() == Protocol::Tcp;
+    let mut request = vec![0u8; 56];
+    request[0] = if table.is_ipv6() { libc::AF_INET6 } else { libc::AF_INET } as u8;
+    request[1] = protocol_number(table.protocol());
+    request[2] = if is_tcp && filter.counters { 1 << (INET_DIAG_INFO - 1) } else { 0 };
+    request[4..8].copy_from_slice(&filter.states.to_ne_bytes());
+    if let Some(port) = filter.local_port {
+        // "source port == port": on a match jump to the end (accept), else
+        // jump past it (reject). The port rides in the second op's `no` field.
+        let mut attribute = Vec::with_capacity(12);
+        attribute.extend_from_slice(&12u16.to_ne_bytes());
+        attribute.extend_from_slice(&INET_DIAG_REQ_BYTECODE.to_ne_bytes());
+        attribute.extend_from_slice(&[INET_DIAG_BC_S_EQ, 8]);
+        attribute.extend_from_slice(&12u16.to_ne_bytes());
+        attribute.extend_from_slice(&[0, 0]);
+        attribute.extend_from_slice(&port.to_ne_bytes());
+        request.extend_from_slice(&attribute);
+    }
+    request
+}
+
+/// Dumps one table, as /proc would show it.
 pub fn dump_table(
     socket: &mut DiagSocket,
     table: InetTable,
-    states: u32,
-    with_counters: bool,
+    filter: &DumpFilter,
     out: &mut Vec<InetSocket>,
 ) -> io::Result<()> {
-    let protocol = table.protocol();
-    let is_tcp = protocol == Protocol::Tcp;
-    let family = if table.is_ipv6() { libc::AF_INET6 } else { libc::AF_INET } as u8;
-    let mut request = [0u8; 56]; // struct inet_diag_req_v2
-    request[0] = family;
-    request[1] = protocol_number(protocol);
-    request[2] = if is_tcp && with_counters { 1 << (INET_DIAG_INFO - 1) } else { 0 };
-    request[4..8].copy_from_slice(&states.to_ne_bytes());
+    let is_tcp = table.protocol() == Protocol::Tcp;
+    let request = request(table, filter);
 
     let ticks_per_second = clock_ticks_per_second();
     let address_len = if table.is_ipv6() { 16 } else { 4 };
