@@ -220,6 +220,11 @@ export class Zoo {
     // ICMP errors (port unreachable for the DNS misses) are never rate limited in here, so a
     // miss always fails at once instead of waiting for the resolver timeout.
     sh('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv4.icmp_ratemask=0'], { allowFail: true });
+    // SYN retransmissions back off exponentially from the start (no linear phase, kernel 6.7+):
+    // fewer timer events for quietTimers to wait out.
+    sh('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', 'net.ipv4.tcp_syn_linear_timeouts=0'], {
+      allowFail: true,
+    });
     sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
     let made = false;
     for (const type of ['dummy', 'ifb']) {

@@ -39,8 +39,10 @@ export interface StatisticsField {
   name: string;
   /** The field name's exact bytes. */
   nameBytes: Uint8Array;
-  /** The value as the kernel meant it (Tcp MaxConn is -1). Exact up to 2^53. */
+  /** The value as the kernel meant it (Tcp MaxConn is -1). Exact up to 2^53; see `exact`. */
   value: number;
+  /** The same value, exactly (signed 64-bit). */
+  exact: bigint;
   /** The value as netstat reads it (strtoull: -1 reads as 2^64-1), exact. */
   unsigned: bigint;
   /** False when the value line had no number for this name (netstat then uses 0, or for snmp6 the previous value). */
@@ -158,6 +160,7 @@ export function decodeStatistics(buffer: Uint8Array, family: StatisticsFamily, r
           name: text(nameBytes),
           nameBytes,
           value: Number(v.getBigInt64(eat + 16, true)),
+          exact: v.getBigInt64(eat + 16, true),
           unsigned: v.getBigUint64(eat + 8, true),
           present: (v.getUint8(eat + 24) & 1) === 1,
         };
