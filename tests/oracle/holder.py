@@ -290,6 +290,10 @@ def role_unix():
         keep(b)
     unix(socket.SOCK_DGRAM)  # unbound, unconnected
 
+    # Internet sockets too, so the cut PID/Program name shows in the inet table as well.
+    tcp_listen("::1", 3306, v6only=True)
+    udp("127.0.0.1", 514)
+
     say("READY")
     stdin_loop({})
 

@@ -11,6 +11,7 @@
  *   ORACLE_FILTER      only cases whose name contains this text
  *   ORACLE_DUMP        a directory: write each case's two runs there (for reading, debugging)
  *   ORACLE_STRICT=1    no allowance for unix paths with a blank (see compare.ts)
+ *   ORACLE_REFRESH_MS  renew TIME_WAIT/SYN_SENT when older than this (default 30000; < 50000)
  *
  * Needs root and `ip netns` (it creates a network namespace); otherwise the suite is skipped.
  */
@@ -27,6 +28,7 @@ const CANDIDATE_ARGV0 = process.env.FASTNETSTAT_ARGV0 || undefined;
 const FILTER = process.env.ORACLE_FILTER || '';
 const DUMP = process.env.ORACLE_DUMP || '';
 const STRICT = process.env.ORACLE_STRICT === '1';
+const REFRESH_MS = Number(process.env.ORACLE_REFRESH_MS || 30_000);
 const REFERENCE = 'netstat'; // found through PATH: argv[0] is "netstat", as a user types it
 
 function dump(name: string, exp: RunResult, act: RunResult): void {
@@ -102,7 +104,7 @@ if (reason) {
     });
 
     const runCase = async (c: Case, user: User) => {
-      await zoo.refreshIfOlderThan(30_000);
+      await zoo.refreshIfOlderThan(REFRESH_MS);
       const timers = hasTimers(c);
       if (timers) await zoo.quietTimers();
       const opts = { user, iterations: 2 };

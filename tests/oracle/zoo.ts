@@ -35,6 +35,8 @@ const HOLDER_PY = path.join(HERE, 'holder.py');
 const ETC_FIXTURES = path.join(REPO_ROOT, 'fixtures', 'oracle', 'etc');
 const PYTHON = '/usr/bin/python3'; // absolute on purpose: PATH may hold a pyenv shim
 export const NS_PREFIX = 'fns-oracle-';
+/** The churn holder makes one TIME_WAIT per target (holder.py TW_TARGETS). */
+const TIME_WAIT_PER_REFRESH = 4;
 
 /** The environment every command under test gets (same for both tools). */
 export const RUN_ENV: NodeJS.ProcessEnv = {
@@ -384,6 +386,10 @@ export class Zoo {
     churn.child.stdin.write('refresh\n');
     await this.expect(churn, 'REFRESHED');
     await this.settle(2, 100, 10_000);
+    const tw = this.tcpRows().filter((r) => r.file.startsWith('tcp') && r.state === 6).length;
+    if (tw !== TIME_WAIT_PER_REFRESH) {
+      throw new Error(`after a refresh the zoo has ${tw} TIME_WAIT sockets, not ${TIME_WAIT_PER_REFRESH} (ss -K failed?)`);
+    }
     this.refreshedAt = Date.now();
   }
 

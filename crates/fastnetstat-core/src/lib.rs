@@ -5,11 +5,15 @@
 //! captured /proc tree instead of the live one.
 
 pub mod error;
+pub mod groups;
 pub mod inet;
+pub mod interfaces;
 pub mod model;
 pub mod netlink;
 pub mod owners;
 pub mod proc_root;
+pub mod routes;
+mod scanf;
 pub mod snapshot;
 pub mod statistics;
 mod text;

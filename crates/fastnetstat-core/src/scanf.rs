@@ -172,7 +172,7 @@ pub(crate) fn scan_columns<'a>(
 /// Splits a file into lines the way a `fgets(buf, size, fp)` loop sees them:
 /// at each '\n' (kept out of the line) and after `size - 2` bytes of a longer
 /// line (the rest comes as the next "line").
-pub(crate) fn fgets_lines(text: &[u8], size: usize, mut f: impl FnMut(&[u8])) {
+pub(crate) fn fgets_lines<'a>(text: &'a [u8], size: usize, mut f: impl FnMut(&'a [u8])) {
     let max = size.saturating_sub(1).max(1);
     let mut pos = 0usize;
     while pos < text.len() {

@@ -201,7 +201,8 @@ fn read_file(path: &std::path::Path) -> (Vec<u8>, FileStatus) {
         Ok(f) => f,
         Err(e) => {
             let errno = errno_of(&e);
-            let status = if errno == libc::ENOENT { FileStatus::Missing } else { FileStatus::OpenFailed(errno) };
+            let status =
+                if errno == libc::ENOENT { FileStatus::Missing } else { FileStatus::OpenFailed(errno) };
             return (Vec::new(), status);
         }
     };

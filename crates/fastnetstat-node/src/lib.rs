@@ -1,7 +1,12 @@
 //! The napi-rs binding: turns options into a core query and the core's result
 //! into one packed buffer. It knows nothing of /proc.
 
+mod modes;
 mod wire;
+mod wire_buf;
+mod wire_groups;
+mod wire_interfaces;
+mod wire_routes;
 mod wire_stats;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

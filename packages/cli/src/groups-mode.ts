@@ -1,11 +1,78 @@
+/**
+ * netstat -g: multicast group memberships. netstat prints them inside its
+ * socket loop, after the raw sockets (sockets-mode.ts calls printGroups), so
+ * -g combines with socket options and repeats with -c.
+ */
+import { groups, inetNtoa, inetNtop6, type GroupList } from '@fastnetstat/core';
+import { bogusLine, groupAddresses, groupRow, GROUPS_HEADING } from './format/groups.js';
+import { NetstatNames } from './netstat-names.js';
 import type { NetstatFlags } from './options.js';
+import { stdout, warn } from './output.js';
 import type { Selection } from './sockets-mode.js';
-import { warn } from './output.js';
 
-/** netstat -g: multicast group memberships, printed inside the socket loop (to be written: issue 3). */
+/** strerror() texts for the errno names the core reports. */
+const STRERROR: Record<string, string> = {
+  EACCES: 'Permission denied', EPERM: 'Operation not permitted', EISDIR: 'Is a directory', ENOTDIR: 'Not a directory', EIO: 'Input/output error',
+};
+
+/**
+ * What netstat's igmp_do_one left behind in the last round: its parse state
+ * carries over to the next -c round (and misreads /proc/net/igmp there, as
+ * netstat does).
+ */
+let previous: GroupList | undefined;
+
+function familiesOf(sel: Selection): Array<'inet' | 'inet6'> {
+  const f: Array<'inet' | 'inet6'> = [];
+  if (sel.inet) f.push('inet');
+  if (sel.inet6) f.push('inet6');
+  return f;
+}
+
+/** Prints the group table; returns netstat's status for it (0, 1, -1). */
 export async function printGroups(flags: NetstatFlags, sel: Selection): Promise<number> {
-  void flags;
-  void sel;
-  warn('fastnetstat: -g is not implemented yet.\n');
-  return 1;
+  stdout.write(GROUPS_HEADING);
+  const root = flags.procRoot ?? '/proc';
+  const list = await groups({ families: familiesOf(sel), procRoot: flags.procRoot, continueFrom: previous });
+  previous = list;
+  const igmp = list.report('igmp');
+  let status = 0;
+  if (sel.inet && igmp.status === 'failed') {
+    warn(`${root}/net/igmp: ${STRERROR[igmp.error ?? ''] ?? igmp.error}\n`);
+    return -1;
+  }
+  if (sel.inet && igmp.status === 'missing') {
+    // INFO_GUTS1 with flag_arg set (-g counts): the message, then status 1.
+    warn("netstat: no support for `AF INET (igmp)' on this system.\n");
+    status = 1;
+  }
+  const names = new NetstatNames({ numericHosts: flags.numericHosts });
+  await names.prepare(groupAddresses(list));
+  for (let i = 0; i < list.length; i++) {
+    if (list.isRow(i)) stdout.write(groupRow(list, i, names));
+    else warn(bogusLine(list, i));
+  }
+  return status;
+}
+
+/** The --json document of -g (one per round with -c): the plain reading, untruncated names. */
+export async function groupsDocument(flags: NetstatFlags, sel: Selection): Promise<unknown> {
+  const list = await groups({ families: familiesOf(sel), procRoot: flags.procRoot });
+  const names = new NetstatNames({ numericHosts: flags.numericHosts });
+  await names.prepare(groupAddresses(list));
+  const memberships: unknown[] = [];
+  for (let i = 0; i < list.length; i++) {
+    if (!list.isRow(i)) continue;
+    const family = list.family(i);
+    const addr = list.addressBytes(i);
+    const row: Record<string, unknown> = {
+      family: family === 4 ? 'inet' : 'inet6',
+      interface: Buffer.from(list.nameBytes(i)).toString('utf8'),
+      address: family === 4 ? inetNtoa(addr) : inetNtop6(addr),
+      refCount: list.refCount(i),
+    };
+    if (!flags.numericHosts) row.host = Buffer.from(names.host(family, addr), 'latin1').toString('utf8');
+    memberships.push(row);
+  }
+  return { kind: 'groups', time: new Date().toISOString(), memberships, files: list.reports };
 }

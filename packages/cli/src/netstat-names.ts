@@ -162,6 +162,31 @@ export class NetstatNames {
     return this.#tables.user(uid >>> 0) ?? signed;
   }
 
+  /**
+   * Resolves, in one batch, IPv4 addresses that will be looked up as hosts
+   * whatever their last octet (the routing table's gateways and host
+   * routes), and IPv6 addresses. Does nothing with numeric hosts.
+   */
+  async lookupHosts(hosts: Iterable<NetstatHostAddress>): Promise<void> {
+    if (this.numericHosts) return;
+    const wanted = new Set<string>();
+    for (const { family, addr } of hosts) {
+      if (isUnspecified(addr)) continue;
+      wanted.add(family === 4 ? inetNtoa(addr) : inetNtop6(addr));
+    }
+    if (wanted.size > 0) await this.#resolver.lookupAll(wanted);
+  }
+
+  /** gethostbyaddr(3) of an IPv4 address, as a byte string (undefined: no name, or not looked up). */
+  inetHostName(addr: Uint8Array): string | undefined {
+    return this.#resolvedName(inetNtoa(addr));
+  }
+
+  /** getnetbyaddr(3) of an IPv4 address (network-order bytes) from /etc/networks. */
+  inetNetworkName(addr: Uint8Array): string | undefined {
+    return this.#tables.network(((addr[0]! << 24) | (addr[1]! << 16) | (addr[2]! << 8) | addr[3]!) >>> 0);
+  }
+
   /** The address text to hand to getnameinfo, or undefined when host() needs no resolver answer. */
   #resolverQuery(family: 4 | 6, addr: Uint8Array): string | undefined {
     if (isUnspecified(addr)) return undefined;

@@ -107,7 +107,8 @@ interface Spec {
   long?: string;
   /** Takes an argument. */
   arg?: boolean;
-  /** Long-only options that getopt_long knows but which netstat maps to "family" handling. */
+  /** A fastnetstat option (not netstat's): matched by its exact name only. */
+  extension?: boolean;
   apply: (flags: NetstatFlags, value: string | undefined) => Parsed | string | void;
 }
 
@@ -180,10 +181,11 @@ const SPECS: Spec[] = [
   { short: '4', apply: family('inet') },
   { short: '?', apply: () => usageError('') },
   // fastnetstat extensions (long only, so they cannot clash with netstat's letters)
-  { long: 'json', apply: (f) => void (f.json = true) },
-  { long: 'proc-root', arg: true, apply: (f, v) => void (f.procRoot = v) },
+  { long: 'json', extension: true, apply: (f) => void (f.json = true) },
+  { long: 'proc-root', extension: true, arg: true, apply: (f, v) => void (f.procRoot = v) },
   {
     long: 'source',
+    extension: true,
     arg: true,
     apply: (f, v) => {
       if (v !== 'auto' && v !== 'proc' && v !== 'netlink') {
@@ -202,14 +204,54 @@ function usageError(message: string): Parsed {
   return { kind: 'exit', status: 3, stderr: message + USAGE_TEXT() + AF_LIST_TEXT() };
 }
 
-const LONG_NAMES = SPECS.filter((s) => s.long).map((s) => s.long!);
+/**
+ * netstat 2.10's getopt_long table, in its order (read from the Debian
+ * binary): name, takes an argument, and the value getopt returns. Options
+ * with the same value are interchangeable for prefix matching (all the
+ * address-family options return 1), which decides what is ambiguous.
+ */
+const GETOPT_LONG: ReadonlyArray<readonly [string, boolean, string]> = [
+  ['ax25', false, '1'], ['x25', false, '1'], ['ip', false, '1'], ['ipx', false, '1'], ['appletalk', false, '1'],
+  ['netrom', false, '1'], ['inet', false, '1'], ['inet6', false, '1'], ['ddp', false, '1'], ['rose', false, '1'],
+  ['unix', false, '1'], ['bluetooth', false, '1'], ['tcpip', false, '1'],
+  ['version', false, 'V'], ['interfaces', false, 'i'], ['help', false, 'h'], ['route', false, 'r'],
+  ['masquerade', false, 'M'], ['protocol', true, 'A'], ['tcp', false, 't'], ['sctp', false, 'S'], ['udp', false, 'u'],
+  ['udplite', false, 'U'], ['raw', false, 'w'], ['unix', false, 'x'], ['l2cap', false, '2'], ['rfcomm', false, 'f'],
+  ['listening', false, 'l'], ['all', false, 'a'], ['timers', false, 'o'], ['continuous', false, 'c'],
+  ['extend', false, 'e'], ['programs', false, 'p'], ['verbose', false, 'v'], ['statistics', false, 's'],
+  ['wide', false, 'W'], ['numeric', false, 'n'], ['numeric-hosts', false, '!'], ['numeric-ports', false, '@'],
+  ['numeric-users', false, '#'], ['symbolic', false, 'N'], ['cache', false, 'C'], ['fib', false, 'F'],
+  ['groups', false, 'g'], ['context', false, 'Z'],
+];
+/** Our own long options: exact names only, so netstat's prefixes keep their meaning. */
+const EXTENSIONS = SPECS.filter((s) => s.extension).map((s) => s.long!);
 const TAKES_VALUE = SPECS.filter((s) => s.long && s.arg).map((s) => s.long!);
 
 /**
- * getopt_long accepts any unique prefix of a long option. Expands them, or
- * returns the index and message of the first ambiguous one.
+ * glibc getopt_long's lookup of `--body`: an exact name wins; otherwise the
+ * first option the name is a prefix of, unless a later one returns something
+ * else, which makes it ambiguous.
  */
-function expandLongPrefixes(argv: string[]): { argv: string[]; ambiguousAt?: number; message?: string } {
+function lookUpLong(body: string): { name?: string; ambiguous?: string } {
+  const eq = body.indexOf('=');
+  const name = eq < 0 ? body : body.slice(0, eq);
+  if (EXTENSIONS.includes(name)) return { name };
+  const exact = GETOPT_LONG.find(([n]) => n === name);
+  if (exact) return { name: exact[0] };
+  const matches = GETOPT_LONG.filter(([n]) => n.startsWith(name));
+  const first = matches[0];
+  if (!first) return {};
+  const differing = matches.filter(([, arg, val]) => arg !== first[1] || val !== first[2]);
+  if (differing.length === 0) return { name: first[0] };
+  const listed = GETOPT_LONG.filter((o) => o === first || differing.includes(o));
+  return { ambiguous: `netstat: option '--${body}' is ambiguous; possibilities:${listed.map(([n]) => ` '--${n}'`).join('')}\n` };
+}
+
+/**
+ * Rewrites long options to their full names as getopt_long would resolve
+ * them, or stops at the first ambiguous one with getopt's message.
+ */
+function expandLongPrefixes(argv: string[]): { argv: string[]; message?: string } {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -219,31 +261,20 @@ function expandLongPrefixes(argv: string[]): { argv: string[]; ambiguousAt?: num
     }
     if (!arg.startsWith('--')) {
       out.push(arg);
-      // an option's separate argument is never an option itself
-      if (/^-[^-]*A$/.test(arg)) {
-        if (i + 1 < argv.length) out.push(argv[++i]!);
-      }
+      // -A's separate argument is never an option itself
+      if (/^-[^-]*A$/.test(arg) && i + 1 < argv.length) out.push(argv[++i]!);
       continue;
     }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const rest = eq < 0 ? '' : arg.slice(eq);
-    if (LONG_NAMES.includes(name)) {
+    const body = arg.slice(2);
+    const found = lookUpLong(body);
+    if (found.ambiguous) return { argv: out, message: found.ambiguous };
+    if (!found.name) {
       out.push(arg);
-      if (rest === '' && TAKES_VALUE.includes(name) && i + 1 < argv.length) out.push(argv[++i]!);
       continue;
     }
-    const matches = LONG_NAMES.filter((n) => n.startsWith(name));
-    if (matches.length === 1) {
-      out.push(`--${matches[0]}${rest}`);
-      if (rest === '' && TAKES_VALUE.includes(matches[0]!) && i + 1 < argv.length) out.push(argv[++i]!);
-      continue;
-    }
-    if (matches.length > 1 && name !== '') {
-      const possibilities = matches.map((m) => ` '--${m}'`).join('');
-      return { argv: out, ambiguousAt: out.length, message: `netstat: option '--${name}' is ambiguous; possibilities:${possibilities}\n` };
-    }
-    out.push(arg);
+    const eq = body.indexOf('=');
+    out.push(`--${found.name}${eq < 0 ? '' : body.slice(eq)}`);
+    if (eq < 0 && TAKES_VALUE.includes(found.name) && i + 1 < argv.length) out.push(argv[++i]!);
   }
   return { argv: out };
 }

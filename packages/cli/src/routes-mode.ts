@@ -1,9 +1,295 @@
+/**
+ * netstat -r: the routing tables of the address families asked for (-4,
+ * -6, -A LIST, --inet...; default inet), as netstat.c and lib/getroute.c
+ * route_info run them, repeated every second with -c.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { inetNtop6, routes, RTF_UP, type RouteList } from '@fastnetstat/core';
+import {
+  cacheFlagLetters,
+  cacheHeading,
+  cacheLookups,
+  cacheRow,
+  inet6FlagLetters,
+  inet6Heading,
+  inet6Lookups,
+  inet6Row,
+  inet6Shown,
+  inetFlagLetters,
+  inetHeading,
+  inetLookups,
+  inetRow,
+  routeDestinationName,
+  routeGatewayName,
+} from './format/routes.js';
+import { NetstatNames } from './netstat-names.js';
 import type { NetstatFlags } from './options.js';
-import { warn } from './output.js';
+import { stdout, warn } from './output.js';
 
-/** netstat's routes mode (to be written: issue 3). */
+/** lib/af.c's address families: those with a routing printer, and those without. */
+const ROUTED = new Set(['inet', 'inet6', 'ax25', 'netrom', 'rose', 'ipx', 'ddp', 'x25']);
+const UNROUTED = new Set(['unix', 'ec', 'ash', 'unspec']);
+
+/** What netstat says for the families fastnetstat has no table reader for, when their files are missing. */
+function otherFamilyMissing(af: string, root: string): { files: string[]; err: string; out: string } | undefined {
+  const net = `${root}/net`;
+  switch (af) {
+    case 'ax25':
+      return { files: ['ax25_route'], err: `${net}/ax25_route: No such file or directory\n`, out: 'AX.25 not configured in this system.\n' };
+    case 'ipx':
+      return {
+        files: ['ipx/route', 'ipx_route'],
+        err: 'No such file or directory\n',
+        out: `IPX routing not in file ${net}/ipx/route or ${net}/ipx_route found.\n`,
+      };
+    case 'netrom':
+      return {
+        files: ['nr_nodes', 'nr_neigh'],
+        err: `${net}/nr_nodes: No such file or directory\n${net}/nr_neigh: Invalid argument\n`,
+        out: 'NET/ROM not configured in this system.\n',
+      };
+    case 'ddp':
+      return {
+        files: ['atalk_route'],
+        err: `Error opening ${net}/atalk_route: No such file or directory\nDDP (AppleTalk) not configured on this system.\n`,
+        out: '',
+      };
+    case 'x25':
+      return { files: ['x25/route', 'x25_routes'], err: '', out: 'X.25 not configured in this system.\n' };
+    case 'rose':
+      return { files: ['rose_nodes'], err: `${net}/rose_nodes: No such file or directory\nROSE not configured in this system.\n`, out: '' };
+    default:
+      return undefined;
+  }
+}
+
+/** strerror() texts for the errno names the core reports. */
+const STRERROR: Record<string, string> = {
+  ENOENT: 'No such file or directory', EACCES: 'Permission denied', EPERM: 'Operation not permitted', EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory', EIO: 'Input/output error',
+};
+const strerror = (e: string | undefined) => STRERROR[e ?? ''] ?? e ?? 'Unknown error';
+
+/** The settings one run of route_info works with. */
+interface RouteRun {
+  flags: NetstatFlags;
+  root: string;
+  /** options & FLAG_EXT after netstat's -e remapping. */
+  ext: number;
+  fib: boolean;
+  cache: boolean;
+  /** Names: numeric with -n/--numeric-hosts, and with -N (netstat's quirk). */
+  numeric4: boolean;
+  numeric6: boolean;
+}
+
+function runOf(flags: NetstatFlags): RouteRun {
+  // netstat swaps 1 and 2 so that plain -r shows MSS/Window/irtt and -e Metric/Ref/Use.
+  let e = flags.extend;
+  if (e === 2) e = 1;
+  else if (e === 1) e = 2;
+  return {
+    flags,
+    root: flags.procRoot ?? '/proc',
+    ext: e & 3,
+    fib: flags.fib || !flags.cache,
+    cache: flags.cache,
+    numeric4: flags.numericHosts || flags.symbolic,
+    numeric6: flags.numericHosts || flags.symbolic,
+  };
+}
+
+/** The families in the order given (netstat's comma-joined afname). */
+function familiesOf(flags: NetstatFlags): string[] {
+  return flags.afnames.length ? flags.afnames : ['inet'];
+}
+
+/** rprint_fib: 0, or 1 when the table cannot be read. */
+async function printInetFib(run: RouteRun, list: RouteList): Promise<number> {
+  const r = list.report('route');
+  if (r.status !== 'read') {
+    warn(`${run.root}/net/route: ${r.status === 'missing' ? 'No such file or directory' : strerror(r.error)}\n`);
+    stdout.write('INET (IPv4) not configured in this system.\n');
+    return 1;
+  }
+  stdout.write(inetHeading(run.ext));
+  if (r.missingColumn) {
+    warn(`warning: ${run.root}/net/route does not contain required field ${r.missingColumn}\n`);
+    return 1;
+  }
+  const names = new NetstatNames({ numericHosts: run.numeric4 });
+  const shown = (i: number) => (list.inetFlags(i) & RTF_UP) !== 0;
+  await names.lookupHosts(inetLookups(list, shown));
+  for (let i = 0; i < list.inetCount; i++) if (shown(i)) stdout.write(inetRow(list, i, run.ext, names, run.numeric4));
+  return 0;
+}
+
+/** rprint_cache. */
+async function printInetCache(run: RouteRun, list: RouteList): Promise<number> {
+  const r = list.report('rt_cache');
+  const path = `${run.root}/net/rt_cache`;
+  if (r.status !== 'read') {
+    warn(`${path}: ${r.status === 'missing' ? 'No such file or directory' : strerror(r.error)}\n`);
+    stdout.write('INET (IPv4) not configured in this system.\n');
+    return 1;
+  }
+  if (r.format === 'empty') {
+    stdout.write('Kernel IP routing cache\n');
+    warn(`${path}: Success\n`);
+    return 255;
+  }
+  const format = r.format === 'modern' || r.format === 'old' ? r.format : 'unknown';
+  stdout.write(cacheHeading(run.ext, format, list.cacheFormatMask, path));
+  const names = new NetstatNames({ numericHosts: run.numeric4 });
+  await names.prepare(cacheLookups(list));
+  for (let i = 0; i < list.cacheCount; i++) stdout.write(cacheRow(list, i, run.ext, format === 'old', names));
+  return 0;
+}
+
+/** rprint_fib6 (the cache listing is the same table filtered by RTF_CACHE: /proc/net/ndisc is gone). */
+async function printInet6(run: RouteRun, list: RouteList, cache: boolean): Promise<number> {
+  const r = list.report('ipv6_route');
+  if (r.status !== 'read') {
+    warn(`${run.root}/net/ipv6_route: ${r.status === 'missing' ? 'No such file or directory' : strerror(r.error)}\n`);
+    stdout.write('INET6 (IPv6) not configured in this system.\n');
+    return 1;
+  }
+  stdout.write(inet6Heading(cache));
+  const names = new NetstatNames({ numericHosts: run.numeric6 });
+  await names.prepare(inet6Lookups(list, cache));
+  for (let i = 0; i < list.inet6Count; i++) if (inet6Shown(list, i, cache)) stdout.write(inet6Row(list, i, names));
+  return 0;
+}
+
+/** route_info(afname, options): each family in turn; the first failure ends it. */
+async function routeInfo(run: RouteRun): Promise<number> {
+  for (const af of familiesOf(run.flags)) {
+    if (af === '') continue;
+    if (!ROUTED.has(af)) {
+      warn(UNROUTED.has(af) ? `No routing for address family \`${af}'.\n` : `Address family \`${af}' not supported.\n`);
+      return 3;
+    }
+    let rc = 0;
+    if (af === 'inet' || af === 'inet6') {
+      const list = await routes({
+        tables: af === 'inet' ? [...(run.fib ? ['route' as const] : []), ...(run.cache ? ['rt_cache' as const] : [])] : ['ipv6_route'],
+        procRoot: run.flags.procRoot,
+      });
+      if (af === 'inet') {
+        if (run.fib) rc = await printInetFib(run, list);
+        if (!rc && run.cache) rc = await printInetCache(run, list);
+      } else {
+        if (run.fib) rc = await printInet6(run, list, false);
+        if (!rc && run.cache) rc = await printInet6(run, list, true);
+      }
+    } else {
+      const missing = otherFamilyMissing(af, run.root)!;
+      if (missing.files.some((f) => existsSync(join(run.root, 'net', f)))) {
+        warn(`fastnetstat: the ${af} routing table exists on this system but fastnetstat cannot list it.\n`);
+        rc = 1;
+      } else {
+        stdout.write(missing.out);
+        if (missing.err) warn(missing.err);
+        rc = 1;
+      }
+    }
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+/** The --json document: the rows the text shows, numbers and (unless -n) names. */
+async function routesDocument(run: RouteRun): Promise<{ doc?: unknown; status: number }> {
+  const wantInet = familiesOf(run.flags).includes('inet');
+  const wantInet6 = familiesOf(run.flags).includes('inet6');
+  for (const af of familiesOf(run.flags)) {
+    if (af === '' || af === 'inet' || af === 'inet6') continue;
+    if (!ROUTED.has(af)) {
+      warn(UNROUTED.has(af) ? `No routing for address family \`${af}'.\n` : `Address family \`${af}' not supported.\n`);
+      return { status: 3 };
+    }
+  }
+  const tables: Array<'route' | 'rt_cache' | 'ipv6_route'> = [];
+  if (wantInet && run.fib) tables.push('route');
+  if (wantInet && run.cache) tables.push('rt_cache');
+  if (wantInet6) tables.push('ipv6_route');
+  const list = await routes({ tables, procRoot: run.flags.procRoot });
+  const n4 = new NetstatNames({ numericHosts: run.numeric4 });
+  const n6 = new NetstatNames({ numericHosts: run.numeric6 });
+  const shown4 = (i: number) => (list.inetFlags(i) & RTF_UP) !== 0;
+  await n4.lookupHosts(inetLookups(list, shown4));
+  await n4.prepare(cacheLookups(list));
+  const shown6 = (i: number) => (run.fib && inet6Shown(list, i, false)) || (run.cache && inet6Shown(list, i, true));
+  await n6.prepare([...(run.fib ? inet6Lookups(list, false) : []), ...(run.cache ? inet6Lookups(list, true) : [])]);
+  const text = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
+  const inet: unknown[] = [];
+  const decoded4 = list.inet;
+  for (let i = 0; i < list.inetCount; i++) {
+    if (!shown4(i)) continue;
+    const r = decoded4[i]!;
+    const row: Record<string, unknown> = {
+      destination: r.destination, gateway: r.gateway, genmask: r.genmask, prefixLength: r.prefixLength,
+      flags: r.flags, flagLetters: inetFlagLetters(r.flags), metric: r.metric, refCount: r.refCount, use: r.use,
+      mss: r.mss, window: r.window, irtt: r.irtt, iface: r.iface,
+    };
+    if (!run.numeric4) {
+      row.destinationName = text(routeDestinationName(n4, false, list.inetDestinationBytes(i), list.inetMaskBytes(i), r.flags));
+      row.gatewayName = text(routeGatewayName(n4, false, list.inetGatewayBytes(i)));
+    }
+    inet.push(row);
+  }
+  const cache = list.cache.map((r, i) => {
+    const row: Record<string, unknown> = {
+      source: r.source, destination: r.destination, gateway: r.gateway, specDst: r.specDst,
+      flags: r.flags, flagLetters: cacheFlagLetters(r.flags, list.report('rt_cache').format === 'old'),
+      metric: r.metric, refCount: r.refCount, use: r.use, mss: r.mss, window: r.window, irtt: r.irtt, iface: r.iface,
+    };
+    if (!run.numeric4) {
+      row.sourceName = text(n4.host(4, list.cacheAddressBytes(i, 2)));
+      row.destinationName = text(n4.host(4, list.cacheAddressBytes(i, 0)));
+      row.gatewayName = text(n4.host(4, list.cacheAddressBytes(i, 1)));
+    }
+    return row;
+  });
+  const inet6: unknown[] = [];
+  const decoded6 = list.inet6;
+  for (let i = 0; i < list.inet6Count; i++) {
+    if (!shown6(i)) continue;
+    const r = decoded6[i]!;
+    const row: Record<string, unknown> = {
+      destination: inetNtop6(list.inet6DestinationBytes(i)), prefixLength: r.destinationPrefix, nextHop: r.nextHop,
+      flags: r.flags, flagLetters: inet6FlagLetters(r.flags), metric: list.inet6Numbers(i)[0], refCount: r.refCount,
+      use: r.use, iface: r.iface, cache: (r.flags & 0x0100_0000) !== 0,
+    };
+    if (!run.numeric6) {
+      row.destinationName = text(n6.host(6, list.inet6DestinationBytes(i)));
+      row.nextHopName = text(n6.host(6, list.inet6NextHopBytes(i)));
+    }
+    inet6.push(row);
+  }
+  return {
+    status: 0,
+    doc: { kind: 'routes', time: new Date().toISOString(), inet, cache, inet6, tables: list.reports },
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** netstat -r (repeating every second with -c); returns the exit status. */
 export async function runRoutes(flags: NetstatFlags): Promise<number> {
-  void flags;
-  warn('fastnetstat: this mode is not implemented yet.\n');
-  return 1;
+  const run = runOf(flags);
+  for (;;) {
+    let status: number;
+    if (flags.json) {
+      const r = await routesDocument(run);
+      status = r.status;
+      if (r.doc) stdout.write(`${JSON.stringify(r.doc)}\n`);
+    } else {
+      status = await routeInfo(run);
+    }
+    stdout.flush();
+    if (status || !flags.continuous) return status;
+    await sleep(1000);
+  }
 }

@@ -6,7 +6,7 @@ import { kernelHasFamily, sockets, TCP_STATES, type OtherFamily, type SocketList
 import { inetHeading, inetRow, isShown as inetShown, type InetLayout } from './format/inet.js';
 import { isShown as unixShown, unixHeading, unixRow } from './format/unix.js';
 import { socketsDocument } from './json.js';
-import { printGroups } from './groups-mode.js';
+import { groupsDocument, printGroups } from './groups-mode.js';
 import { NetstatNames } from './netstat-names.js';
 import type { NetstatFlags } from './options.js';
 import { stdout, warn } from './output.js';
@@ -15,6 +15,11 @@ import { stdout, warn } from './output.js';
 export interface Selection {
   /** flag_arg: how many socket kinds were named explicitly. */
   explicit: number;
+  /**
+   * flag_noprot: only a family was given (-4, -A inet, ...), so every inet
+   * protocol is on and a missing table is not worth a message.
+   */
+  familyOnly: boolean;
   tcp: boolean;
   sctp: boolean;
   udp: boolean;
@@ -30,8 +35,11 @@ export interface Selection {
 
 export function selection(f: NetstatFlags): Selection {
   let { tcp, sctp, udp, udplite, raw, inet, inet6, l2cap, rfcomm } = f;
-  // Debian's 2.10 turns on every inet protocol but sctp for a bare family option.
-  if ((inet || inet6 || f.statistics) && !(tcp || sctp || udp || udplite || raw)) tcp = udp = udplite = raw = 1;
+  let familyOnly = false;
+  if ((inet || inet6 || f.statistics) && !(tcp || sctp || udp || udplite || raw)) {
+    familyOnly = true;
+    tcp = sctp = udp = udplite = raw = 1;
+  }
   if ((tcp || sctp || udp || udplite || raw || f.groups) && !(inet || inet6)) inet = inet6 = 1;
   if (f.bluetooth && !(l2cap || rfcomm)) l2cap = rfcomm = 1;
   const explicit =
@@ -39,6 +47,7 @@ export function selection(f: NetstatFlags): Selection {
   const all = explicit === 0;
   return {
     explicit,
+    familyOnly,
     tcp: all || tcp > 0,
     sctp: all || sctp > 0,
     udp: all || udp > 0,
@@ -64,6 +73,7 @@ export function selection(f: NetstatFlags): Selection {
  * (-l: port 0), which in the kernel's tables is exactly the LISTEN state; with
  * netlink the kernel then filters, and a -l listing never walks established
  * connections. The rows are still selected by netstat's own rule afterwards.
+ * A captured tree (--proc-root) may hold any rows, so it is not narrowed.
  */
 function tcpStatesShown(layout: Pick<InetLayout, 'all' | 'listening'>): TcpState[] | undefined {
   if (layout.all) return undefined;
@@ -92,8 +102,21 @@ const BOGUS_WORD: Record<TableName, string> = {
   tcp: 'tcp', tcp6: 'tcp', udp: 'udp', udp6: 'udp', udplite: 'udp', udplite6: 'udp', raw: 'raw', raw6: 'raw', unix: 'unix',
 };
 
-function noSupport(family: string): string {
-  return `netstat: no support for \`${FAMILY_NAMES[family]}' on this system.\n`;
+/**
+ * INFO_GUTS's handling of a table it cannot open (missing, or not readable):
+ * a message when the family was asked for (or -v), and status 1 when asked
+ * for, unless only an address family was named.
+ */
+function tableMissing(pass: Pass, family: string): number {
+  const { sel, flags } = pass;
+  if (sel.familyOnly) return 0;
+  if (sel.explicit || flags.verbose) warn(`netstat: no support for \`${FAMILY_NAMES[family]}' on this system.\n`);
+  return sel.explicit ? 1 : 0;
+}
+
+/** netstat treats an unreadable table like a missing one; other errors end the listing. */
+function unavailable(report: { status: string; error?: string }): boolean {
+  return report.status === 'missing' || (report.status === 'failed' && report.error === 'EACCES');
 }
 
 /** Context shared by the sections of one listing. */
@@ -136,12 +159,11 @@ function printProtocol(pass: Pass, protocol: 'tcp' | 'udp' | 'udplite' | 'raw', 
     const report = list.report(table);
     if (report.status === 'missing' || report.status === 'failed') {
       if (v6) continue; // INFO_GUTS2 skips the IPv6 file silently
-      if (report.status === 'failed') {
+      if (!unavailable(report)) {
         warn(`${root}/net/${table}: ${STRERROR[report.error ?? ''] ?? report.error}\n`);
         return -1;
       }
-      if (sel.explicit || pass.flags.verbose) warn(noSupport(protocol));
-      if (sel.explicit) status = 1;
+      status = tableMissing(pass, protocol);
       continue;
     }
     for (let n = 0; n < report.bogusLines; n++) warn(`warning, got bogus ${BOGUS_WORD[table]} line.\n`);
@@ -159,12 +181,22 @@ function printInetRows(pass: Pass, table: TableName): void {
 
 /** A family we do not list: only whether its file exists matters to netstat's messages. */
 function printOther(pass: Pass, family: OtherFamily, root: string): number {
-  if (!kernelHasFamily(family, { procRoot: root })) {
-    if (pass.sel.explicit || pass.flags.verbose) warn(noSupport(family));
-    return pass.sel.explicit ? 1 : 0;
-  }
+  if (!kernelHasFamily(family, { procRoot: root })) return tableMissing(pass, family);
   warn(`fastnetstat: ${FAMILY_NAMES[family]} sockets exist on this system but fastnetstat cannot list them.\n`);
   return 0;
+}
+
+/**
+ * sctp_info(): endpoints (with -a or -l) then associations (with -a or
+ * neither), each its own table, so a kernel without SCTP can be told twice.
+ */
+function printSctp(pass: Pass, root: string): number {
+  const { all, listening } = pass.layout;
+  if (all || listening) {
+    const status = printOther(pass, 'sctp', root);
+    if (status) return status;
+  }
+  return all || !listening ? printOther(pass, 'sctp', root) : 0;
 }
 
 async function resolveNames(pass: Pass): Promise<void> {
@@ -194,7 +226,7 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
     processes: layout.programs,
     procRoot: flags.procRoot,
     source: flags.source,
-    tcpStates: tcpStatesShown(layout),
+    tcpStates: flags.procRoot ? undefined : tcpStatesShown(layout),
     tcpCounters: layout.timers,
   });
   const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
@@ -207,7 +239,7 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
   }
   for (const protocol of ['tcp', 'sctp', 'udp', 'udplite', 'raw'] as const) {
     if (!sel[protocol]) continue;
-    const status = protocol === 'sctp' ? printOther(pass, 'sctp', root) : printProtocol(pass, protocol, root);
+    const status = protocol === 'sctp' ? printSctp(pass, root) : printProtocol(pass, protocol, root);
     if (status) return status;
   }
   if (sel.groups) {
@@ -218,13 +250,13 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
     reportPrograms(pass);
     stdout.write(unixHeading(layout));
     const report = list.report('unix');
-    if (report.status === 'failed') {
+    if (report.status === 'failed' && !unavailable(report)) {
       warn(`${root}/net/unix: ${STRERROR[report.error ?? ''] ?? report.error}\n`);
       return -1;
     }
-    if (report.status === 'missing') {
-      if (sel.explicit || flags.verbose) warn(noSupport('unix'));
-      if (sel.explicit) return 1;
+    if (unavailable(report)) {
+      const status = tableMissing(pass, 'unix');
+      if (status) return status;
     }
     for (let n = 0; n < report.bogusLines; n++) warn('warning, got bogus unix line.\n');
     const rows = list.unix;
@@ -243,15 +275,21 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
 }
 
 async function jsonOnce(flags: NetstatFlags, sel: Selection): Promise<void> {
+  // -g alone: only the groups document (kind "groups"); with socket kinds too, both.
+  if (sel.groups && !(sel.tcp || sel.sctp || sel.udp || sel.udplite || sel.raw || sel.unix)) {
+    stdout.write(`${JSON.stringify(await groupsDocument(flags, sel))}\n`);
+    return;
+  }
   const list = await sockets({
     tables: tablesOf(sel),
     processes: flags.programs > 0,
     procRoot: flags.procRoot,
     source: flags.source,
-    tcpStates: tcpStatesShown({ all: flags.all > 0, listening: flags.listening > 0 }),
+    tcpStates: flags.procRoot ? undefined : tcpStatesShown({ all: flags.all > 0, listening: flags.listening > 0 }),
   });
   const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
   stdout.write(`${JSON.stringify(await socketsDocument(list, flags, names))}\n`);
+  if (sel.groups) stdout.write(`${JSON.stringify(await groupsDocument(flags, sel))}\n`);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -30,8 +30,8 @@ export interface Result {
 /** The C locale: netstat is built with I18N, so messages follow the locale. */
 const ENV = { ...process.env, LC_ALL: 'C', LANG: 'C', LANGUAGE: '' };
 
-export function run(command: string, args: readonly string[]): Result {
-  const r = spawnSync(command, args, { cwd: REPO, env: ENV, timeout: 20_000, maxBuffer: 64 << 20 });
+export function run(command: string, args: readonly string[], argv0?: string): Result {
+  const r = spawnSync(command, args, { cwd: REPO, env: ENV, timeout: 20_000, maxBuffer: 64 << 20, argv0 });
   if (r.error) throw r.error;
   return { stdout: r.stdout.toString('latin1'), stderr: r.stderr.toString('latin1'), status: r.status };
 }
@@ -41,9 +41,9 @@ export function cli(args: readonly string[]): Result {
   return run(CLI, args);
 }
 
-/** The real netstat with exactly these arguments (reads the live /proc). */
+/** The real netstat with exactly these arguments (reads the live /proc); argv[0] is `netstat`, as from a shell. */
 export function netstat(args: readonly string[]): Result {
-  return run(NETSTAT, args);
+  return run(NETSTAT, args, 'netstat');
 }
 
 /** fastnetstat reading `procDir` instead of /proc. */
@@ -53,7 +53,7 @@ export function cliOn(procDir: string, args: readonly string[]): Result {
 
 /** The real netstat with `procDir` bind-mounted over /proc in a private mount namespace. */
 export function netstatOn(procDir: string, args: readonly string[]): Result {
-  return run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount --bind "$0" /proc && exec ${NETSTAT} "$@"`, procDir, ...args]);
+  return run('unshare', ['-m', '--propagation', 'private', 'sh', '-c', `mount --bind "$0" /proc && PATH=${dirname(NETSTAT)} exec netstat "$@"`, procDir, ...args]);
 }
 
 export const hasNetstat = existsSync(NETSTAT);

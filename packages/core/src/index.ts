@@ -53,3 +53,35 @@ export { portOwners, portOwnersSync, listeners, listenersSync, watch } from './q
 export type { PortOwnersOptions, Listeners, WatchEvent, WatchOptions, InetProtocol } from './queries.js';
 export { kernelHasFamily } from './families.js';
 export type { OtherFamily } from './families.js';
+export {
+  routes,
+  routesSync,
+  RouteList,
+  ROUTE_TABLES,
+  RTF_UP,
+  RTF_GATEWAY,
+  RTF_HOST,
+  RTF_REINSTATE,
+  RTF_DYNAMIC,
+  RTF_MODIFIED,
+  RTF_MTU,
+  RTF_WINDOW,
+  RTF_IRTT,
+  RTF_REJECT,
+  RTF_NOTCACHED,
+  RTF_DEFAULT,
+  RTF_ALLONLINK,
+  RTF_ADDRCONF,
+  RTF_NONEXTHOP,
+  RTF_EXPIRES,
+  RTF_CACHE,
+  RTF_FLOW,
+  RTF_POLICY,
+  RTF_LOCAL,
+} from './routes.js';
+export type { RoutesOptions, RouteTableName, RouteTableReport, RouteCacheFormat, Ipv4Route, Ipv4CacheRoute, Ipv6Route } from './routes.js';
+export { interfaces, interfacesSync, InterfaceList, IFF, FLAG_NAMES as INTERFACE_FLAG_NAMES, STATISTICS_FIELDS as INTERFACE_STATISTICS_FIELDS } from './interfaces.js';
+export type { InterfacesOptions, NetInterface, InterfaceStatistics, Ipv6InterfaceAddress, InterfacesReport } from './interfaces.js';
+export { groups, groupsSync, GroupList } from './groups.js';
+export type { GroupsOptions, GroupMembership, GroupsReport } from './groups.js';
+export type { FileStatus } from './report.js';

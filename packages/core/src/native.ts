@@ -8,6 +8,36 @@ export interface NativeBinding {
   wireVersion(): number;
   readStatistics(options: NativeStatisticsOptions): Promise<Buffer>;
   readStatisticsSync(options: NativeStatisticsOptions): Buffer;
+  listRoutes(options: NativeRouteOptions): Promise<Buffer>;
+  listRoutesSync(options: NativeRouteOptions): Buffer;
+  listInterfaces(options: NativeInterfaceOptions): Promise<Buffer>;
+  listInterfacesSync(options: NativeInterfaceOptions): Buffer;
+  listGroups(options: NativeGroupOptions): Promise<Buffer>;
+  listGroupsSync(options: NativeGroupOptions): Buffer;
+}
+
+/** Routing tables to read: /proc/net/route, rt_cache, ipv6_route. */
+export interface NativeRouteOptions {
+  procRoot?: string;
+  inet: boolean;
+  inetCache: boolean;
+  inet6: boolean;
+}
+
+export interface NativeInterfaceOptions {
+  procRoot?: string;
+  /** Also read /proc/net/if_inet6. */
+  inet6: boolean;
+}
+
+export interface NativeGroupOptions {
+  procRoot?: string;
+  /** /proc/net/igmp */
+  inet: boolean;
+  /** /proc/net/igmp6 */
+  inet6: boolean;
+  /** A buffer an earlier call returned: go on from its parse state. */
+  previous?: Buffer;
 }
 
 export interface NativeStatisticsOptions {

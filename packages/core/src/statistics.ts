@@ -168,6 +168,10 @@ export function decodeStatistics(buffer: Uint8Array, family: StatisticsFamily, r
       sections.push({ title: text(titleBytes), titleBytes, file, fields });
     }
   }
+  // the binding reads in its own file order; present them in the family's
+  const rank = (file: StatisticsFileName) => FILES_OF[family].indexOf(file);
+  files.sort((a, b) => rank(a.file) - rank(b.file));
+  sections.sort((a, b) => rank(a.file) - rank(b.file)); // stable: file order kept within a file
   return selectFamily(family, sections, files);
 }
 

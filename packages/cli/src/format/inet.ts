@@ -78,7 +78,7 @@ function timerText(rows: InetSockets, i: number, service: 'tcp' | 'udp' | 'raw')
   const tail = `/${retransmits}/${rows.probes(i)})`;
   if (active === 0) return `off (0.00${tail}`;
   if (service === 'tcp') {
-    const name = ['', 'on', 'keepalive', 'timewait'][active] ?? `unkn-${active}`;
+    const name = ['', 'on', 'keepalive', 'timewait', 'probe'][active] ?? `unkn-${active}`;
     return `${name} (${seconds}${tail}`;
   }
   if (active === 1 || active === 2) return `on${active} (${seconds}${tail}`;

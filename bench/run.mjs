@@ -1,0 +1,212 @@
+#!/usr/bin/env node
+// fastnetstat against ss, netstat, psutil, systeminformation and pid-port on
+// real socket tables. Needs root (network namespaces), gcc, ss, netstat,
+// Debian's python3-psutil (/usr/bin/python3) and a built workspace.
+//
+//   node bench/run.mjs [--sizes 1000,10000,48000,100000] [--rounds 5]
+//                      [--udp 0] [--unix 0] [--only REGEX] [--out bench/results/latest]
+//
+// For each size: a fresh namespace with that many established loopback TCP
+// sockets (both ends counted), then ONE interleaved run: a warm-up round
+// (checks every tool exits 0, counts its output lines), then ROUNDS rounds
+// over all tools, each round starting one tool further on. Whole-process wall
+// time and peak RSS come from bench/c/timeit.c (fork/exec/wait4, stdout to
+// /dev/null); in-process times are printed by the tools/ scripts themselves.
+// Writes OUT.json, OUT.md and OUT.svg.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { BENCH_DIR, cProgram, FIRST_PORT, machine, Namespace } from './lib/netns.mjs';
+import { markdown, svg } from './lib/report.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i < 0 ? def : args[i + 1];
+};
+const sizes = opt('sizes', '1000,10000,48000,100000').split(',').map(Number);
+const rounds = Number(opt('rounds', 5));
+const udp = Number(opt('udp', 0));
+const unix = Number(opt('unix', 0));
+const only = opt('only', null) && new RegExp(opt('only'));
+const out = resolve(opt('out', join(BENCH_DIR, 'results', 'latest')));
+// Other work on the machine (builds, test suites) skews single samples: before
+// each measurement wait, up to quietWait seconds, until the CPUs were less
+// than `quiet` busy (fraction of all CPUs) over 100 ms.
+const quiet = Number(opt('quiet', 0.2));
+const quietWait = Number(opt('quiet-wait', 20));
+
+if (process.getuid?.() !== 0) {
+  console.error('bench/run.mjs needs root: it creates a network namespace (ip netns add).');
+  process.exit(1);
+}
+
+const require = createRequire(import.meta.url);
+const cli = join(dirname(require.resolve('fastnetstat/package.json')), 'bin', 'fastnetstat.cjs');
+const node = process.execPath;
+const py = '/usr/bin/python3'; // Debian's python3-psutil lives there, not in pyenv's python
+const tools = (p) => join(BENCH_DIR, 'tools', p);
+const fns = (...a) => [node, cli, ...a];
+
+// kind: 'cli' (stdout to /dev/null), 'inproc' (prints JSON with its own timing).
+const TOOLS = [
+  { id: 'node-e0', label: 'node -e 0', cmd: [node, '-e', '0'] },
+  { id: 'cat-tcp', label: 'cat /proc/net/tcp', cmd: ['cat', '/proc/net/tcp'] },
+  { id: 'fns-tan', label: 'fastnetstat -tan', cmd: fns('-tan') },
+  { id: 'ss-tan', label: 'ss -tan', cmd: ['ss', '-tan'] },
+  { id: 'netstat-tan', label: 'netstat -tan', cmd: ['netstat', '-tan'] },
+  { id: 'fns-tan-proc', label: 'fastnetstat -tan --source proc', cmd: fns('-tan', '--source', 'proc') },
+  { id: 'fns-tanp', label: 'fastnetstat -tanp', cmd: fns('-tanp') },
+  { id: 'ss-tanp', label: 'ss -tanp', cmd: ['ss', '-tanp'] },
+  { id: 'netstat-tanp', label: 'netstat -tanp', cmd: ['netstat', '-tanp'] },
+  { id: 'fns-tlnp', label: 'fastnetstat -tlnp', cmd: fns('-tlnp') },
+  { id: 'ss-tlnp', label: 'ss -tlnp', cmd: ['ss', '-tlnp'] },
+  { id: 'netstat-tlnp', label: 'netstat -tlnp', cmd: ['netstat', '-tlnp'] },
+  { id: 'fns-tln', label: 'fastnetstat -tln', cmd: fns('-tln') },
+  { id: 'ss-tln', label: 'ss -tln', cmd: ['ss', '-tln'] },
+  { id: 'netstat-tln', label: 'netstat -tln', cmd: ['netstat', '-tln'] },
+  { id: 'api', label: '@fastnetstat/core sockets() (process)', inner: '@fastnetstat/core sockets()', cmd: [node, tools('api.mjs')] },
+  { id: 'psutil', label: "psutil net_connections('inet') (process)", inner: "psutil net_connections('inet')", cmd: [py, tools('psutil_conn.py')] },
+  { id: 'si', label: 'systeminformation networkConnections() (process)', inner: 'systeminformation networkConnections()', cmd: [node, tools('si.mjs')] },
+  { id: 'pidport', label: `pid-port portToPid(${FIRST_PORT}) (process)`, inner: `pid-port portToPid(${FIRST_PORT})`, cmd: [node, tools('pidport.mjs'), String(FIRST_PORT)] },
+].filter((t) => !only || only.test(t.id) || only.test(t.label));
+
+const timeit = cProgram('timeit');
+cProgram('holder');
+const scratch = mkdtempSync(join(tmpdir(), 'fns-bench-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+
+function cpuTimes() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) };
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let noisy = 0;
+/** Waits until the machine is quiet; returns the busy fraction last seen. */
+async function waitQuiet() {
+  const deadline = Date.now() + quietWait * 1000;
+  for (;;) {
+    const a = cpuTimes();
+    await sleep(100);
+    const b = cpuTimes();
+    const busy = 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
+    if (busy <= quiet) return busy;
+    if (Date.now() > deadline) {
+      noisy++;
+      return busy;
+    }
+  }
+}
+
+// The tools run in a clean environment: NODE_EXTRA_CA_CERTS (set in some
+// sandboxes and CI images) makes every Node start parse a CA bundle, 50-70 ms
+// here, and NODE_OPTIONS could change anything.
+const CHILD_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^NODE_(EXTRA_CA_CERTS|OPTIONS)$/.test(k)));
+
+function run(ns, tool, stdoutFile) {
+  const errFile = join(scratch, 'stderr');
+  return new Promise((res, rej) => {
+    const child = spawn(timeit, ['-n', ns.path, stdoutFile, errFile, ...tool.cmd], { stdio: ['ignore', 'pipe', 'inherit'], env: CHILD_ENV });
+    let text = '';
+    child.stdout.on('data', (d) => (text += d));
+    child.on('error', rej);
+    child.on('exit', () => {
+      const [wallNs, rssKiB, status] = text.trim().split(' ').map(Number);
+      if (!Number.isFinite(wallNs)) return rej(new Error(`timeit failed for ${tool.label}`));
+      const r = { ms: wallNs / 1e6, rssKiB, status };
+      if (status !== 0) r.stderr = readFileSync(errFile, 'utf8').trim().split('\n').slice(-3).join(' | ');
+      res(r);
+    });
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n === 0 ? null : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+const stats = (xs) => (xs.length ? { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length } : null);
+
+const result = {
+  date: new Date().toISOString(),
+  machine: machine(),
+  cli: relative(process.cwd(), cli),
+  rounds,
+  quiet: { threshold: quiet, maxWaitSeconds: quietWait },
+  env: 'tools run without NODE_EXTRA_CA_CERTS and NODE_OPTIONS',
+  sizeMeaning: 'established TCP sockets in the namespace, counting both ends (pairs = size / 2), plus one listener per holder',
+  sizes: [],
+};
+
+for (const size of sizes) {
+  const ns = new Namespace().create();
+  const table = await ns.populate(size, { udp, unix });
+  table.census = ns.census();
+  console.error(`\n== ${size}: ${table.established} established in ${table.holders} holders, ${table.listeners} listeners, built in ${table.seconds.toFixed(2)} s; ss counts ${JSON.stringify(table.census)}`);
+
+  const per = Object.fromEntries(TOOLS.map((t) => [t.id, { wall: [], rss: [], inner: [], innerWarm: [], busy: [], failed: null, lines: null }]));
+  const p_busy = (id, b) => per[id].busy.push(+b.toFixed(2));
+  const noisyBefore = noisy;
+  // Warm-up round: page cache, lazy kernel state; checks each tool works and what it printed.
+  for (const tool of TOOLS) {
+    const file = join(scratch, 'stdout');
+    const r = await run(ns, tool, file);
+    const text = readFileSync(file, 'utf8');
+    const p = per[tool.id];
+    p.lines = text.split('\n').filter(Boolean).length;
+    if (r.status !== 0) p.failed = `exit ${r.status}: ${r.stderr}`;
+    if (tool.inner && r.status === 0) p.sample = JSON.parse(text.trim().split('\n').pop());
+    console.error(`  warm-up ${tool.label.padEnd(52)} ${r.ms.toFixed(1).padStart(8)} ms  ${String(p.lines).padStart(6)} lines${p.failed ? `  FAILED ${p.failed}` : ''}`);
+  }
+  for (let round = 0; round < rounds; round++) {
+    const order = TOOLS.map((_, i) => TOOLS[(i + round) % TOOLS.length]).filter((t) => !per[t.id].failed);
+    for (const tool of order) {
+      const file = tool.inner ? join(scratch, 'stdout') : '/dev/null';
+      p_busy(tool.id, await waitQuiet());
+      const r = await run(ns, tool, file);
+      const p = per[tool.id];
+      if (r.status !== 0) {
+        p.failed = `exit ${r.status} in round ${round + 1}: ${r.stderr}`;
+        continue;
+      }
+      p.wall.push(r.ms);
+      p.rss.push(r.rssKiB);
+      if (tool.inner) {
+        const j = JSON.parse(readFileSync(file, 'utf8').trim().split('\n').pop());
+        p.inner.push(j.ms);
+        if (j.warmMs !== undefined) p.innerWarm.push(j.warmMs);
+      }
+    }
+    process.stderr.write(`  round ${round + 1}/${rounds} done\n`);
+  }
+  await ns.destroy();
+
+  const toolsOut = {};
+  for (const tool of TOOLS) {
+    const p = per[tool.id];
+    toolsOut[tool.id] = {
+      label: tool.label,
+      inner: tool.inner ?? null,
+      cmd: tool.cmd.map((c) => (c === node ? 'node' : c.startsWith(BENCH_DIR) ? relative(BENCH_DIR, c) : c)).join(' '),
+      wallMs: stats(p.wall),
+      innerMs: stats(p.inner),
+      innerWarmMs: stats(p.innerWarm),
+      rssKiB: stats(p.rss),
+      lines: p.lines,
+      sample: p.sample ?? null,
+      failed: p.failed,
+      samples: { wallMs: p.wall.map((x) => +x.toFixed(3)), innerMs: p.inner.map((x) => +x.toFixed(3)), busyBefore: p.busy },
+    };
+  }
+  table.noisySamples = noisy - noisyBefore;
+  result.sizes.push({ size, table, tools: toolsOut });
+  console.error(markdown(result, { brief: true }));
+}
+
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(`${out}.json`, JSON.stringify(result, null, 2) + '\n');
+writeFileSync(`${out}.md`, markdown(result));
+writeFileSync(`${out}.svg`, svg(result));
+console.error(`\nwrote ${relative(process.cwd(), out)}.{json,md,svg}`);

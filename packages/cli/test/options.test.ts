@@ -1,0 +1,204 @@
+/**
+ * The command line: parseArguments() at the flag level, then the whole CLI
+ * against the real /usr/bin/netstat for the same argument vectors (stdout,
+ * stderr and exit status, byte for byte).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initialFlags, parseArguments, setTexts, type NetstatFlags, type Parsed } from '../src/options.js';
+import { AF_LIST, USAGE, VERSION } from '../src/usage.js';
+import { argv, canMountProc, cli, cliOn, hasNetstat, LIVE, netstat, netstatOn, type Result } from './oracle.js';
+
+beforeAll(() => setTexts(USAGE, AF_LIST, VERSION));
+
+function flagsOf(args: string[]): NetstatFlags {
+  const parsed = parseArguments(args);
+  expect(parsed).toMatchObject({ kind: 'run', stderr: '' });
+  return (parsed as Extract<Parsed, { kind: 'run' }>).flags;
+}
+
+/** The flags that differ from the initial ones. */
+function changed(args: string[]): Partial<NetstatFlags> {
+  const flags = flagsOf(args);
+  const initial = initialFlags() as unknown as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(flags).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(initial[k])),
+  ) as Partial<NetstatFlags>;
+}
+
+describe('parseArguments: flags', () => {
+  it('-tulpn', () => {
+    expect(changed(['-tulpn'])).toEqual({
+      tcp: 1, udp: 1, listening: 1, programs: 1, numericHosts: true, numericPorts: true, numericUsers: true,
+    });
+  });
+
+  it('-ee counts (flag_exp starts at 1)', () => {
+    expect(changed(['-ee'])).toEqual({ extend: 3 });
+    expect(changed(['-e', '-e', '-e'])).toEqual({ extend: 4 });
+  });
+
+  it('-Ainet6 (attached argument)', () => {
+    expect(changed(['-Ainet6'])).toEqual({ inet6: 1, afnames: ['inet6'] });
+  });
+
+  it('-A inet,unix (a list, in order)', () => {
+    expect(changed(['-A', 'inet,unix'])).toEqual({ inet: 1, unix: 1, afnames: ['inet', 'unix'] });
+  });
+
+  it('--protocol=inet6 and its unique prefix --prot inet6', () => {
+    expect(changed(['--protocol=inet6'])).toEqual({ inet6: 1, afnames: ['inet6'] });
+    expect(changed(['--prot', 'inet6'])).toEqual({ inet6: 1, afnames: ['inet6'] });
+  });
+
+  it('-64x: families in the order given', () => {
+    expect(changed(['-64x'])).toEqual({ inet6: 1, inet: 1, unix: 1, afnames: ['inet6', 'inet', 'unix'] });
+  });
+
+  it('-tA inet: a cluster ending in an option that takes the next argument', () => {
+    expect(changed(['-tA', 'inet'])).toEqual({ tcp: 1, inet: 1, afnames: ['inet'] });
+  });
+
+  it('-t extra -l: operands are skipped, options after them still count', () => {
+    expect(changed(['-t', 'extra', '-l'])).toEqual({ tcp: 1, listening: 1 });
+  });
+
+  it('aliases of lib/af.c: ip, ip6, tcpip, appletalk, econet', () => {
+    expect(changed(['-A', 'ip6,tcpip'])).toEqual({ inet6: 1, inet: 1, afnames: ['inet6', 'inet'] });
+    expect(changed(['-A', 'appletalk'])).toEqual({ ddp: 1, afnames: ['ddp'] });
+    expect(changed(['-A', 'econet'])).toEqual({ econet: 1, afnames: ['ec'] });
+    expect(changed(['--ip'])).toEqual({ inet: 1, afnames: ['inet'] });
+  });
+
+  it('--numeric-h is a unique prefix of --numeric-hosts only', () => {
+    expect(changed(['--numeric-h'])).toEqual({ numericHosts: true });
+    expect(changed(['--numeric-users'])).toEqual({ numericUsers: true });
+  });
+
+  it('-o, -W, -a, -c, -v, -N, -C, -F, -g, -M, -s, -r, -i set their flags', () => {
+    expect(changed(['-oWacvNCFgMsri'])).toEqual({
+      timers: 1, wide: 1, all: 1, continuous: 1, verbose: true, symbolic: true, cache: true, fib: true,
+      groups: 1, masquerade: 1, statistics: 1, route: 1, interfaces: 1,
+    });
+  });
+
+  it('--tcpip: netstat complains about its own table and goes on', () => {
+    expect(parseArguments(['--tcpip', '-t'])).toEqual({
+      kind: 'run',
+      flags: { ...initialFlags(), tcp: 1 },
+      stderr: "netstat.c: Internal Error `longopts 1 range'.\n",
+    });
+  });
+
+  it('extensions: --json, --proc-root DIR, --proc-root=DIR', () => {
+    expect(changed(['--json', '-t'])).toEqual({ json: true, tcp: 1 });
+    expect(changed(['--proc-root', '/x', '-t'])).toEqual({ procRoot: '/x', tcp: 1 });
+    expect(changed(['--proc-root=/y'])).toEqual({ procRoot: '/y' });
+  });
+});
+
+describe('parseArguments: exits', () => {
+  it('-V prints the version and stops, whatever follows', () => {
+    expect(parseArguments(['-V'])).toEqual({ kind: 'exit', status: 0, stdout: VERSION, stderr: '' });
+    expect(parseArguments(['--version', '-k'])).toMatchObject({ kind: 'exit', status: 0, stdout: VERSION });
+  });
+
+  it('-h: usage on stdout, the family list on stderr, status 0', () => {
+    expect(parseArguments(['-h'])).toEqual({ kind: 'exit', status: 0, stdout: USAGE, stderr: AF_LIST });
+  });
+
+  it('an unknown option: getopt message, usage on stderr, status 3', () => {
+    expect(parseArguments(['-k'])).toEqual({ kind: 'exit', status: 3, stderr: `netstat: invalid option -- 'k'\n${USAGE}${AF_LIST}` });
+    expect(parseArguments(['-k', '-V'])).toMatchObject({ status: 3 });
+    expect(parseArguments(['--bogus'])).toMatchObject({ status: 3, stderr: `netstat: unrecognized option '--bogus'\n${USAGE}${AF_LIST}` });
+    expect(parseArguments(['--tcp=1'])).toMatchObject({ stderr: `netstat: option '--tcp' doesn't allow an argument\n${USAGE}${AF_LIST}` });
+    expect(parseArguments(['-A'])).toMatchObject({ stderr: `netstat: option requires an argument -- 'A'\n${USAGE}${AF_LIST}` });
+  });
+
+  it('an unknown family: one line, status 1', () => {
+    expect(parseArguments(['-A', 'foo'])).toEqual({ kind: 'exit', status: 1, stderr: "Unknown address family `foo'.\n" });
+    expect(parseArguments(['-A', 'inet,foo'])).toEqual({ kind: 'exit', status: 1, stderr: "Unknown address family `foo'.\n" });
+  });
+
+  it('-Z: SELinux is off', () => {
+    expect(parseArguments(['-Z'])).toEqual({ kind: 'exit', status: 1, stderr: 'SELinux is not enabled on this machine.\n' });
+  });
+
+  it('an ambiguous prefix lists the candidates', () => {
+    expect(parseArguments(['--num'])).toMatchObject({
+      status: 3,
+      stderr: `netstat: option '--num' is ambiguous; possibilities: '--numeric' '--numeric-hosts' '--numeric-ports' '--numeric-users'\n${USAGE}${AF_LIST}`,
+    });
+  });
+});
+
+function expectSame(got: Result, want: Result): void {
+  expect(got.stderr).toBe(want.stderr);
+  expect(got.stdout).toBe(want.stdout);
+  expect(got.status).toBe(want.status);
+}
+
+/** Vectors whose output does not depend on the sockets of the machine: run as they are. */
+const STANDALONE = [
+  '-k', '-tkl', '--bogus', '--bogus=2', '--tcp=1', '-A', '--protocol', '--num', '-A foo', '-A inet,foo',
+  '-?', '-h', '--help', '-V', '--version', '--version -k', '-k -V', '-Vk', '-kV', '-i -r', '-s -i -M', '-Z',
+  '-Z -V', '-V -Z', '-2', '-A bluetooth', '--vers', '--h', '-t -A', '--version=1', '--proto', '-A foo -k',
+  '-k -A foo', '-h -k', '--num -V', '-e -h', '-A inet6 --bogus', '--bogus -A foo', '-4 -k', '---',
+  '--tcpip -V', '--tcpip -k', '-A ,inet', '-A inet,', '--n', '--r', '--ro', '--c', '--nu', '--numeric-',
+  '--ve', '--l', '--t', '--ud', '--ip=3',
+];
+
+/** Vectors that list sockets: run both on the live fixture (netstat in a mount namespace). */
+const LISTING = [
+  '--tcpip -t', '-S', '-A ipx', '--numeric-h', '--numeric-h -t', '-t extra -l', '-tn', '-x', '-tuwn', '-A appletalk',
+  '-A ax25', '-A netrom -t', '--unix', '-n --numeric-users -ee', '-d -n', '-F -tn', '-C -tn', '-N -tn', '-M', '--x25',
+  '--rose', '--ddp', '-A econet', '-A ash', '-Ainet6 -n', '-A inet,unix -n', '--protocol=inet6 -n', '-64x', '-tA inet -n',
+  '--inet -tn', '-4 -un', '-A ip6,tcpip -n', '--ax', '--ap', '--ne', '--net', '--d', '--b', '--tcpi', '--co -V',
+  '--prog -tn', '--prot inet -n', '--f', '--x', '-', '-- -k', '--e', '--w',
+];
+
+/**
+ * glibc getopt_long: a prefix matching several long options is not ambiguous when
+ * they all have the same has_arg, flag and val (netstat's family options are all
+ * `val 1`), and those duplicates are left out of the list of possibilities; the
+ * message quotes the argument with its `=value`; `--=` is a prefix of everything.
+ */
+const AMBIGUITY: Array<[string, 'standalone' | 'listing']> = [
+  ['--ine', 'listing'], // --inet and --inet6: the same kind of option, so --inet (the first)
+  ['--in', 'standalone'], // netstat lists '--inet' '--interfaces'
+  ['--i', 'standalone'], // '--ip' '--interfaces'
+  ['--a', 'standalone'], // '--ax25' '--all'
+  ['--u', 'standalone'], // '--unix' '--udp' '--udplite' '--unix' (the family and -x's long name)
+  ['--tc=1', 'standalone'], // "option '--tc=1' is ambiguous"
+  ['--=', 'standalone'],
+];
+
+describe.skipIf(!hasNetstat)('the CLI against /usr/bin/netstat: errors and quick exits', () => {
+  for (const args of STANDALONE) {
+    it(args, () => expectSame(cli(argv(args)), netstat(argv(args))));
+  }
+  for (const [args, kind] of AMBIGUITY) {
+    if (kind === 'standalone') it(`${args} (getopt ambiguity rules)`, () => expectSame(cli(argv(args)), netstat(argv(args))));
+  }
+});
+
+describe.skipIf(!canMountProc)('the CLI against /usr/bin/netstat: listings of the live fixture', () => {
+  for (const args of LISTING) {
+    it(args, () => expectSame(cliOn(LIVE, argv(args)), netstatOn(LIVE, argv(args))));
+  }
+  for (const [args, kind] of AMBIGUITY) {
+    if (kind === 'listing') it(`${args} (getopt ambiguity rules)`, () => expectSame(cliOn(LIVE, argv(args)), netstatOn(LIVE, argv(args))));
+  }
+});
+
+describe.skipIf(!hasNetstat)('extension options and getopt prefixes', () => {
+  // --proc-root, --json and --source are fastnetstat's own and match by their exact names
+  // only, so every prefix means what it means to netstat.
+  for (const args of ['--p', '--pr', '--pro inet', '--s', '--so', '--j', '--proc']) {
+    it(`${args}: exactly netstat's answer`, () => expectSame(cli(argv(args)), netstat(argv(args))));
+  }
+
+  it('--json and --proc-root are not netstat options', () => {
+    expect(netstat(['--json']).status).toBe(3);
+    expect(netstat(['--proc-root', '/proc']).status).toBe(3);
+  });
+});
