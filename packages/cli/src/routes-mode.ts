@@ -80,8 +80,7 @@ interface RouteRun {
   fib: boolean;
   cache: boolean;
   /** Names: numeric with -n/--numeric-hosts, and with -N (netstat's quirk). */
-  numeric4: boolean;
-  numeric6: boolean;
+  numeric: boolean;
 }
 
 function runOf(flags: NetstatFlags): RouteRun {
@@ -95,8 +94,7 @@ function runOf(flags: NetstatFlags): RouteRun {
     ext: e & 3,
     fib: flags.fib || !flags.cache,
     cache: flags.cache,
-    numeric4: flags.numericHosts || flags.symbolic,
-    numeric6: flags.numericHosts || flags.symbolic,
+    numeric: flags.numericHosts || flags.symbolic,
   };
 }
 
@@ -118,10 +116,10 @@ async function printInetFib(run: RouteRun, list: RouteList): Promise<number> {
     warn(`warning: ${run.root}/net/route does not contain required field ${r.missingColumn}\n`);
     return 1;
   }
-  const names = new NetstatNames({ numericHosts: run.numeric4 });
+  const names = new NetstatNames({ numericHosts: run.numeric });
   const shown = (i: number) => (list.inetFlags(i) & RTF_UP) !== 0;
   await names.lookupHosts(inetLookups(list, shown));
-  for (let i = 0; i < list.inetCount; i++) if (shown(i)) stdout.write(inetRow(list, i, run.ext, names, run.numeric4));
+  for (let i = 0; i < list.inetCount; i++) if (shown(i)) stdout.write(inetRow(list, i, run.ext, names, run.numeric));
   return 0;
 }
 
@@ -141,7 +139,7 @@ async function printInetCache(run: RouteRun, list: RouteList): Promise<number> {
   }
   const format = r.format === 'modern' || r.format === 'old' ? r.format : 'unknown';
   stdout.write(cacheHeading(run.ext, format, list.cacheFormatMask, path));
-  const names = new NetstatNames({ numericHosts: run.numeric4 });
+  const names = new NetstatNames({ numericHosts: run.numeric });
   await names.prepare(cacheLookups(list));
   for (let i = 0; i < list.cacheCount; i++) stdout.write(cacheRow(list, i, run.ext, format === 'old', names));
   return 0;
@@ -156,7 +154,7 @@ async function printInet6(run: RouteRun, list: RouteList, cache: boolean): Promi
     return 1;
   }
   stdout.write(inet6Heading(cache));
-  const names = new NetstatNames({ numericHosts: run.numeric6 });
+  const names = new NetstatNames({ numericHosts: run.numeric });
   await names.prepare(inet6Lookups(list, cache));
   for (let i = 0; i < list.inet6Count; i++) if (inet6Shown(list, i, cache)) stdout.write(inet6Row(list, i, names));
   return 0;
@@ -215,8 +213,8 @@ async function routesDocument(run: RouteRun): Promise<{ doc?: unknown; status: n
   if (wantInet && run.cache) tables.push('rt_cache');
   if (wantInet6) tables.push('ipv6_route');
   const list = await routes({ tables, procRoot: run.flags.procRoot });
-  const n4 = new NetstatNames({ numericHosts: run.numeric4 });
-  const n6 = new NetstatNames({ numericHosts: run.numeric6 });
+  const n4 = new NetstatNames({ numericHosts: run.numeric });
+  const n6 = new NetstatNames({ numericHosts: run.numeric });
   const shown4 = (i: number) => (list.inetFlags(i) & RTF_UP) !== 0;
   await n4.lookupHosts(inetLookups(list, shown4));
   await n4.prepare(cacheLookups(list));
@@ -233,7 +231,7 @@ async function routesDocument(run: RouteRun): Promise<{ doc?: unknown; status: n
       flags: r.flags, flagLetters: inetFlagLetters(r.flags), metric: r.metric, refCount: r.refCount, use: r.use,
       mss: r.mss, window: r.window, irtt: r.irtt, iface: r.iface,
     };
-    if (!run.numeric4) {
+    if (!run.numeric) {
       row.destinationName = text(routeDestinationName(n4, false, list.inetDestinationBytes(i), list.inetMaskBytes(i), r.flags));
       row.gatewayName = text(routeGatewayName(n4, false, list.inetGatewayBytes(i)));
     }
@@ -245,7 +243,7 @@ async function routesDocument(run: RouteRun): Promise<{ doc?: unknown; status: n
       flags: r.flags, flagLetters: cacheFlagLetters(r.flags, list.report('rt_cache').format === 'old'),
       metric: r.metric, refCount: r.refCount, use: r.use, mss: r.mss, window: r.window, irtt: r.irtt, iface: r.iface,
     };
-    if (!run.numeric4) {
+    if (!run.numeric) {
       row.sourceName = text(n4.host(4, list.cacheAddressBytes(i, 2)));
       row.destinationName = text(n4.host(4, list.cacheAddressBytes(i, 0)));
       row.gatewayName = text(n4.host(4, list.cacheAddressBytes(i, 1)));
@@ -262,7 +260,7 @@ async function routesDocument(run: RouteRun): Promise<{ doc?: unknown; status: n
       flags: r.flags, flagLetters: inet6FlagLetters(r.flags), metric: list.inet6Numbers(i)[0], refCount: r.refCount,
       use: r.use, iface: r.iface, cache: (r.flags & 0x0100_0000) !== 0,
     };
-    if (!run.numeric6) {
+    if (!run.numeric) {
       row.destinationName = text(n6.host(6, list.inet6DestinationBytes(i)));
       row.nextHopName = text(n6.host(6, list.inet6NextHopBytes(i)));
     }
