@@ -12,6 +12,8 @@
  *   ORACLE_DUMP        a directory: write each case's two runs there (for reading, debugging)
  *   ORACLE_STRICT=1    no allowance for unix paths with a blank (see compare.ts)
  *   ORACLE_REFRESH_MS  renew TIME_WAIT/SYN_SENT when older than this (default 30000; < 50000)
+ *   ORACLE_SOURCES     the CLI's socket sources to check, comma-separated (default "netlink,proc":
+ *                      the whole matrix runs once per source, chosen with FASTNETSTAT_SOURCE)
  *
  * Needs root and `ip netns` (it creates a network namespace); otherwise the suite is skipped.
  */
@@ -29,6 +31,7 @@ const FILTER = process.env.ORACLE_FILTER || '';
 const DUMP = process.env.ORACLE_DUMP || '';
 const STRICT = process.env.ORACLE_STRICT === '1';
 const REFRESH_MS = Number(process.env.ORACLE_REFRESH_MS || 30_000);
+const SOURCES = (process.env.ORACLE_SOURCES || 'netlink,proc').split(',').filter(Boolean);
 const REFERENCE = 'netstat'; // found through PATH: argv[0] is "netstat", as a user types it
 
 function dump(name: string, exp: RunResult, act: RunResult): void {
@@ -41,7 +44,8 @@ function dump(name: string, exp: RunResult, act: RunResult): void {
 }
 
 const reason = unavailableReason();
-const caseName = (user: User, c: Case) => `[${user}] netstat ${c.args.join(' ')}`.trimEnd();
+const caseName = (user: User, c: Case, source = '') =>
+  `[${user}${source ? `, ${source}` : ''}] netstat ${c.args.join(' ')}`.trimEnd();
 
 if (reason) {
   describe('netstat oracle', () => {
@@ -103,7 +107,7 @@ if (reason) {
       }
     });
 
-    const runCase = async (c: Case, user: User) => {
+    const runCase = async (c: Case, user: User, source: string) => {
       await zoo.refreshIfOlderThan(REFRESH_MS);
       const timers = hasTimers(c);
       if (timers) await zoo.quietTimers();
@@ -111,32 +115,34 @@ if (reason) {
       const exp = c.continuous
         ? await zoo.runContinuous(REFERENCE, c.args, opts)
         : await zoo.run(REFERENCE, c.args, opts);
-      const actOpts = { ...opts, argv0: CANDIDATE_ARGV0 };
+      const actOpts = { ...opts, argv0: CANDIDATE_ARGV0, env: { FASTNETSTAT_SOURCE: source } };
       const act = c.continuous
         ? await zoo.runContinuous(CANDIDATE, c.args, actOpts)
         : await zoo.run(CANDIDATE, c.args, actOpts);
-      if (DUMP) dump(caseName(user, c), exp, act);
+      if (DUMP) dump(caseName(user, c, source), exp, act);
       const problem = compareRuns(exp, act, {
         timers,
         iterations: c.continuous ? 2 : undefined,
         unixBlankPaths: !STRICT,
       });
       if (problem) {
-        expect.fail(`${caseName(user, c)}\n${problem}`);
+        expect.fail(`${caseName(user, c, source)}\n${problem}`);
       }
     };
 
-    const register = (user: User, cases: Case[]) => {
-      const selected = cases.filter((c) => !FILTER || caseName(user, c).includes(FILTER));
+    const register = (user: User, cases: Case[], source: string) => {
+      const selected = cases.filter((c) => !FILTER || caseName(user, c, source).includes(FILTER));
       if (selected.length === 0) return;
-      describe(`as ${user}`, () => {
+      describe(`as ${user}, source ${source}`, () => {
         for (const c of selected) {
-          it(caseName(user, c), () => runCase(c, user), c.continuous ? 60_000 : 40_000);
+          it(caseName(user, c, source), () => runCase(c, user, source), c.continuous ? 60_000 : 40_000);
         }
       });
     };
 
-    register('root', [...CASES, ...CONTINUOUS_CASES]);
-    register('nobody', NOBODY_CASES);
+    for (const source of SOURCES) {
+      register('root', [...CASES, ...CONTINUOUS_CASES], source);
+      register('nobody', NOBODY_CASES, source);
+    }
   });
 }

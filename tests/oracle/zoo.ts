@@ -422,7 +422,7 @@ export class Zoo {
   run(
     bin: string,
     args: string[],
-    opts: { user?: User; argv0?: string; timeoutMs?: number } = {},
+    opts: { user?: User; argv0?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
   ): Promise<RunResult> {
     return this.runUntil(bin, args, { ...opts });
   }
@@ -434,7 +434,7 @@ export class Zoo {
   runContinuous(
     bin: string,
     args: string[],
-    opts: { user?: User; argv0?: string; iterations?: number; timeoutMs?: number } = {},
+    opts: { user?: User; argv0?: string; iterations?: number; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
   ): Promise<RunResult> {
     const n = opts.iterations ?? 2;
     return this.runUntil(bin, args, {
@@ -463,6 +463,8 @@ export class Zoo {
       timeoutMs?: number;
       timeoutSignal?: NodeJS.Signals;
       stopWhen?: (stdout: string) => boolean;
+      /** Added to RUN_ENV (e.g. FASTNETSTAT_SOURCE for the CLI under test). */
+      env?: NodeJS.ProcessEnv;
     },
   ): Promise<RunResult> {
     const cmd = opts.argv0
@@ -471,7 +473,7 @@ export class Zoo {
     const t0 = performance.now();
     const child = spawn('ip', this.ipArgs(cmd, opts.user ?? 'root'), {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: RUN_ENV,
+      env: { ...RUN_ENV, ...opts.env },
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -27,8 +27,9 @@ pub struct GroupsParseState {
     pub igmp6: bool,
     /// `idx_flag`: the IPv4 file's header starts with "Idx".
     pub idx: bool,
-    /// `device`: the interface text printed on group lines.
-    pub device: Vec<u8>,
+    /// `static char device[16]`, all 16 bytes: sscanf's `%15c` may write
+    /// fewer than 15 and leave the rest as it was.
+    pub device: [u8; 16],
     /// The interface name as the kernel wrote it (for the plain, uncut view).
     pub name: Vec<u8>,
     /// `in6`: the four 32-bit words of the last IPv6 group, as stored.
@@ -56,8 +57,10 @@ pub enum GroupEvent {
         /// Network order; IPv4 in the first 4 bytes.
         address: [u8; 16],
     },
-    /// "warning, got bogus igmp line N." / "... igmp6 line N."
-    Bogus { file: GroupsFile, line: u32 },
+    /// "warning, got bogus igmp line N." / "... igmp6 line N.": `file` is the
+    /// file the line came from, `parser` the reader that failed on it (they
+    /// differ when a later -c round reads igmp with the IPv6 reader).
+    Bogus { file: GroupsFile, parser: GroupsFile, line: u32 },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -91,6 +94,11 @@ fn lines_with_newline(text: &[u8], mut f: impl FnMut(&[u8])) {
         f(&rest[..end]);
         pos += end;
     }
+}
+
+/// The C string in a char buffer (up to its first NUL).
+fn c_str(buf: &[u8]) -> &[u8] {
+    &buf[..buf.iter().position(|&b| b == 0).unwrap_or(buf.len())]
 }
 
 fn trimmed(device: &[u8]) -> Vec<u8> {
@@ -130,7 +138,8 @@ impl GroupsParseState {
             n += 1;
             match scanf::string(&mut c, 15) {
                 Some(s) => {
-                    self.device = s.to_vec();
+                    self.device[..s.len()].copy_from_slice(s);
+                    self.device[s.len()] = 0;
                     self.name = s.to_vec();
                     n += 1;
                 }
@@ -153,7 +162,7 @@ impl GroupsParseState {
             }
         }
         if n != 4 {
-            out.push(GroupEvent::Bogus { file, line: lnr });
+            out.push(GroupEvent::Bogus { file, parser: GroupsFile::Igmp6, line: lnr });
             return;
         }
         // sscanf(mcast_addr, "%08X%08X%08X%08X"): the words it reaches, then
@@ -170,7 +179,7 @@ impl GroupsParseState {
             *word = word.to_be();
             address[i * 4..i * 4 + 4].copy_from_slice(&word.to_ne_bytes());
         }
-        out.push(GroupEvent::Row { family: 6, device: self.device.clone(), name: self.name.clone(), refcnt, address });
+        out.push(GroupEvent::Row { family: 6, device: c_str(&self.device).to_vec(), name: self.name.clone(), refcnt, address });
     }
 
     fn line4(&mut self, lnr: u32, line: &[u8], file: GroupsFile, out: &mut Vec<GroupEvent>) {
@@ -179,45 +188,45 @@ impl GroupsParseState {
             if self.idx {
                 // "%d\t%10c"
                 if scanf::dec_i32(&mut c).is_none() {
-                    out.push(GroupEvent::Bogus { file, line: lnr });
+                    out.push(GroupEvent::Bogus { file, parser: GroupsFile::Igmp, line: lnr });
                     return;
                 }
                 c.skip_ws();
             }
-            // "%15c": exactly 15 bytes (no terminating NUL of its own; device[15] stays 0),
-            // then cut at the last ':' (the kernel writes "%-10s:").
+            // "%15c": up to 15 bytes (glibc stores what there is, at least one;
+            // no NUL of its own: the rest of the buffer stays as it was), then
+            // the string is cut at its last ':' (the kernel writes "%-10s:").
             let rest = c.rest();
-            if rest.len() < 15 {
-                out.push(GroupEvent::Bogus { file, line: lnr });
+            if rest.is_empty() {
+                out.push(GroupEvent::Bogus { file, parser: GroupsFile::Igmp, line: lnr });
                 return;
             }
-            let mut device = rest[..15].to_vec();
-            if let Some(nul) = device.iter().position(|&b| b == 0) {
-                device.truncate(nul);
+            let k = rest.len().min(15);
+            self.device[..k].copy_from_slice(&rest[..k]);
+            let len = c_str(&self.device).len();
+            if let Some(colon) = self.device[..len].iter().rposition(|&b| b == b':') {
+                self.device[colon] = 0;
             }
-            if let Some(colon) = device.iter().rposition(|&b| b == b':') {
-                device.truncate(colon);
-            }
-            self.name = trimmed(&device);
-            self.device = device;
+            self.name = trimmed(c_str(&self.device));
             return;
         }
         // "\t%8[0-9A-Fa-f] %d"
         let mut c = Cursor::new(line);
         c.skip_ws();
         let Some(hex) = c.hex_run(8) else {
-            out.push(GroupEvent::Bogus { file, line: lnr });
+            out.push(GroupEvent::Bogus { file, parser: GroupsFile::Igmp, line: lnr });
             return;
         };
         let Some(refcnt) = scanf::dec_i32(&mut c) else {
-            out.push(GroupEvent::Bogus { file, line: lnr });
+            out.push(GroupEvent::Bogus { file, parser: GroupsFile::Igmp, line: lnr });
             return;
         };
         let v = text::hex_digits_u64(hex) as u32;
         let mut address = [0u8; 16];
         address[..4].copy_from_slice(&v.to_ne_bytes());
-        let name = if self.name.is_empty() { trimmed(&self.device) } else { self.name.clone() };
-        out.push(GroupEvent::Row { family: 4, device: self.device.clone(), name, refcnt, address });
+        let device = c_str(&self.device).to_vec();
+        let name = if self.name.is_empty() { trimmed(&device) } else { self.name.clone() };
+        out.push(GroupEvent::Row { family: 4, device, name, refcnt, address });
     }
 }
 
@@ -317,7 +326,7 @@ mod tests {
         let mut st = GroupsParseState::default();
         parse_groups(Some(IGMP), Some(IGMP6), &mut st);
         let ev = parse_groups(Some(IGMP), None, &mut st);
-        assert_eq!(ev[0], GroupEvent::Bogus { file: GroupsFile::Igmp, line: 1 });
+        assert_eq!(ev[0], GroupEvent::Bogus { file: GroupsFile::Igmp, parser: GroupsFile::Igmp6, line: 1 });
         let r = rows(&ev);
         // "\t\t\t\t010000E0     1 ..." as "%d %15s %64[hex] %d": 10000, "E0", "1", 0.
         assert_eq!(r[0].0, "E0");
@@ -330,13 +339,20 @@ mod tests {
     #[test]
     fn bogus_lines() {
         let mut st = GroupsParseState::default();
-        let ev = parse_groups(Some(b"Idx\tDevice\nx\n\tzz 1\n"), Some(b"1 lo\n"), &mut st);
+        let ev = parse_groups(Some(b"Idx\tDevice\nx\n\tzz 1\n7\tshort\n\t\t010000E0 1\n"), Some(b"1 lo\n"), &mut st);
         assert_eq!(
             ev,
             vec![
-                GroupEvent::Bogus { file: GroupsFile::Igmp, line: 1 },
-                GroupEvent::Bogus { file: GroupsFile::Igmp, line: 2 },
-                GroupEvent::Bogus { file: GroupsFile::Igmp6, line: 0 },
+                GroupEvent::Bogus { file: GroupsFile::Igmp, parser: GroupsFile::Igmp, line: 1 },
+                GroupEvent::Bogus { file: GroupsFile::Igmp, parser: GroupsFile::Igmp, line: 2 },
+                GroupEvent::Row {
+                    family: 4,
+                    device: b"short\n".to_vec(),
+                    name: b"short".to_vec(),
+                    refcnt: 1,
+                    address: [224, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                },
+                GroupEvent::Bogus { file: GroupsFile::Igmp6, parser: GroupsFile::Igmp6, line: 0 },
             ]
         );
     }

@@ -359,7 +359,7 @@ pub fn parse_if_inet6(text: &[u8]) -> Vec<Inet6Address> {
     let mut parts: [Vec<u8>; 8] = Default::default();
     let (mut ifindex, mut plen, mut scope, mut flags) = (0u32, 0u32, 0u32, 0u32);
     let mut name: Vec<u8> = Vec::new();
-    let mut address = [0u8; 16];
+    let mut address: [u8; 16];
     let mut out = Vec::new();
     loop {
         c.skip_ws();
@@ -401,9 +401,11 @@ pub fn parse_if_inet6(text: &[u8]) -> Vec<Inet6Address> {
             }
             joined.extend_from_slice(p);
         }
-        if let Some(a) = std::str::from_utf8(&joined).ok().and_then(|s| s.parse::<std::net::Ipv6Addr>().ok()) {
-            address = a.octets();
-        }
+        // As in netstat's INET6_getsock: text inet_pton rejects gives ::.
+        address = std::str::from_utf8(&joined)
+            .ok()
+            .and_then(|s| s.parse::<std::net::Ipv6Addr>().ok())
+            .map_or([0; 16], |a| a.octets());
         out.push(Inet6Address { address, ifindex, prefix_len: plen, scope, flags, name: name.clone(), conversions: n });
     }
     out
@@ -726,6 +728,7 @@ mod tests {
         // "02" then a matching failure: prefix, scope, flags and name stay.
         assert_eq!(recs[2].conversions, 9);
         assert_eq!(recs[2].address[..4], [0x20, 0x01, 0x0d, 0xb8]);
+        assert_eq!(recs[3].address, [0; 16], "\"zz:...\" is not an address: ::");
         assert_eq!(recs[2].name, b"eth0");
         // fscanf goes on from "zz": "zz" is the first %4s of a new record.
         assert_eq!(recs[3].conversions, 1);

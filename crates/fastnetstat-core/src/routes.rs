@@ -17,7 +17,8 @@
 //!   source (netstat reuses one address buffer for all four).
 //! - ipv6_route: every line is used, however little of it parses: the fields
 //!   it lacks keep the previous line's values (netstat never checks the
-//!   count). Rows carry how many conversions were made (31 = complete).
+//!   count), and an address that is not valid text is ::. Rows carry how
+//!   many conversions were made (31 = complete).
 //!
 //! Rows are returned whatever their flags: netstat shows only RTF_UP IPv4
 //! routes, and IPv6 routes by RTF_CACHE; that choice is the caller's.
@@ -363,6 +364,7 @@ struct Ipv6LineState {
     next_hop_addr: [u8; 16],
 }
 
+
 /// `"%4s" x 8`: returns false when a conversion failed (count in `n`).
 fn four_parts(c: &mut Cursor<'_>, parts: &mut [Vec<u8>; 8], n: &mut i32) -> bool {
     for part in parts.iter_mut() {
@@ -442,15 +444,10 @@ pub fn parse_ipv6_route(text: &[u8]) -> Vec<Ipv6Route> {
     let mut rows = Vec::new();
     scanf::fgets_lines(text, 1023, |line| {
         let conversions = st.scan(line);
-        if let Some(a) = pton_parts(&st.dest) {
-            st.dest_addr = a;
-        }
-        if let Some(a) = pton_parts(&st.src) {
-            st.src_addr = a;
-        }
-        if let Some(a) = pton_parts(&st.next_hop) {
-            st.next_hop_addr = a;
-        }
+        // A text inet_pton rejects gives :: (checked against netstat 2.10).
+        st.dest_addr = pton_parts(&st.dest).unwrap_or([0; 16]);
+        st.src_addr = pton_parts(&st.src).unwrap_or([0; 16]);
+        st.next_hop_addr = pton_parts(&st.next_hop).unwrap_or([0; 16]);
         rows.push(Ipv6Route {
             destination: st.dest_addr,
             destination_len: st.dest_len,

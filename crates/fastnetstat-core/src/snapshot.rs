@@ -20,9 +20,11 @@ pub enum Source {
     Auto,
     /// The /proc/net text tables.
     Proc,
-    /// Netlink sock_diag; a table it cannot give is reported as failed, except
-    /// unix sockets while a listener holds unaccepted connections (netlink
-    /// cannot show those), which are read from /proc.
+    /// Netlink sock_diag; an error is reported as the table's failure. Two
+    /// cases still read /proc, since netlink has no answer at all there: a
+    /// protocol the kernel's sock_diag lacks (raw without raw_diag answers
+    /// ENOENT), and unix sockets while a listener holds unaccepted
+    /// connections (netlink cannot show those).
     Netlink,
 }
 
@@ -129,7 +131,7 @@ fn read_tables(query: &SocketQuery, snap: &mut SocketSnapshot) {
         };
         snap.inet_reports[table as usize] = match from_netlink {
             Some(Ok(())) => TableReport { status: TableStatus::Read, bogus_lines: 0 },
-            Some(Err(e)) if query.source == Source::Netlink => report_of(Err(e)),
+            Some(Err(e)) if query.source == Source::Netlink && !no_diag_handler(&e) => report_of(Err(e)),
             _ => {
                 snap.inet.truncate(first);
                 let report = report_of(inet::read_table(&query.root, table, &mut snap.inet));
@@ -163,6 +165,11 @@ fn read_tables(query: &SocketQuery, snap: &mut SocketSnapshot) {
             }
         };
     }
+}
+
+/// The kernel has no sock_diag handler for the protocol (its module is absent).
+fn no_diag_handler(error: &Error) -> bool {
+    matches!(error, Error::Io { source, .. } if source.raw_os_error() == Some(libc::ENOENT))
 }
 
 fn filter_for(query: &SocketQuery, table: InetTable) -> netlink::inet::DumpFilter {

@@ -153,3 +153,25 @@ fn port_filter_runs_in_the_kernel_and_matches_proc() {
     assert_eq!(from_netlink.owners[&listening.inode].pid, std::process::id());
     assert_eq!(from_proc.owners[&listening.inode].pid, std::process::id());
 }
+
+#[test]
+fn a_dump_the_kernel_cannot_do_is_an_error_not_an_empty_table() {
+    // Raw sockets need root; without raw_diag the kernel ends the dump with -ENOENT.
+    // SAFETY: plain socket(2); closed below.
+    let raw = unsafe { libc::socket(libc::AF_INET, libc::SOCK_RAW, libc::IPPROTO_ICMP) };
+    if raw < 0 {
+        return; // not root: nothing to list
+    }
+    let mut socket = DiagSocket::open().unwrap();
+    let mut rows = Vec::new();
+    let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: false, local_port: None };
+    match inet::dump_table(&mut socket, InetTable::Raw, &filter, &mut rows) {
+        Ok(()) => {
+            // a kernel with raw_diag: the rows must then be /proc's
+            assert_eq!(without_timers(rows), without_timers(proc_rows(InetTable::Raw)));
+        }
+        Err(error) => assert_eq!(error.raw_os_error(), Some(libc::ENOENT)),
+    }
+    // SAFETY: our own descriptor.
+    unsafe { libc::close(raw) };
+}

@@ -7,8 +7,9 @@
 //!   8 u32 events   12 u32 events at   16 u32 strings at
 //!  20 report /proc/net/igmp   28 report /proc/net/igmp6
 //!  36 parse state netstat keeps for its next -c round: 36 u8 igmp6 mode, 37 u8 idx header,
-//!     40 u32 x4 in6 words, 56 u32+u32 device (offset, length), 64 u32+u32 name
+//!     40 u32 x4 in6 words, 56 u32+u32 device buffer (16 raw bytes), 64 u32+u32 name
 //! event (40): 0 u8 kind (0 row, 1 bogus line)  1 u8 family (4, 6)  2 u8 file (0 igmp, 1 igmp6)
+//!   3 u8 reader that failed on a bogus line (0 the IPv4 one, 1 the IPv6 one: the warning's word)
 //!   4 i32 refcnt (row) or u32 line number (bogus)  8 address[16]
 //!   24 u32+u32 device text as netstat prints it   32 u32+u32 interface name
 //! strings: device texts and names
@@ -51,9 +52,10 @@ pub fn pack_groups(s: &GroupsSnapshot) -> Vec<u8> {
                 b.string(at + 24, device);
                 b.string(at + 32, name);
             }
-            GroupEvent::Bogus { file, line } => {
+            GroupEvent::Bogus { file, parser, line } => {
                 b.u8(at, 1);
                 b.u8(at + 2, (*file == GroupsFile::Igmp6) as u8);
+                b.u8(at + 3, (*parser == GroupsFile::Igmp6) as u8);
                 b.u32(at + 4, *line);
             }
         }
@@ -76,7 +78,13 @@ pub fn state_of(buf: &[u8]) -> GroupsParseState {
     GroupsParseState {
         igmp6: buf[36] != 0,
         idx: buf[37] != 0,
-        device: string(56),
+        device: {
+            let mut d = [0u8; 16];
+            let raw = string(56);
+            let n = raw.len().min(16);
+            d[..n].copy_from_slice(&raw[..n]);
+            d
+        },
         name: string(64),
         in6_words: [0, 1, 2, 3].map(|k| u32_at(40 + k * 4).unwrap_or(0)),
     }

@@ -37,12 +37,15 @@ export async function printGroups(flags: NetstatFlags, sel: Selection): Promise<
   previous = list;
   const igmp = list.report('igmp');
   let status = 0;
-  if (sel.inet && igmp.status === 'failed') {
+  // INFO_GUTS1: a missing (or unreadable) igmp is worth a message and status 1,
+  // unless only an address family was named (-4, -A inet: flag_noprot); other
+  // errors end the listing. A missing igmp6 is skipped silently.
+  const unavailable = igmp.status === 'missing' || (igmp.status === 'failed' && igmp.error === 'EACCES');
+  if (sel.inet && igmp.status === 'failed' && !unavailable) {
     warn(`${root}/net/igmp: ${STRERROR[igmp.error ?? ''] ?? igmp.error}\n`);
     return -1;
   }
-  if (sel.inet && igmp.status === 'missing') {
-    // INFO_GUTS1 with flag_arg set (-g counts): the message, then status 1.
+  if (sel.inet && unavailable && !sel.familyOnly) {
     warn("netstat: no support for `AF INET (igmp)' on this system.\n");
     status = 1;
   }

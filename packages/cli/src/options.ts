@@ -385,5 +385,13 @@ export function parseArguments(rawArgv: string[]): Parsed {
     }
   }
   if (failure?.kind === 'exit') return { ...failure, stderr: notes + (failure.stderr ?? '') };
+  // The environment can choose the source too, so a run's arguments stay netstat's own.
+  const fromEnv = process.env.FASTNETSTAT_SOURCE;
+  if (flags.source === undefined && fromEnv) {
+    if (fromEnv !== 'auto' && fromEnv !== 'proc' && fromEnv !== 'netlink') {
+      return { kind: 'exit', status: 3, stderr: `fastnetstat: FASTNETSTAT_SOURCE takes auto, proc or netlink, not '${fromEnv}'\n` };
+    }
+    flags.source = fromEnv;
+  }
   return { kind: 'run', flags, stderr: notes };
 }

@@ -133,8 +133,10 @@ async function printInetCache(run: RouteRun, list: RouteList): Promise<number> {
     return 1;
   }
   if (r.format === 'empty') {
+    // proc_guess_fmt failed; netstat's perror then shows an errno left over
+    // from its start-up (ENOENT with Debian's build), and it exits with -1.
     stdout.write('Kernel IP routing cache\n');
-    warn(`${path}: Success\n`);
+    warn(`${path}: No such file or directory\n`);
     return 255;
   }
   const format = r.format === 'modern' || r.format === 'old' ? r.format : 'unknown';

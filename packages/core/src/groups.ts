@@ -84,6 +84,10 @@ export class GroupList {
   bogusFile(i: number): 'igmp' | 'igmp6' {
     return this.view.getUint8(this.#e(i) + 2) === 1 ? 'igmp6' : 'igmp';
   }
+  /** For a bogus-line event: the word netstat's warning uses (the reader that failed, not always the file). */
+  bogusParser(i: number): 'igmp' | 'igmp6' {
+    return this.view.getUint8(this.#e(i) + 3) === 1 ? 'igmp6' : 'igmp';
+  }
   /** For a bogus-line event: the line number netstat prints (0-based). */
   bogusLine(i: number): number {
     return this.view.getUint32(this.#e(i) + 4, true);

@@ -96,14 +96,13 @@ impl DiagSocket {
                 }
                 let body = &data[at + NLMSG_HDRLEN..at + len];
                 match kind {
-                    NLMSG_DONE => return Ok(()),
-                    NLMSG_ERROR => {
-                        let errno =
+                    // Both end a dump, and both carry an error code: a dump
+                    // the kernel cannot do (no raw_diag, say) ends in a DONE
+                    // whose payload is -ENOENT, not in an ERROR message.
+                    NLMSG_DONE | NLMSG_ERROR => {
+                        let code =
                             body.get(..4).map(|b| i32::from_ne_bytes(b.try_into().unwrap())).unwrap_or(0);
-                        if errno == 0 {
-                            return Ok(());
-                        }
-                        return Err(io::Error::from_raw_os_error(-errno));
+                        return if code < 0 { Err(io::Error::from_raw_os_error(-code)) } else { Ok(()) };
                     }
                     _ => on_message(body),
                 }

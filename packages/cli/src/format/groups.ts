@@ -25,5 +25,5 @@ export function groupRow(list: GroupList, i: number, names: NetstatNames): strin
 
 /** The warning netstat prints for a line it cannot read. */
 export function bogusLine(list: GroupList, i: number): string {
-  return `warning, got bogus ${list.bogusFile(i)} line ${list.bogusLine(i)}.\n`;
+  return `warning, got bogus ${list.bogusParser(i)} line ${list.bogusLine(i)}.\n`;
 }
