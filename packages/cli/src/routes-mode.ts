@@ -46,7 +46,7 @@ function otherFamilyMissing(af: string, root: string): { files: string[]; err: s
     case 'netrom':
       return {
         files: ['nr_nodes', 'nr_neigh'],
-        err: `${net}/nr_nodes: No such file or directory\n${net}/nr_neigh: Invalid argument\n`,
+        err: `${net}/nr_nodes: No such file or directory\n${net}/nr_neigh: No such file or directory\n`,
         out: 'NET/ROM not configured in this system.\n',
       };
     case 'ddp':
