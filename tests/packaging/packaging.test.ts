@@ -51,7 +51,7 @@ const supported = existsSync(join(platformDir, 'package.json'));
 describe.skipIf(!supported)(`packed packages on ${platform}`, () => {
   beforeAll(async () => {
     const addon = join(platformDir, `fastnetstat.${platform}.node`);
-    if (!existsSync(addon) || !existsSync(join(root, 'packages/cli/dist/fastnetstat.js'))) {
+    if (!existsSync(addon) || !existsSync(join(root, 'packages/cli/dist/fastnetstat.cjs'))) {
       throw new Error(`build first (pnpm exec turbo run build): ${addon} or packages/cli/dist is missing`);
     }
     work = mkdtempSync(join(tmpdir(), 'fastnetstat-packaging-'));
@@ -95,7 +95,7 @@ describe.skipIf(!supported)(`packed packages on ${platform}`, () => {
     const list = async (name: Name) => (await run('tar', ['tzf', tarballs[name]])).stdout.split('\n').filter(Boolean).sort();
     expect(await list('native')).toEqual(['package/index.d.ts', 'package/index.js', 'package/package.json']);
     expect(await list('platform')).toContain(`package/fastnetstat.${platform}.node`);
-    expect(await list('cli')).toEqual(expect.arrayContaining(['package/bin/fastnetstat.cjs', 'package/dist/fastnetstat.js']));
+    expect(await list('cli')).toEqual(expect.arrayContaining(['package/bin/fastnetstat.cjs', 'package/dist/fastnetstat.cjs']));
     expect(await list('core')).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.cjs', 'package/dist/index.d.ts']));
     for (const name of Object.keys(PACKAGES) as Name[]) {
       const manifest = (await run('tar', ['xzfO', tarballs[name], 'package/package.json'])).stdout;

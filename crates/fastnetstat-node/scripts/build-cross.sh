@@ -10,6 +10,8 @@
 #     musl-gcc (x86_64) or gcc-aarch64-linux-gnu with arm64 musl unpacked
 #     from Debian's musl/musl-dev; libc and libgcc_s stay dynamic
 #     (-crt-static), as an addon loaded into node must.
+# RUSTFLAGS, not CARGO_TARGET_<triple>_RUSTFLAGS: napi build sets RUSTFLAGS for
+# musl targets, which would hide the target-specific variable from cargo.
 # Then the addons are copied into npm/<platform>/ (scripts/copy-artifacts.mjs).
 # Usage: scripts/build-cross.sh [target...]  (default: the three non-host targets)
 # Needs root for apt-get when the packages are missing.
@@ -63,7 +65,7 @@ for target in "${targets[@]}"; do
         ln -sfn "$work/std-arm64/usr/lib/rustlib/$target" "$sysroot/lib/rustlib/"
       fi
       export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
-      export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="--sysroot $sysroot"
+      export RUSTFLAGS="--sysroot $sysroot"
       unset CARGO_UNSTABLE_BUILD_STD RUSTC_BOOTSTRAP
       ;;
     x86_64-unknown-linux-musl)
@@ -71,7 +73,7 @@ for target in "${targets[@]}"; do
       mkdir -p "$work/gcc_s-x64"
       ln -sfn /lib/x86_64-linux-gnu/libgcc_s.so.1 "$work/gcc_s-x64/libgcc_s.so.1"
       export CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_LINKER=musl-gcc
-      export CARGO_TARGET_X86_64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="-C target-feature=-crt-static -L $work/gcc_s-x64"
+      export RUSTFLAGS="-C target-feature=-crt-static -L $work/gcc_s-x64"
       export CARGO_UNSTABLE_BUILD_STD=std,panic_abort RUSTC_BOOTSTRAP=1
       ;;
     aarch64-unknown-linux-musl)
@@ -92,7 +94,7 @@ for target in "${targets[@]}"; do
         chmod +x "$musl/gcc"
       fi
       export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER=$musl/gcc CC_aarch64_unknown_linux_musl=$musl/gcc
-      export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_RUSTFLAGS="-C target-feature=-crt-static"
+      export RUSTFLAGS="-C target-feature=-crt-static"
       export CARGO_UNSTABLE_BUILD_STD=std,panic_abort RUSTC_BOOTSTRAP=1
       ;;
     *)

@@ -4,4 +4,5 @@
 // once, at its first use: set it before anything runs, so a few slow DNS
 // answers cannot hold up the rest.
 if (!process.env.UV_THREADPOOL_SIZE) process.env.UV_THREADPOOL_SIZE = '16';
-import('../dist/fastnetstat.js');
+// One minified CommonJS file: Node 20 loads it faster than an ES module.
+require('../dist/fastnetstat.cjs');
