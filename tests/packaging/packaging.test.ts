@@ -4,8 +4,9 @@
  * and the npm cache starts empty, so nothing of ours can come from the network:
  * if a tarball lacks a file or a dependency is wrong, this fails.
  *
- * Needs the build (`pnpm exec turbo run build`): it packs what is in dist/ and
- * the addon the build copied into crates/fastnetstat-node/npm/<platform>/.
+ * Needs the build (`pnpm exec turbo run build`): it packs what is in dist/, and
+ * the platform package's prepack copies in the addon napi build left in
+ * crates/fastnetstat-node/.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,8 +35,13 @@ type Name = keyof typeof PACKAGES;
 
 let work: string;
 let tarballs: Record<Name, string>;
-/** npm's environment: none of ours or pnpm's npm_* settings, an empty cache, no registry. */
-let npmEnv: NodeJS.ProcessEnv;
+/**
+ * The children's environment: no NODE_PATH (pnpm's bin shims point it into the
+ * workspace's node_modules/.pnpm, where Node would find our packages), no
+ * NODE_OPTIONS, none of pnpm's npm_* settings; an empty npm cache and a
+ * registry that is a closed port, so any fetch fails at once.
+ */
+let env: NodeJS.ProcessEnv;
 
 function listen(): Promise<{ server: Server; port: number }> {
   return new Promise((done) => {
@@ -50,7 +56,7 @@ const supported = existsSync(join(platformDir, 'package.json'));
 
 describe.skipIf(!supported)(`packed packages on ${platform}`, () => {
   beforeAll(async () => {
-    const addon = join(platformDir, `fastnetstat.${platform}.node`);
+    const addon = join(root, 'crates/fastnetstat-node', `fastnetstat.${platform}.node`);
     if (!existsSync(addon) || !existsSync(join(root, 'packages/cli/dist/fastnetstat.cjs'))) {
       throw new Error(`build first (pnpm exec turbo run build): ${addon} or packages/cli/dist is missing`);
     }
@@ -74,11 +80,11 @@ describe.skipIf(!supported)(`packed packages on ${platform}`, () => {
 
     const userconfig = join(work, 'npmrc');
     writeFileSync(userconfig, '');
-    npmEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-    Object.assign(npmEnv, {
+    env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|NODE_PATH$|NODE_OPTIONS$)/i.test(k)));
+    Object.assign(env, {
       npm_config_userconfig: userconfig,
       npm_config_cache: join(work, 'npm-cache'),
-      npm_config_registry: 'http://127.0.0.1:9', // a closed port: any fetch fails at once
+      npm_config_registry: 'http://127.0.0.1:9',
       npm_config_fetch_retries: '0',
       npm_config_audit: 'false',
       npm_config_fund: 'false',
@@ -118,7 +124,7 @@ describe.skipIf(!supported)(`packed packages on ${platform}`, () => {
       const packages = [tarballs.cli, tarballs.native, tarballs.platform].map((t) => `--package=${t}`);
       const result = spawnSync('npx', ['--yes', ...packages, 'fastnetstat', '-tulpn'], {
         cwd: dir,
-        env: npmEnv,
+        env,
         encoding: 'utf8',
         timeout: 45_000,
       });
@@ -147,7 +153,7 @@ describe.skipIf(!supported)(`packed packages on ${platform}`, () => {
       app = join(work, 'app');
       mkdirSync(app);
       writeFileSync(join(app, 'package.json'), '{ "name": "app", "private": true }\n');
-      await run('npm', ['install', '--no-save', ...Object.values(tarballs)], { cwd: app, env: npmEnv, timeout: 45_000 });
+      await run('npm', ['install', '--no-save', ...Object.values(tarballs)], { cwd: app, env, timeout: 45_000 });
     });
 
     // A child that listens, then asks the library who owns its port.
@@ -157,12 +163,14 @@ describe.skipIf(!supported)(`packed packages on ${platform}`, () => {
         const port = server.address().port;
         const owners = await core.portOwners(port);
         const sync = core.portOwnersSync(port);
-        console.log(JSON.stringify({ port, owners, sync: sync.length }));
+        const where = [require.resolve('@fastnetstat/native'), require.resolve('@fastnetstat/native-${platform}', { paths: [require.resolve('@fastnetstat/native')] })];
+        console.log(JSON.stringify({ port, owners, sync: sync.length, where }));
         server.close();
       });`;
 
     function expectOwnsItsPort(stdout: string, pid: number) {
-      const { port, owners, sync } = JSON.parse(stdout);
+      const { port, owners, sync, where } = JSON.parse(stdout);
+      for (const file of where) expect(file.startsWith(join(app, 'node_modules') + sep), file).toBe(true);
       expect(sync).toBe(owners.length);
       expect(owners).toEqual(
         expect.arrayContaining([expect.objectContaining({ protocol: 'tcp', localPort: port, state: 'LISTEN', pid })]),
@@ -173,7 +181,7 @@ describe.skipIf(!supported)(`packed packages on ${platform}`, () => {
       const child = spawnSync(
         process.execPath,
         ['--input-type=module', '-e', probe("import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); const core = await import('@fastnetstat/core');")],
-        { cwd: app, encoding: 'utf8', timeout: 20_000 },
+        { cwd: app, env, encoding: 'utf8', timeout: 20_000 },
       );
       expect(child.stderr).toBe('');
       expect(child.status).toBe(0);
@@ -208,7 +216,7 @@ describe.skipIf(!supported)(`packed packages on ${platform}`, () => {
     ])('on an unsupported %s (%s) the CLI says so in one line and exits 1', (key, value) => {
       const hook = join(work, `fake-${key}.cjs`);
       writeFileSync(hook, `Object.defineProperty(process, ${JSON.stringify(key)}, { value: ${JSON.stringify(value)} });\n`);
-      const result = spawnSync(process.execPath, ['--require', hook, cli(), '-tulpn'], { cwd: app, encoding: 'utf8', timeout: 20_000 });
+      const result = spawnSync(process.execPath, ['--require', hook, cli(), '-tulpn'], { cwd: app, env, encoding: 'utf8', timeout: 20_000 });
       expect(oneLineError(result)).toContain(value);
     });
 
@@ -217,13 +225,13 @@ describe.skipIf(!supported)(`packed packages on ${platform}`, () => {
       const aside = join(work, 'platform-package-aside');
       renameSync(installed, aside);
       try {
-        const result = spawnSync(process.execPath, [cli(), '-tulpn'], { cwd: app, encoding: 'utf8', timeout: 20_000 });
+        const result = spawnSync(process.execPath, [cli(), '-tulpn'], { cwd: app, env, encoding: 'utf8', timeout: 20_000 });
         expect(oneLineError(result)).toMatch(/native addon could not be loaded/);
       } finally {
         renameSync(aside, installed);
       }
       // and back in place, it runs
-      expect(spawnSync(process.execPath, [cli(), '-tln'], { cwd: app, encoding: 'utf8' }).status).toBe(0);
+      expect(spawnSync(process.execPath, [cli(), '-tln'], { cwd: app, env, encoding: 'utf8' }).status).toBe(0);
     });
 
     it('the installed manifest names the platforms it runs on', () => {

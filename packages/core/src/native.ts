@@ -63,13 +63,17 @@ export const SUPPORTED_PLATFORMS = ['linux-x64-gnu', 'linux-x64-musl', 'linux-ar
 
 let binding: NativeBinding | undefined;
 
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
 /** Loads the addon on first use, with a one-line error where it cannot run. */
 export function native(): NativeBinding {
   if (binding) return binding;
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) {
     throw new FastnetstatError(
       'ENOTSUP',
-      `fastnetstat runs on Linux (${SUPPORTED_PLATFORMS.join(', ')}); this is ${process.platform}-${process.arch}`,
+      `${process.platform}-${process.arch} is not supported: it runs on ${SUPPORTED_PLATFORMS.join(', ')}`,
     );
   }
   try {
@@ -77,7 +81,8 @@ export function native(): NativeBinding {
   } catch (cause) {
     throw new FastnetstatError(
       'ENOTSUP',
-      `the fastnetstat native addon could not be loaded for ${process.platform}-${process.arch} (supported: ${SUPPORTED_PLATFORMS.join(', ')})`,
+      `the native addon could not be loaded for ${process.platform}-${process.arch} ` +
+        `(${firstLine(cause)}); supported: ${SUPPORTED_PLATFORMS.join(', ')}`,
       { cause },
     );
   }
