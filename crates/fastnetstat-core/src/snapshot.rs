@@ -119,7 +119,24 @@ fn read_tables(query: &SocketQuery, snap: &mut SocketSnapshot) {
         Source::Auto if !live => None,
         _ => Some(DiagSocket::open()),
     };
-    for &table in &query.inet_tables {
+    let mut tables = query.inet_tables.iter().copied().peekable();
+    while let Some(table) = tables.next() {
+        // tcp and tcp6 together: one walk of the kernel's tables instead of two
+        if table == InetTable::Tcp && tables.peek() == Some(&InetTable::Tcp6) {
+            if let Some(Ok(socket)) = &mut diag {
+                let (mut tcp, mut tcp6) = (Vec::new(), Vec::new());
+                let filter = filter_for(query, table);
+                if netlink::inet::dump_tcp_both(socket, &filter, &mut tcp, &mut tcp6).is_ok() {
+                    snap.inet.append(&mut tcp);
+                    snap.inet.append(&mut tcp6);
+                    let read = TableReport { status: TableStatus::Read, bogus_lines: 0 };
+                    snap.inet_reports[InetTable::Tcp as usize] = read;
+                    snap.inet_reports[InetTable::Tcp6 as usize] = read;
+                    tables.next();
+                    continue;
+                }
+            }
+        }
         let first = snap.inet.len();
         let from_netlink = match &mut diag {
             Some(Ok(socket)) => Some(

@@ -175,3 +175,20 @@ fn a_dump_the_kernel_cannot_do_is_an_error_not_an_empty_table() {
     // SAFETY: our own descriptor.
     unsafe { libc::close(raw) };
 }
+
+#[test]
+fn one_dump_of_both_families_gives_each_family_its_own_rows_in_order() {
+    let v4 = TcpListener::bind("127.0.0.1:0").unwrap();
+    let _c4 = TcpStream::connect(v4.local_addr().unwrap()).unwrap();
+    let v6 = TcpListener::bind("[::1]:0").unwrap();
+    let _c6 = TcpStream::connect(v6.local_addr().unwrap()).unwrap();
+    let mapped = TcpListener::bind("[::]:0").unwrap();
+    let _cm = TcpStream::connect(("127.0.0.1", mapped.local_addr().unwrap().port())).unwrap();
+
+    let mut socket = DiagSocket::open().unwrap();
+    let (mut tcp, mut tcp6) = (Vec::new(), Vec::new());
+    let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: true, local_port: None };
+    inet::dump_tcp_both(&mut socket, &filter, &mut tcp, &mut tcp6).unwrap();
+    assert_eq!(without_timers(tcp), without_timers(proc_rows(InetTable::Tcp)));
+    assert_eq!(without_timers(tcp6), without_timers(proc_rows(InetTable::Tcp6)));
+}

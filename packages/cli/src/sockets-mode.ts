@@ -3,7 +3,7 @@
  * order, with its messages and exit statuses (netstat.c main loop).
  */
 import { kernelHasFamily, sockets, TCP_STATES, type OtherFamily, type SocketList, type TableName, type TcpState } from '@fastnetstat/core';
-import { inetHeading, inetRow, isShown as inetShown, type InetLayout } from './format/inet.js';
+import { InetFormatter, inetHeading, isShown as inetShown, type InetLayout } from './format/inet.js';
 import { isShown as unixShown, unixHeading, unixRow } from './format/unix.js';
 import { socketsDocument } from './json.js';
 import { groupsDocument, printGroups } from './groups-mode.js';
@@ -127,6 +127,7 @@ interface Pass {
   layout: InetLayout;
   names: NetstatNames;
   programsReported: boolean;
+  formatter: InetFormatter;
 }
 
 /** prg_cache_load()'s complaint when not every process could be read. */
@@ -175,7 +176,7 @@ function printProtocol(pass: Pass, protocol: 'tcp' | 'udp' | 'udplite' | 'raw', 
 function printInetRows(pass: Pass, table: TableName): void {
   const rows = pass.list.inet;
   for (let i = 0; i < rows.length; i++) {
-    if (rows.table(i) === table && inetShown(rows, i, pass.layout)) stdout.write(inetRow(rows, i, pass.layout, pass.names));
+    if (rows.table(i) === table && inetShown(rows, i, pass.layout)) pass.formatter.write(rows, i);
   }
 }
 
@@ -230,7 +231,7 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
     tcpCounters: layout.timers,
   });
   const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
-  const pass: Pass = { flags, sel, list, layout, names, programsReported: false };
+  const pass: Pass = { flags, sel, list, layout, names, programsReported: false, formatter: new InetFormatter(stdout, layout, names) };
   await resolveNames(pass);
 
   if (sel.tcp || sel.sctp || sel.udp || sel.udplite || sel.raw) {

@@ -258,6 +258,29 @@ export class InetSockets implements Iterable<InetSocket> {
     const at = this.at_(i, Inet.remoteAddr);
     return this.wire.bytes.subarray(at, at + (this.isIPv6(i) ? 16 : 4));
   }
+  /**
+   * A value equal for equal local addresses (a number for IPv4, a string for
+   * IPv6): for caching per address without making an array per row.
+   */
+  localAddressKey(i: number): number | string {
+    return this.addressKey(i, Inet.localAddr);
+  }
+  remoteAddressKey(i: number): number | string {
+    return this.addressKey(i, Inet.remoteAddr);
+  }
+  private addressKey(i: number, field: number): number | string {
+    const at = this.at_(i, field);
+    const v = this.v;
+    if (!this.isIPv6(i)) return v.getUint32(at, false);
+    return `${v.getUint32(at, false)}:${v.getUint32(at + 4, false)}:${v.getUint32(at + 8, false)}:${v.getUint32(at + 12, false)}`;
+  }
+  /** Whether the remote address is set (not 0.0.0.0 or ::), without copying it. */
+  hasRemoteAddress(i: number): boolean {
+    const at = this.at_(i, Inet.remoteAddr);
+    const v = this.v;
+    if (!this.isIPv6(i)) return v.getUint32(at, true) !== 0;
+    return (v.getUint32(at, true) | v.getUint32(at + 4, true) | v.getUint32(at + 8, true) | v.getUint32(at + 12, true)) !== 0;
+  }
   localPort(i: number): number {
     return this.v.getUint16(this.at_(i, Inet.localPort), true);
   }

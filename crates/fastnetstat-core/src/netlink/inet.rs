@@ -86,58 +86,102 @@ pub fn dump_table(
     filter: &DumpFilter,
     out: &mut Vec<InetSocket>,
 ) -> io::Result<()> {
-    let is_tcp = table.protocol() == Protocol::Tcp;
     let request = request(table, filter);
-
     let ticks_per_second = clock_ticks_per_second();
-    let address_len = if table.is_ipv6() { 16 } else { 4 };
     socket.dump(&request, |message| {
-        if message.len() < MSG_LEN {
-            return;
+        if let Some(row) = row_of(message, table, ticks_per_second) {
+            out.push(row);
         }
-        let u32_at = |at: usize| u32::from_ne_bytes(message[at..at + 4].try_into().unwrap());
-        let state = message[1];
-        let mut row = InetSocket {
-            table,
-            local_addr: [0; 16],
-            local_port: u16::from_be_bytes([message[4], message[5]]),
-            remote_addr: [0; 16],
-            remote_port: u16::from_be_bytes([message[6], message[7]]),
-            state,
-            // /proc prints the accept queue as Recv-Q and 0 as Send-Q for a
-            // listener; netlink gives the backlog limit as its write queue.
-            rx_queue: u32_at(56),
-            tx_queue: if is_tcp && state == TCP_LISTEN { 0 } else { u32_at(60) },
-            timer_active: 0,
-            timer_ticks: 0,
-            retransmits: 0,
-            uid: u32_at(64),
-            timeout: 0,
-            inode: u32_at(68) as u64,
+    })
+}
+
+/// TCPDIAG_GETSOCK: the original inet_diag request, which dumps IPv4 and
+/// IPv6 sockets together.
+const TCPDIAG_GETSOCK: u16 = 18;
+
+/// Dumps tcp and tcp6 in one walk of the kernel's hash tables (a per-family
+/// request walks them once per family, and the established hash is the big
+/// cost). The original inet_diag request does this; its rows come in hash
+/// order with the families mixed, and each family keeps the order its own
+/// dump would have, so splitting them gives /proc's two tables.
+pub fn dump_tcp_both(
+    socket: &mut DiagSocket,
+    filter: &DumpFilter,
+    tcp: &mut Vec<InetSocket>,
+    tcp6: &mut Vec<InetSocket>,
+) -> io::Result<()> {
+    // struct inet_diag_req: family, src_len, dst_len, ext, sockid (48 bytes), states, dbs
+    let v2 = request(InetTable::Tcp, filter);
+    let mut request = vec![0u8; 60];
+    request[3] = v2[2];
+    request[52..56].copy_from_slice(&filter.states.to_ne_bytes());
+    request.extend_from_slice(&v2[56..]); // the bytecode filter, if any
+    let ticks_per_second = clock_ticks_per_second();
+    socket.dump_as(TCPDIAG_GETSOCK, &request, |message| {
+        let table = match message.first().map(|&f| f as i32) {
+            Some(libc::AF_INET) => InetTable::Tcp,
+            Some(libc::AF_INET6) => InetTable::Tcp6,
+            _ => return,
         };
-        row.local_addr[..address_len].copy_from_slice(&message[8..8 + address_len]);
-        row.remote_addr[..address_len].copy_from_slice(&message[24..24 + address_len]);
-        if is_tcp {
-            // Timer codes match /proc's (1 retransmit, 2 keepalive, 3 timewait,
-            // 4 zero-window probe); netlink counts milliseconds, /proc ticks.
-            let timer = message[2];
-            row.timer_active = timer;
-            row.timer_ticks = u32_at(52) as u64 * ticks_per_second / 1000;
-            // The one counter netlink puts in the header depends on the timer.
-            match timer {
-                1 => row.retransmits = message[3] as u32,
-                2 | 4 => row.timeout = message[3] as i32,
-                _ => {}
+        if let Some(row) = row_of(message, table, ticks_per_second) {
+            if table == InetTable::Tcp {
+                tcp.push(row)
+            } else {
+                tcp6.push(row)
             }
-            if state != TCP_TIME_WAIT {
-                for (kind, payload) in attributes(&message[MSG_LEN..]) {
-                    if kind == INET_DIAG_INFO && payload.len() >= 4 {
-                        row.retransmits = payload[2] as u32; // tcpi_retransmits
-                        row.timeout = payload[3] as i32; // tcpi_probes
-                    }
+        }
+    })
+}
+
+/// One struct inet_diag_msg (and its attributes) as the /proc row of `table`.
+fn row_of(message: &[u8], table: InetTable, ticks_per_second: u64) -> Option<InetSocket> {
+    if message.len() < MSG_LEN {
+        return None;
+    }
+    let is_tcp = table.protocol() == Protocol::Tcp;
+    let address_len = if table.is_ipv6() { 16 } else { 4 };
+    let u32_at = |at: usize| u32::from_ne_bytes(message[at..at + 4].try_into().unwrap());
+    let state = message[1];
+    let mut row = InetSocket {
+        table,
+        local_addr: [0; 16],
+        local_port: u16::from_be_bytes([message[4], message[5]]),
+        remote_addr: [0; 16],
+        remote_port: u16::from_be_bytes([message[6], message[7]]),
+        state,
+        // /proc prints the accept queue as Recv-Q and 0 as Send-Q for a
+        // listener; netlink gives the backlog limit as its write queue.
+        rx_queue: u32_at(56),
+        tx_queue: if is_tcp && state == TCP_LISTEN { 0 } else { u32_at(60) },
+        timer_active: 0,
+        timer_ticks: 0,
+        retransmits: 0,
+        uid: u32_at(64),
+        timeout: 0,
+        inode: u32_at(68) as u64,
+    };
+    row.local_addr[..address_len].copy_from_slice(&message[8..8 + address_len]);
+    row.remote_addr[..address_len].copy_from_slice(&message[24..24 + address_len]);
+    if is_tcp {
+        // Timer codes match /proc's (1 retransmit, 2 keepalive, 3 timewait,
+        // 4 zero-window probe); netlink counts milliseconds, /proc ticks.
+        let timer = message[2];
+        row.timer_active = timer;
+        row.timer_ticks = u32_at(52) as u64 * ticks_per_second / 1000;
+        // The one counter netlink puts in the header depends on the timer.
+        match timer {
+            1 => row.retransmits = message[3] as u32,
+            2 | 4 => row.timeout = message[3] as i32,
+            _ => {}
+        }
+        if state != TCP_TIME_WAIT {
+            for (kind, payload) in attributes(&message[MSG_LEN..]) {
+                if kind == INET_DIAG_INFO && payload.len() >= 4 {
+                    row.retransmits = payload[2] as u32; // tcpi_retransmits
+                    row.timeout = payload[3] as i32; // tcpi_probes
                 }
             }
         }
-        out.push(row);
-    })
+    }
+    Some(row)
 }

@@ -48,10 +48,21 @@ impl DiagSocket {
 
     /// Sends one SOCK_DIAG_BY_FAMILY dump request with `payload` and calls
     /// `on_message` with the payload of every reply message until the dump ends.
-    pub fn dump(&mut self, payload: &[u8], mut on_message: impl FnMut(&[u8])) -> io::Result<()> {
+    pub fn dump(&mut self, payload: &[u8], on_message: impl FnMut(&[u8])) -> io::Result<()> {
+        self.dump_as(SOCK_DIAG_BY_FAMILY, payload, on_message)
+    }
+
+    /// [`DiagSocket::dump`] with another request type (the older inet_diag
+    /// requests have their own).
+    pub(crate) fn dump_as(
+        &mut self,
+        kind: u16,
+        payload: &[u8],
+        mut on_message: impl FnMut(&[u8]),
+    ) -> io::Result<()> {
         let mut request = Vec::with_capacity(NLMSG_HDRLEN + payload.len());
         request.extend_from_slice(&((NLMSG_HDRLEN + payload.len()) as u32).to_ne_bytes());
-        request.extend_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
+        request.extend_from_slice(&kind.to_ne_bytes());
         request.extend_from_slice(&(NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
         request.extend_from_slice(&1u32.to_ne_bytes()); // sequence
         request.extend_from_slice(&0u32.to_ne_bytes()); // port id: the kernel

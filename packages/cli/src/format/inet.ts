@@ -3,10 +3,10 @@
  * netstat 2.10's column rules (netstat.c tcp_do_one, udp_do_one, raw_do_one,
  * addr_do_one, finish_this_one).
  */
-import { isUnspecified, type InetSockets, type InetTableName } from '@fastnetstat/core';
+import type { InetSockets, InetTableName } from '@fastnetstat/core';
 import type { NetstatNames } from '../netstat-names.js';
-import { byteString } from '../output.js';
-import { fixed2, left, right } from './printf.js';
+import { byteString, type Output } from '../output.js';
+import { fixed2, left } from './printf.js';
 
 export interface InetLayout {
   all: boolean;
@@ -56,8 +56,7 @@ export function isShown(rows: InetSockets, i: number, layout: InetLayout): boole
     // tcp decides by the remote port, udp and raw by the remote address
     return layout.listening ? rows.remotePort(i) === 0 : rows.remotePort(i) !== 0;
   }
-  const remote = rows.remoteAddressBytes(i);
-  const connected = !isUnspecified(remote);
+  const connected = rows.hasRemoteAddress(i);
   return layout.listening ? !connected : connected;
 }
 
@@ -91,32 +90,91 @@ export function ownerText(pid: number | undefined, name: Uint8Array | undefined)
   return `${pid}/${byteString(name)}`.slice(0, 19);
 }
 
-/** The columns after State, shared with nothing else: user, inode, program, timer. */
-function tail(rows: InetSockets, i: number, layout: InetLayout, names: NetstatNames, service: 'tcp' | 'udp' | 'raw'): string {
-  let text = '';
-  if (layout.extended) text += ` ${left(names.user(rows.uid(i)), 10)} ${left(String(rows.inode(i)), 10)}`;
-  if (layout.programs) text += ` ${left(ownerText(rows.pid(i), rows.processNameBytes(i)), 20)}`;
-  if (layout.timers) text += ` ${timerText(rows, i, service)}`;
-  return text + '\n';
-}
+const UDP_STATES: Record<number, string> = { 1: 'ESTABLISHED', 7: '' };
 
-/** One row, newline included. */
-export function inetRow(rows: InetSockets, i: number, layout: InetLayout, names: NetstatNames): string {
-  const table = rows.table(i);
-  const service = SERVICE_PROTO[table];
-  const family = rows.isIPv6(i) ? 6 : 4;
-  const local = endpoint(names.host(family, rows.localAddressBytes(i)), names.port(rows.localPort(i), service), layout.wide);
-  const remote = endpoint(names.host(family, rows.remoteAddressBytes(i)), names.port(rows.remotePort(i), service), layout.wide);
-  const queues = `${right(rows.rxQueue(i), 6)} ${right(rows.txQueue(i), 6)}`;
-  const state = rows.state(i);
-  let text: string;
-  if (service === 'tcp') {
-    text = `${left(PROTO_NAME[table], 4)}  ${queues} ${left(local, 23)} ${left(remote, 23)} ${left(TCP_STATE_NAMES[state] ?? '', 11)}`;
-  } else if (service === 'udp') {
-    const udpState = state === 1 ? 'ESTABLISHED' : state === 7 ? '' : 'UNKNOWN';
-    text = `${left(PROTO_NAME[table], 5)} ${queues} ${left(local, 23)} ${left(remote, 23)} ${left(udpState, 11)}`;
-  } else {
-    text = `${left(PROTO_NAME[table], 4)}  ${queues} ${left(local, 23)} ${left(remote, 23)} ${left(String(state), 11)}`;
+/**
+ * Writes inet rows straight into the output buffer. Host and service texts
+ * are looked up once per distinct address and port, so a table of many rows
+ * makes almost no strings.
+ */
+export class InetFormatter {
+  private readonly hosts = new Map<number | string, string>();
+  private readonly services = { tcp: new Map<number, string>(), udp: new Map<number, string>(), raw: new Map<number, string>() };
+
+  constructor(
+    private readonly out: Output,
+    private readonly layout: InetLayout,
+    private readonly names: NetstatNames,
+  ) {}
+
+  private host(rows: InetSockets, i: number, remote: boolean): string {
+    const key = remote ? rows.remoteAddressKey(i) : rows.localAddressKey(i);
+    let text = this.hosts.get(key);
+    if (text === undefined) {
+      const bytes = remote ? rows.remoteAddressBytes(i) : rows.localAddressBytes(i);
+      text = this.names.host(rows.isIPv6(i) ? 6 : 4, bytes);
+      this.hosts.set(key, text);
+    }
+    return text;
   }
-  return text + tail(rows, i, layout, names, service);
+
+  private service(port: number, proto: 'tcp' | 'udp' | 'raw'): string {
+    const cache = this.services[proto];
+    let text = cache.get(port);
+    if (text === undefined) {
+      text = this.names.port(port, proto);
+      cache.set(port, text);
+    }
+    return text;
+  }
+
+  /** addr_do_one() into the buffer, padded to 23 columns (tcp lets a longer one stand). */
+  private endpoint(host: string, port: string): void {
+    const out = this.out;
+    const length = host.length + 1 + port.length;
+    if ((!this.layout.wide && length > 23) || length >= ADDRESS_BUFFER) {
+      out.left(endpoint(host, port, this.layout.wide), 23);
+      return;
+    }
+    out.write(host);
+    out.byte(0x3a);
+    out.write(port);
+    if (length < 23) out.spaces(23 - length);
+  }
+
+  /** One row, newline included. */
+  write(rows: InetSockets, i: number): void {
+    const { out, layout } = this;
+    const table = rows.table(i);
+    const service = SERVICE_PROTO[table];
+    const state = rows.state(i);
+    out.left(PROTO_NAME[table], service === 'udp' ? 5 : 4);
+    out.spaces(service === 'udp' ? 1 : 2);
+    out.right(rows.rxQueue(i), 6);
+    out.byte(0x20);
+    out.right(rows.txQueue(i), 6);
+    out.byte(0x20);
+    this.endpoint(this.host(rows, i, false), this.service(rows.localPort(i), service));
+    out.byte(0x20);
+    this.endpoint(this.host(rows, i, true), this.service(rows.remotePort(i), service));
+    out.byte(0x20);
+    if (service === 'tcp') out.left(TCP_STATE_NAMES[state] ?? '', 11);
+    else if (service === 'udp') out.left(UDP_STATES[state] ?? 'UNKNOWN', 11);
+    else out.left(String(state), 11);
+    if (layout.extended) {
+      out.byte(0x20);
+      out.left(this.names.user(rows.uid(i)), 10);
+      out.byte(0x20);
+      out.left(String(rows.inode(i)), 10);
+    }
+    if (layout.programs) {
+      out.byte(0x20);
+      out.left(ownerText(rows.pid(i), rows.processNameBytes(i)), 20);
+    }
+    if (layout.timers) {
+      out.byte(0x20);
+      out.write(timerText(rows, i, service));
+    }
+    out.byte(0x0a);
+  }
 }
