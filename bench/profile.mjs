@@ -2,7 +2,7 @@
 // Where a fastnetstat run spends its time, phase by phase (bench/lib/phases.cjs),
 // on a real table. Needs root.
 //
-//   node bench/profile.mjs [--size 48000] [--runs 7] [--out bench/results/profile]
+//   node bench/profile.mjs [--size 48000] [--runs 7] [--out bench/results/profile-48k]
 //
 // Per CLI command: median of whole-process wall time and of the phases
 // boot (Node bootstrap), load (CLI bundle + arguments), addon (require of the
@@ -22,7 +22,7 @@ const opt = (name, def) => {
 };
 const size = Number(opt('size', 48000));
 const runs = Number(opt('runs', 7));
-const out = resolve(opt('out', join(BENCH_DIR, 'results', 'profile')));
+const out = resolve(opt('out', join(BENCH_DIR, 'results', `profile-${Math.round(size / 1000)}k`)));
 
 const require = createRequire(import.meta.url);
 const cli = join(dirname(require.resolve('fastnetstat/package.json')), 'bin', 'fastnetstat.cjs');

@@ -203,10 +203,11 @@ for (const size of sizes) {
   table.noisySamples = noisy - noisyBefore;
   result.sizes.push({ size, table, tools: toolsOut });
   console.error(markdown(result, { brief: true }));
+  // Written after every size, so an interrupted run keeps what it measured.
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(`${out}.json`, JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(`${out}.md`, markdown(result));
+  writeFileSync(`${out}.svg`, svg(result));
 }
 
-mkdirSync(dirname(out), { recursive: true });
-writeFileSync(`${out}.json`, JSON.stringify(result, null, 2) + '\n');
-writeFileSync(`${out}.md`, markdown(result));
-writeFileSync(`${out}.svg`, svg(result));
 console.error(`\nwrote ${relative(process.cwd(), out)}.{json,md,svg}`);

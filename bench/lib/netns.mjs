@@ -40,7 +40,7 @@ export function plan(size, { udp = 0, unix = 0 } = {}) {
 }
 
 function sh(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
   if (r.status !== 0 && !opts.allowFail) {
     throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}: ${(r.stderr || '').trim()}`);
   }
@@ -135,7 +135,12 @@ export class Namespace {
 
   /** Counts sockets by state as the kernel sees them (ss), to check the table. */
   census() {
-    const count = (filter) => this.exec('ss', ['-Htan', ...filter]).stdout.split('\n').filter(Boolean).length;
+    const count = (filter) => {
+      const text = this.exec('ss', ['-Htan', ...filter]).stdout;
+      let n = 0;
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+      return n;
+    };
     return { established: count(['state', 'established']), listening: count(['state', 'listening']), all: count([]) };
   }
 

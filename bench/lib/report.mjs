@@ -121,8 +121,8 @@ export function markdown(result, { brief = false } = {}) {
     const cells = sizes.map((s) => {
       const t = s.tools[id];
       if (!t) return '–';
-      const rows = t.sample?.rows ?? (t.sample?.pid !== undefined ? `pid ${t.sample.pid}` : null);
-      return `${rows != null ? `${rows} rows` : t.lines}${t.failed ? ` FAILED: ${t.failed.replace(/\|/g, '/')}` : ''}`;
+      const what = t.sample?.rows != null ? `${t.sample.rows} rows` : t.sample?.pid !== undefined ? `pid ${t.sample.pid}` : t.lines;
+      return `${what}${t.failed ? ` FAILED: ${t.failed.replace(/\|/g, '/')}` : ''}`;
     });
     L.push(`| ${sizes[0].tools[id].label} | ${cells.join(' | ')} |`);
   }
@@ -168,8 +168,8 @@ export function svg(result) {
   const all = series.flatMap((s) => s.pts.map((p) => p[1])).filter((y) => y > 0);
   const ylo = 10 ** Math.floor(Math.log10(Math.min(...all)));
   const yhi = 10 ** Math.ceil(Math.log10(Math.max(...all)));
-  const xlo = 10 ** Math.floor(Math.log10(Math.min(...sizes)));
-  const xhi = 10 ** Math.ceil(Math.log10(Math.max(...sizes) * 1.0001));
+  const xlo = Math.min(...sizes) / 1.25;
+  const xhi = Math.max(...sizes) * 1.25;
   const X = (x) => L + (Math.log10(x / xlo) / Math.log10(xhi / xlo)) * pw;
   const Y = (y) => T + ph - (Math.log10(y / ylo) / Math.log10(yhi / ylo)) * ph;
   const o = [];
@@ -186,7 +186,7 @@ export function svg(result) {
       o.push(`<text x="${L - 6}" y="${(Y(y) + 4).toFixed(1)}" text-anchor="end" fill="#333">${y >= 1000 ? `${y / 1000} s` : `${y} ms`}</text>`);
     }
   }
-  for (let d = xlo; d <= xhi; d *= 10) {
+  for (let d = 10 ** Math.ceil(Math.log10(xlo)); d <= xhi; d *= 10) {
     o.push(`<line x1="${X(d).toFixed(1)}" x2="${X(d).toFixed(1)}" y1="${T}" y2="${T + ph}" stroke="#ccc"/>`);
   }
   for (const x of sizes) {
