@@ -7,6 +7,14 @@ use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
 use fastnetstat_core::netlink::{inet, unix, DiagSocket};
 use fastnetstat_core::{inet as proc_inet, unix as proc_unix, InetSocket, InetTable, ProcRoot, UnixSocket};
 
+/// The tests here compare whole tables read twice, so they must not run beside
+/// each other's sockets: each holds this lock.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn without_timers(mut rows: Vec<InetSocket>) -> Vec<InetSocket> {
     for row in &mut rows {
         row.timer_ticks = 0;
@@ -35,6 +43,7 @@ fn netlink_rows(table: InetTable, states: u32) -> Vec<InetSocket> {
 
 #[test]
 fn tcp_and_udp_rows_match_proc() {
+    let _serial = one_at_a_time();
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let client = TcpStream::connect(("127.0.0.1", port)).unwrap();
@@ -74,6 +83,7 @@ fn unix_netlink() -> Vec<UnixSocket> {
 
 #[test]
 fn unix_rows_match_proc() {
+    let _serial = one_at_a_time();
     let dir = std::env::temp_dir().join(format!("fns-netlink-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let listener = UnixListener::bind(dir.join("listen sock")).unwrap();
@@ -125,6 +135,7 @@ fn unix_rows_match_proc() {
 
 #[test]
 fn port_filter_runs_in_the_kernel_and_matches_proc() {
+    let _serial = one_at_a_time();
     use fastnetstat_core::{list_sockets, SocketQuery, Source};
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -156,6 +167,7 @@ fn port_filter_runs_in_the_kernel_and_matches_proc() {
 
 #[test]
 fn a_dump_the_kernel_cannot_do_is_an_error_not_an_empty_table() {
+    let _serial = one_at_a_time();
     // Raw sockets need root; without raw_diag the kernel ends the dump with -ENOENT.
     // SAFETY: plain socket(2); closed below.
     let raw = unsafe { libc::socket(libc::AF_INET, libc::SOCK_RAW, libc::IPPROTO_ICMP) };
@@ -178,17 +190,33 @@ fn a_dump_the_kernel_cannot_do_is_an_error_not_an_empty_table() {
 
 #[test]
 fn one_dump_of_both_families_gives_each_family_its_own_rows_in_order() {
+    let _serial = one_at_a_time();
     let v4 = TcpListener::bind("127.0.0.1:0").unwrap();
     let _c4 = TcpStream::connect(v4.local_addr().unwrap()).unwrap();
     let v6 = TcpListener::bind("[::1]:0").unwrap();
     let _c6 = TcpStream::connect(v6.local_addr().unwrap()).unwrap();
     let mapped = TcpListener::bind("[::]:0").unwrap();
     let _cm = TcpStream::connect(("127.0.0.1", mapped.local_addr().unwrap().port())).unwrap();
+    let ports: Vec<u16> = [&v4, &v6, &mapped].iter().map(|l| l.local_addr().unwrap().port()).collect();
+    // Only this test's sockets: others on the machine may come and go between two reads.
+    let ours = |rows: Vec<InetSocket>| -> Vec<InetSocket> {
+        without_timers(rows)
+            .into_iter()
+            .filter(|r| ports.contains(&r.local_port) || ports.contains(&r.remote_port))
+            .collect()
+    };
 
     let mut socket = DiagSocket::open().unwrap();
     let (mut tcp, mut tcp6) = (Vec::new(), Vec::new());
     let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: true, local_port: None };
     inet::dump_tcp_both(&mut socket, &filter, &mut tcp, &mut tcp6).unwrap();
-    assert_eq!(without_timers(tcp), without_timers(proc_rows(InetTable::Tcp)));
-    assert_eq!(without_timers(tcp6), without_timers(proc_rows(InetTable::Tcp6)));
+    let (tcp, tcp6) = (ours(tcp), ours(tcp6));
+    assert_eq!(
+        tcp.len(),
+        4,
+        "the v4 listener, both ends of its connection, the client to the v6 wildcard: {tcp:?}"
+    );
+    assert_eq!(tcp6.len(), 5, "two v6 listeners, both ends on ::1, the v4-mapped server end: {tcp6:?}");
+    assert_eq!(tcp, ours(proc_rows(InetTable::Tcp)));
+    assert_eq!(tcp6, ours(proc_rows(InetTable::Tcp6)));
 }
