@@ -33,7 +33,8 @@ pub struct OwnerScan {
     pub access: OwnerAccess,
 }
 
-/// Fds per work item when a process's fds are spread over threads.
+/// A process with more fds than this is set aside in the first phase and
+/// walked in the second, where the big ones are shared out.
 const CHUNK: usize = 2048;
 /// Bytes per getdents64 call.
 const DENTS_BUF: usize = 32 * 1024;
@@ -95,24 +96,30 @@ fn scan_with_threads(root: &ProcRoot, wanted: Option<&HashSet<u64>>, threads: us
         walk.whole_process(pid, threads > 1, local);
     });
 
-    // Phase 2: the big processes, in chunks of CHUNK fds.
+    // Phase 2: the big processes. Two threads reading one process's fds
+    // contend in the kernel for that process, so each thread takes whole
+    // processes, largest first; a process is shared out only when there are
+    // fewer big processes than threads.
     let mut big = std::mem::take(&mut *lock(&walk.big));
     if !big.is_empty() {
-        big.sort_unstable_by_key(|(pid, _)| *pid);
-        let chunks: Vec<(usize, usize)> = big
+        big.sort_unstable_by_key(|(_, fds)| std::cmp::Reverse(fds.len()));
+        let parts = if big.len() >= threads { 1 } else { threads.div_ceil(big.len()) };
+        let pieces: Vec<(usize, usize, usize)> = big
             .iter()
             .enumerate()
-            .flat_map(|(b, (_, fds))| (0..fds.len()).step_by(CHUNK).map(move |start| (b, start)))
+            .flat_map(|(b, (_, fds))| {
+                let step = fds.len().div_ceil(parts).max(1);
+                (0..fds.len()).step_by(step).map(move |start| (b, start, (start + step).min(fds.len())))
+            })
             .collect();
         let next = AtomicUsize::new(0);
-        locals.extend(run_workers(threads.min(chunks.len()), None, |local| loop {
+        locals.extend(run_workers(threads.min(pieces.len()), None, |local| loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&(b, start)) = chunks.get(i) else { break };
+            let Some(&(b, start, end)) = pieces.get(i) else { break };
             let (pid, fds) = &big[b];
             if *pid > walk.stop_above.load(Ordering::Relaxed) {
-                break;
+                continue;
             }
-            let end = (start + CHUNK).min(fds.len());
             if let Some(dir) = walk.open_fd_dir(*pid) {
                 walk.links(*pid, dir.0, &fds[start..end], local);
             }

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { FastnetstatError } from './errors.js';
 
 /** The shape of the napi-rs binding (@fastnetstat/native). */
@@ -67,6 +69,27 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
 
+/**
+ * The addon for this machine. napi-rs's loader finds it anywhere but probes
+ * the C library first on every start (it reads ldd), so the two places it
+ * usually is are tried first: beside @fastnetstat/native (a build from
+ * source) and the platform package npm installed for this machine.
+ */
+function load(require: NodeJS.Require): NativeBinding {
+  const packageJson = require.resolve('@fastnetstat/native/package.json');
+  const fromNative = createRequire(packageJson);
+  for (const abi of ['gnu', 'musl']) {
+    const target = `linux-${process.arch}-${abi}`;
+    const local = join(dirname(packageJson), `fastnetstat.${target}.node`);
+    try {
+      return (existsSync(local) ? fromNative(local) : fromNative(`@fastnetstat/native-${target}`)) as NativeBinding;
+    } catch {
+      // not this one (or not for this C library): try the next, then the loader
+    }
+  }
+  return require('@fastnetstat/native') as NativeBinding;
+}
+
 /** Loads the addon on first use, with a one-line error where it cannot run. */
 export function native(): NativeBinding {
   if (binding) return binding;
@@ -77,7 +100,7 @@ export function native(): NativeBinding {
     );
   }
   try {
-    binding = createRequire(import.meta.url)('@fastnetstat/native') as NativeBinding;
+    binding = load(createRequire(import.meta.url));
   } catch (cause) {
     throw new FastnetstatError(
       'ENOTSUP',

@@ -1,4 +1,4 @@
-import { promises as dnsPromises } from 'node:dns';
+import { createRequire } from 'node:module';
 
 /**
  * One reverse lookup: the host name for an IP address in text form, or
@@ -6,6 +6,14 @@ import { promises as dnsPromises } from 'node:dns';
  * "no name").
  */
 export type ReverseLookupFn = (address: string) => Promise<string | undefined>;
+
+/**
+ * node:dns, loaded on first use: a numeric listing never needs the resolver.
+ * (A require, not import(): the CLI runs from a vm.Script, where import() is unavailable.)
+ */
+function dns(): typeof import('node:dns').promises {
+  return (createRequire(import.meta.url)('node:dns') as typeof import('node:dns')).promises;
+}
 
 /**
  * The default lookup: `dns.lookupService(address, 0)`, i.e. libc's
@@ -17,7 +25,7 @@ export type ReverseLookupFn = (address: string) => Promise<string | undefined>;
  */
 export const systemReverseLookup: ReverseLookupFn = async (address) => {
   try {
-    const { hostname } = await dnsPromises.lookupService(address, 0);
+    const { hostname } = await dns().lookupService(address, 0);
     return hostname;
   } catch {
     return undefined;
