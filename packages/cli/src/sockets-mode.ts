@@ -128,6 +128,8 @@ interface Pass {
   names: NetstatNames;
   programsReported: boolean;
   formatter: InetFormatter;
+  /** Where each table's rows are (found on first use). */
+  ranges?: Map<TableName, [number, number]>;
 }
 
 /** prg_cache_load()'s complaint when not every process could be read. */
@@ -173,10 +175,24 @@ function printProtocol(pass: Pass, protocol: 'tcp' | 'udp' | 'udplite' | 'raw', 
   return status;
 }
 
+/** The core returns each table's rows together, in the order asked: where each begins and ends. */
+function tableRanges(rows: SocketList['inet']): Map<TableName, [number, number]> {
+  const ranges = new Map<TableName, [number, number]>();
+  for (let i = 0; i < rows.length; ) {
+    const table = rows.table(i);
+    let end = i + 1;
+    while (end < rows.length && rows.table(end) === table) end++;
+    ranges.set(table, [i, end]);
+    i = end;
+  }
+  return ranges;
+}
+
 function printInetRows(pass: Pass, table: TableName): void {
   const rows = pass.list.inet;
-  for (let i = 0; i < rows.length; i++) {
-    if (rows.table(i) === table && inetShown(rows, i, pass.layout)) pass.formatter.write(rows, i);
+  const [start, end] = (pass.ranges ??= tableRanges(rows)).get(table) ?? [0, 0];
+  for (let i = start; i < end; i++) {
+    if (inetShown(rows, i, pass.layout)) pass.formatter.write(rows, i);
   }
 }
 
