@@ -224,21 +224,69 @@ function errnoName(errno: number): string {
   return ERRNO_NAMES[errno] ?? `E${errno}`;
 }
 
-/** Column access to the inet rows by index: no object per row. */
-export class InetSockets implements Iterable<InetSocket> {
+/**
+ * What both row collections share: fixed-width rows in the packed buffer,
+ * read by index, with an owner-table reference in each row.
+ */
+abstract class PackedRows<Row extends { toJSON(): Record<string, unknown> }> implements Iterable<Row> {
   readonly length: number;
-  private readonly v: DataView;
-  private readonly base: number;
+  protected readonly v: DataView;
 
   /** @internal */
-  constructor(readonly wire: WireView) {
-    this.length = wire.inetCount;
+  constructor(
+    readonly wire: WireView,
+    private readonly base: number,
+    private readonly rowLength: number,
+    length: number,
+    private readonly ownerField: number,
+  ) {
+    this.length = length;
     this.v = wire.view;
-    this.base = wire.inetAt;
   }
 
-  private at_(i: number, field: number): number {
-    return this.base + i * INET_ROW_LEN + field;
+  protected at_(i: number, field: number): number {
+    return this.base + i * this.rowLength + field;
+  }
+  /** Index of the owning process in the owner table, or -1. */
+  ownerIndex(i: number): number {
+    const o = this.v.getUint32(this.at_(i, this.ownerField), true);
+    return o === NONE ? -1 : o;
+  }
+  pid(i: number): number | undefined {
+    const o = this.ownerIndex(i);
+    return o < 0 ? undefined : this.wire.ownerPid(o);
+  }
+  /** The program name's raw bytes (netstat's rule: argv[0], basename if absolute). */
+  processNameBytes(i: number): Uint8Array | undefined {
+    const o = this.ownerIndex(i);
+    return o < 0 ? undefined : this.wire.ownerName(o);
+  }
+
+  protected abstract row(i: number): Row;
+
+  at(i: number): Row {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new FastnetstatError('EINVAL', `row ${i} out of range`);
+    return this.row(i);
+  }
+
+  *[Symbol.iterator](): Iterator<Row> {
+    for (let i = 0; i < this.length; i++) yield this.row(i);
+  }
+
+  toJSON(): unknown[] {
+    return Array.from(this, (row) => row.toJSON());
+  }
+}
+
+/** Column access to the inet rows by index: no object per row. */
+export class InetSockets extends PackedRows<InetSocket> {
+  /** @internal */
+  constructor(wire: WireView) {
+    super(wire, wire.inetAt, INET_ROW_LEN, wire.inetCount, Inet.owner);
+  }
+
+  protected row(i: number): InetSocket {
+    return new InetSocket(this, i);
   }
   table(i: number): InetTableName {
     return INET_TABLES[this.v.getUint8(this.at_(i, Inet.table))]!;
@@ -315,33 +363,6 @@ export class InetSockets implements Iterable<InetSocket> {
   /** The "timeout" column: unanswered probes. */
   probes(i: number): number {
     return this.v.getInt32(this.at_(i, Inet.timeout), true);
-  }
-  /** Index of the owning process in the owner table, or -1. */
-  ownerIndex(i: number): number {
-    const o = this.v.getUint32(this.at_(i, Inet.owner), true);
-    return o === NONE ? -1 : o;
-  }
-  pid(i: number): number | undefined {
-    const o = this.ownerIndex(i);
-    return o < 0 ? undefined : this.wire.ownerPid(o);
-  }
-  /** The program name's raw bytes (netstat's rule: argv[0], basename if absolute). */
-  processNameBytes(i: number): Uint8Array | undefined {
-    const o = this.ownerIndex(i);
-    return o < 0 ? undefined : this.wire.ownerName(o);
-  }
-
-  at(i: number): InetSocket {
-    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new FastnetstatError('EINVAL', `row ${i} out of range`);
-    return new InetSocket(this, i);
-  }
-
-  *[Symbol.iterator](): Iterator<InetSocket> {
-    for (let i = 0; i < this.length; i++) yield new InetSocket(this, i);
-  }
-
-  toJSON(): unknown[] {
-    return Array.from(this, (row) => row.toJSON());
   }
 }
 
@@ -435,20 +456,14 @@ export class InetSocket {
 }
 
 /** Column access to the unix rows by index. */
-export class UnixSockets implements Iterable<UnixSocket> {
-  readonly length: number;
-  private readonly v: DataView;
-  private readonly base: number;
-
+export class UnixSockets extends PackedRows<UnixSocket> {
   /** @internal */
-  constructor(readonly wire: WireView) {
-    this.length = wire.unixCount;
-    this.v = wire.view;
-    this.base = wire.unixAt;
+  constructor(wire: WireView) {
+    super(wire, wire.unixAt, UNIX_ROW_LEN, wire.unixCount, Unix.owner);
   }
 
-  private at_(i: number, field: number): number {
-    return this.base + i * UNIX_ROW_LEN + field;
+  protected row(i: number): UnixSocket {
+    return new UnixSocket(this, i);
   }
   inode(i: number): number {
     return Number(this.v.getBigUint64(this.at_(i, Unix.inode), true));
@@ -473,31 +488,6 @@ export class UnixSockets implements Iterable<UnixSocket> {
     const offset = this.v.getUint32(this.at_(i, Unix.pathOffset), true);
     if (offset === NONE) return undefined;
     return this.wire.string(offset, this.v.getUint32(this.at_(i, Unix.pathLength), true));
-  }
-  ownerIndex(i: number): number {
-    const o = this.v.getUint32(this.at_(i, Unix.owner), true);
-    return o === NONE ? -1 : o;
-  }
-  pid(i: number): number | undefined {
-    const o = this.ownerIndex(i);
-    return o < 0 ? undefined : this.wire.ownerPid(o);
-  }
-  processNameBytes(i: number): Uint8Array | undefined {
-    const o = this.ownerIndex(i);
-    return o < 0 ? undefined : this.wire.ownerName(o);
-  }
-
-  at(i: number): UnixSocket {
-    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new FastnetstatError('EINVAL', `row ${i} out of range`);
-    return new UnixSocket(this, i);
-  }
-
-  *[Symbol.iterator](): Iterator<UnixSocket> {
-    for (let i = 0; i < this.length; i++) yield new UnixSocket(this, i);
-  }
-
-  toJSON(): unknown[] {
-    return Array.from(this, (row) => row.toJSON());
   }
 }
 
