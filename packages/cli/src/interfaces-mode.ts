@@ -3,6 +3,7 @@
  * ifconfig's long form; -a adds interfaces that are down. With -c the
  * "Kernel Interface table" title is printed once and the rest every second.
  */
+import { repeat } from './continuous.js';
 import { interfaces, type InterfaceList } from '@fastnetstat/core';
 import { longForm, shortRow, SHORT_HEADING } from './format/interfaces.js';
 import type { NetstatFlags } from './options.js';
@@ -71,20 +72,12 @@ function interfacesDocument(list: InterfaceList, flags: NetstatFlags): unknown {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** netstat -i (repeating every second with -c); returns the exit status. */
 export async function runInterfaces(flags: NetstatFlags): Promise<number> {
-  for (let first = true; ; first = false) {
-    let status = 0;
-    if (flags.json) {
-      const list = await interfaces({ procRoot: flags.procRoot });
-      stdout.write(`${JSON.stringify(interfacesDocument(list, flags))}\n`);
-    } else {
-      status = await ifaceInfo(flags, first);
-    }
-    stdout.flush();
-    if (!flags.continuous || status) return status;
-    await sleep(1000);
-  }
+  return repeat(flags.continuous > 0, async (first) => {
+    if (!flags.json) return ifaceInfo(flags, first);
+    const list = await interfaces({ procRoot: flags.procRoot });
+    stdout.write(`${JSON.stringify(interfacesDocument(list, flags))}\n`);
+    return 0;
+  });
 }

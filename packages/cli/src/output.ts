@@ -108,6 +108,57 @@ export function warn(text: string): void {
   stderr.flush();
 }
 
+/**
+ * A byte string fit for a terminal: program names and socket paths are chosen
+ * by whoever runs a process, so C0 controls, DEL and C1 controls (raw, or
+ * UTF-8 encoded) are written as `\xHH` instead of being sent raw, where an
+ * escape sequence could rewrite the screen. Everything else, valid UTF-8
+ * included, passes through byte for byte. (netstat prints them raw: a
+ * deliberate deviation, docs/compat.md.)
+ */
+export function safeByteString(bytes: Uint8Array): string {
+  let text = '';
+  let clean = 0; // bytes[clean..k) are copied as they are
+  const escape = (k: number, count: number) => {
+    text += byteString(bytes.subarray(clean, k));
+    for (let j = k; j < k + count; j++) text += `\\x${bytes[j]!.toString(16).padStart(2, '0')}`;
+    clean = k + count;
+  };
+  for (let k = 0; k < bytes.length; ) {
+    const b = bytes[k]!;
+    if (b < 0x20 || b === 0x7f) {
+      escape(k, 1);
+      k += 1;
+    } else if (b < 0x80) {
+      k += 1;
+    } else {
+      const length = utf8Length(bytes, k);
+      if (length === 0) escape(k, 1); // not UTF-8: a lone byte a terminal might take as C1
+      else if (b === 0xc2 && bytes[k + 1]! <= 0x9f) escape(k, 2); // U+0080..U+009F: C1 controls
+      k += Math.max(length, 1);
+    }
+  }
+  return clean === 0 ? byteString(bytes) : text + byteString(bytes.subarray(clean));
+}
+
+/** Length of the valid UTF-8 sequence starting at `k`, or 0. */
+function utf8Length(bytes: Uint8Array, k: number): number {
+  const b = bytes[k]!;
+  const cont = (j: number, low = 0x80, high = 0xbf) => bytes[j] !== undefined && bytes[j]! >= low && bytes[j]! <= high;
+  if (b >= 0xc2 && b <= 0xdf) return cont(k + 1) ? 2 : 0;
+  if (b >= 0xe0 && b <= 0xef) {
+    const low = b === 0xe0 ? 0xa0 : 0x80;
+    const high = b === 0xed ? 0x9f : 0xbf;
+    return cont(k + 1, low, high) && cont(k + 2) ? 3 : 0;
+  }
+  if (b >= 0xf0 && b <= 0xf4) {
+    const low = b === 0xf0 ? 0x90 : 0x80;
+    const high = b === 0xf4 ? 0x8f : 0xbf;
+    return cont(k + 1, low, high) && cont(k + 2) && cont(k + 3) ? 4 : 0;
+  }
+  return 0;
+}
+
 /** A byte string (one char per byte) of raw bytes. */
 export function byteString(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');

@@ -3,6 +3,7 @@
  * -6, -A LIST, --inet...; default inet), as netstat.c and lib/getroute.c
  * route_info run them, repeated every second with -c.
  */
+import { repeat } from './continuous.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { inetNtop6, routes, RTF_UP, type RouteList } from '@fastnetstat/core';
@@ -274,22 +275,13 @@ async function routesDocument(run: RouteRun): Promise<{ doc?: unknown; status: n
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** netstat -r (repeating every second with -c); returns the exit status. */
 export async function runRoutes(flags: NetstatFlags): Promise<number> {
   const run = runOf(flags);
-  for (;;) {
-    let status: number;
-    if (flags.json) {
-      const r = await routesDocument(run);
-      status = r.status;
-      if (r.doc) stdout.write(`${JSON.stringify(r.doc)}\n`);
-    } else {
-      status = await routeInfo(run);
-    }
-    stdout.flush();
-    if (status || !flags.continuous) return status;
-    await sleep(1000);
-  }
+  return repeat(flags.continuous > 0, async () => {
+    if (!flags.json) return routeInfo(run);
+    const r = await routesDocument(run);
+    if (r.doc) stdout.write(`${JSON.stringify(r.doc)}\n`);
+    return r.status;
+  });
 }

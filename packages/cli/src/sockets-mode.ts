@@ -2,6 +2,7 @@
  * netstat's default mode: the socket tables, section by section in netstat's
  * order, with its messages and exit statuses (netstat.c main loop).
  */
+import { repeat } from './continuous.js';
 import { kernelHasFamily, sockets, TCP_STATES, type OtherFamily, type SocketList, type TableName, type TcpState } from '@fastnetstat/core';
 import { InetFormatter, inetHeading, isShown as inetShown, type InetLayout } from './format/inet.js';
 import { isShown as unixShown, unixHeading, unixRow } from './format/unix.js';
@@ -309,18 +310,13 @@ async function jsonOnce(flags: NetstatFlags, sel: Selection): Promise<void> {
   if (sel.groups) stdout.write(`${JSON.stringify(await groupsDocument(flags, sel))}\n`);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Runs the socket listing (repeating every second with -c); returns the exit status. */
 export async function runSockets(flags: NetstatFlags): Promise<number> {
   const sel = selection(flags);
   const root = flags.procRoot ?? '/proc';
-  for (;;) {
-    let status = 0;
-    if (flags.json) await jsonOnce(flags, sel);
-    else status = await listOnce(flags, sel, root);
-    stdout.flush();
-    if (!flags.continuous || status) return status;
-    await sleep(1000);
-  }
+  return repeat(flags.continuous > 0, async () => {
+    if (!flags.json) return listOnce(flags, sel, root);
+    await jsonOnce(flags, sel);
+    return 0;
+  });
 }

@@ -5,7 +5,7 @@
  */
 import type { InetSockets, InetTableName } from '@fastnetstat/core';
 import type { NetstatNames } from '../netstat-names.js';
-import { byteString, type Output } from '../output.js';
+import { byteString, safeByteString, type Output } from '../output.js';
 import { fixed2, left } from './printf.js';
 
 export interface InetLayout {
@@ -84,10 +84,14 @@ function timerText(rows: InetSockets, i: number, service: 'tcp' | 'udp' | 'raw')
   return `unkn-${active} (${seconds}${tail}`;
 }
 
-/** PID/Program name as netstat stores it: snprintf into 20 bytes. */
+/**
+ * PID/Program name as netstat stores it (snprintf into 20 bytes), with
+ * control characters then escaped for the terminal (safeByteString).
+ */
 export function ownerText(pid: number | undefined, name: Uint8Array | undefined): string {
   if (pid === undefined || name === undefined) return '-';
-  return `${pid}/${byteString(name)}`.slice(0, 19);
+  const cut = `${pid}/${byteString(name)}`.slice(0, 19);
+  return /[^\x20-\x7e]/.test(cut) ? safeByteString(Buffer.from(cut, 'latin1')) : cut;
 }
 
 const UDP_STATES: Record<number, string> = { 1: 'ESTABLISHED', 7: '' };

@@ -4,7 +4,7 @@
  * first blank; we print the whole path (docs/compat.md).
  */
 import { UNIX_FLAG_ACCEPTCON, UNIX_FLAG_NOSPACE, UNIX_FLAG_WAITDATA, type UnixSockets } from '@fastnetstat/core';
-import { byteString } from '../output.js';
+import { safeByteString } from '../output.js';
 import { ownerText, title, type InetLayout } from './inet.js';
 import { left } from './printf.js';
 
@@ -42,5 +42,5 @@ export function unixRow(rows: UnixSockets, i: number, layout: UnixLayout): strin
     `${left(TYPES[rows.type(i)] ?? 'UNKNOWN', 10)} ${left(stateText, 13)} ${left(String(rows.inode(i)), 8)}`;
   if (layout.programs) text += ` ${left(ownerText(rows.pid(i), rows.processNameBytes(i)), 20)}`;
   const path = rows.pathBytes(i);
-  return `${text} ${path ? byteString(path) : ''}\n`;
+  return `${text} ${path ? safeByteString(path) : ''}\n`;
 }
