@@ -8,7 +8,9 @@
 
 use std::collections::HashMap;
 
-use fastnetstat_core::{SocketSnapshot, TableReport, TableStatus};
+use fastnetstat_core::SocketSnapshot;
+
+use crate::wire_buf::{report, Buf};
 
 pub const MAGIC: u32 = 0x3153_4E46; // "FNS1"
 pub const VERSION: u16 = 1;
@@ -20,40 +22,6 @@ pub const OWNER_ROW_LEN: usize = 12;
 pub const REPORTS_AT: usize = 40;
 /// "No owner" / "no path" marker.
 pub const NONE: u32 = u32::MAX;
-
-struct Writer {
-    buf: Vec<u8>,
-}
-
-impl Writer {
-    fn put_u8(&mut self, at: usize, v: u8) {
-        self.buf[at] = v;
-    }
-    fn put_u16(&mut self, at: usize, v: u16) {
-        self.buf[at..at + 2].copy_from_slice(&v.to_le_bytes());
-    }
-    fn put_u32(&mut self, at: usize, v: u32) {
-        self.buf[at..at + 4].copy_from_slice(&v.to_le_bytes());
-    }
-    fn put_i32(&mut self, at: usize, v: i32) {
-        self.buf[at..at + 4].copy_from_slice(&v.to_le_bytes());
-    }
-    fn put_u64(&mut self, at: usize, v: u64) {
-        self.buf[at..at + 8].copy_from_slice(&v.to_le_bytes());
-    }
-}
-
-fn put_report(w: &mut Writer, at: usize, report: &TableReport) {
-    let (status, errno) = match report.status {
-        TableStatus::NotRequested => (0, 0),
-        TableStatus::Read => (1, 0),
-        TableStatus::Missing => (2, 0),
-        TableStatus::Failed(errno) => (3, errno),
-    };
-    w.put_u8(at, status);
-    w.put_u16(at + 2, errno.clamp(0, u16::MAX as i32) as u16);
-    w.put_u32(at + 4, report.bogus_lines);
-}
 
 /// Packs a snapshot. Owners are de-duplicated by pid, so rows refer to an
 /// owner row by index and each program name is stored once.
@@ -77,72 +45,72 @@ pub fn pack_sockets(snap: &SocketSnapshot) -> Vec<u8> {
     let inet_at = HEADER_LEN;
     let unix_at = inet_at + snap.inet.len() * INET_ROW_LEN;
     let owners_at = unix_at + snap.unix.len() * UNIX_ROW_LEN;
-    let mut w = Writer { buf: vec![0u8; owners_at] };
+    let mut w = Buf::new(owners_at);
 
     for (i, s) in snap.inet.iter().enumerate() {
         let at = inet_at + i * INET_ROW_LEN;
         w.buf[at..at + 16].copy_from_slice(&s.local_addr);
         w.buf[at + 16..at + 32].copy_from_slice(&s.remote_addr);
-        w.put_u64(at + 32, s.inode);
-        w.put_u64(at + 40, s.timer_ticks);
-        w.put_u32(at + 48, s.rx_queue);
-        w.put_u32(at + 52, s.tx_queue);
-        w.put_u32(at + 56, s.uid);
-        w.put_u32(at + 60, s.retransmits);
-        w.put_i32(at + 64, s.timeout);
-        w.put_u32(at + 68, owner_of(s.inode, &mut strings));
-        w.put_u16(at + 72, s.local_port);
-        w.put_u16(at + 74, s.remote_port);
-        w.put_u8(at + 76, s.table as u8);
-        w.put_u8(at + 77, s.state);
-        w.put_u8(at + 78, s.timer_active);
+        w.u64(at + 32, s.inode);
+        w.u64(at + 40, s.timer_ticks);
+        w.u32(at + 48, s.rx_queue);
+        w.u32(at + 52, s.tx_queue);
+        w.u32(at + 56, s.uid);
+        w.u32(at + 60, s.retransmits);
+        w.i32(at + 64, s.timeout);
+        w.u32(at + 68, owner_of(s.inode, &mut strings));
+        w.u16(at + 72, s.local_port);
+        w.u16(at + 74, s.remote_port);
+        w.u8(at + 76, s.table as u8);
+        w.u8(at + 77, s.state);
+        w.u8(at + 78, s.timer_active);
     }
     for (i, s) in snap.unix.iter().enumerate() {
         let at = unix_at + i * UNIX_ROW_LEN;
-        w.put_u64(at, s.inode);
-        w.put_u32(at + 8, s.refcount);
-        w.put_u32(at + 12, s.flags);
-        w.put_u32(at + 16, s.protocol);
+        w.u64(at, s.inode);
+        w.u32(at + 8, s.refcount);
+        w.u32(at + 12, s.flags);
+        w.u32(at + 16, s.protocol);
         match &s.path {
             Some(path) => {
-                w.put_u32(at + 20, strings.len() as u32);
-                w.put_u32(at + 24, path.len() as u32);
+                w.u32(at + 20, strings.len() as u32);
+                w.u32(at + 24, path.len() as u32);
                 strings.extend_from_slice(path);
             }
             None => {
-                w.put_u32(at + 20, NONE);
-                w.put_u32(at + 24, 0);
+                w.u32(at + 20, NONE);
+                w.u32(at + 24, 0);
             }
         }
-        w.put_u32(at + 28, owner_of(s.inode, &mut strings));
-        w.put_u16(at + 32, s.sock_type);
-        w.put_u8(at + 34, s.state);
+        w.u32(at + 28, owner_of(s.inode, &mut strings));
+        w.u16(at + 32, s.sock_type);
+        w.u8(at + 34, s.state);
     }
 
     let strings_at = owners_at + owner_rows.len() * OWNER_ROW_LEN;
     w.buf.resize(strings_at, 0);
     for (i, &(pid, offset, len)) in owner_rows.iter().enumerate() {
         let at = owners_at + i * OWNER_ROW_LEN;
-        w.put_u32(at, pid);
-        w.put_u32(at + 4, offset);
-        w.put_u32(at + 8, len);
+        w.u32(at, pid);
+        w.u32(at + 4, offset);
+        w.u32(at + 8, len);
     }
     w.buf.extend_from_slice(&strings);
 
-    w.put_u32(0, MAGIC);
-    w.put_u16(4, VERSION);
-    w.put_u8(6, snap.owner_access as u8);
-    w.put_u32(8, snap.inet.len() as u32);
-    w.put_u32(12, snap.unix.len() as u32);
-    w.put_u32(16, owner_rows.len() as u32);
-    w.put_u32(20, inet_at as u32);
-    w.put_u32(24, unix_at as u32);
-    w.put_u32(28, owners_at as u32);
-    w.put_u32(32, strings_at as u32);
-    w.put_u32(36, strings.len() as u32);
-    for (i, report) in snap.inet_reports.iter().enumerate() {
-        put_report(&mut w, REPORTS_AT + i * 8, report);
+    w.u32(0, MAGIC);
+    w.u16(4, VERSION);
+    w.u8(6, snap.owner_access as u8);
+    w.u32(8, snap.inet.len() as u32);
+    w.u32(12, snap.unix.len() as u32);
+    w.u32(16, owner_rows.len() as u32);
+    w.u32(20, inet_at as u32);
+    w.u32(24, unix_at as u32);
+    w.u32(28, owners_at as u32);
+    w.u32(32, strings_at as u32);
+    w.u32(36, strings.len() as u32);
+    for (i, table) in snap.inet_reports.iter().enumerate() {
+        report(&mut w, REPORTS_AT + i * 8, &table.status, 0, table.bogus_lines);
     }
-    put_report(&mut w, REPORTS_AT + 8 * 8, &snap.unix_report);
+    report(&mut w, REPORTS_AT + 8 * 8, &snap.unix_report.status, 0, snap.unix_report.bogus_lines);
     w.buf
 }

@@ -1,5 +1,5 @@
-//! A little-endian byte writer shared by the route, interface and group
-//! packers (wire_routes.rs, wire_interfaces.rs, wire_groups.rs).
+//! A little-endian byte writer shared by the socket, route, interface and group
+//! packers (wire.rs, wire_routes.rs, wire_interfaces.rs, wire_groups.rs).
 
 pub struct Buf {
     pub buf: Vec<u8>,
