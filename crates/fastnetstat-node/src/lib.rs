@@ -66,8 +66,19 @@ fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
 }
 
 /// Runs `f`, turning a panic into an error so that it never takes Node down.
+/// The panic's message travels in the error, so the default hook, which
+/// would print a backtrace banner to stderr, is silenced.
 fn guarded<T>(f: impl FnOnce() -> T) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+    catch_unwind(AssertUnwindSafe(|| {
+        // lets the test suite prove that a panic comes back as an error
+        if std::env::var_os("FASTNETSTAT_TEST_PANIC").is_some() {
+            panic!("panic requested by FASTNETSTAT_TEST_PANIC");
+        }
+        f()
+    }))
+    .map_err(|panic| {
         let what = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
