@@ -9,6 +9,23 @@ import { isShown as unixShown } from './format/unix.js';
 import type { NetstatNames } from './netstat-names.js';
 import type { NetstatFlags } from './options.js';
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Names and paths are bytes, not always UTF-8. The plain field holds them
+ * decoded (invalid bytes as U+FFFD); when that loses anything, `<field>Base64`
+ * carries the exact bytes too.
+ */
+function exactBytes(field: string, bytes: Uint8Array | undefined): Record<string, string> {
+  if (!bytes) return {};
+  try {
+    strictUtf8.decode(bytes);
+    return {};
+  } catch {
+    return { [`${field}Base64`]: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') };
+  }
+}
+
 const SERVICE_PROTO = { tcp: 'tcp', udp: 'udp', udplite: 'udp', raw: 'raw' } as const;
 
 export async function socketsDocument(list: SocketList, flags: NetstatFlags, names: NetstatNames): Promise<unknown> {
@@ -54,6 +71,7 @@ export async function socketsDocument(list: SocketList, flags: NetstatFlags, nam
       timer: row.timer,
       pid: row.pid ?? null,
       program: row.processName ?? null,
+      ...exactBytes('program', row.processNameBytes),
     };
     if (!flags.numericHosts) {
       out.localHost = names.host(family, inet.localAddressBytes(i));
@@ -81,8 +99,10 @@ export async function socketsDocument(list: SocketList, flags: NetstatFlags, nam
       stateCode: row.stateCode,
       inode: row.inode,
       path: row.path ?? null,
+      ...exactBytes('path', row.pathBytes),
       pid: row.pid ?? null,
       program: row.processName ?? null,
+      ...exactBytes('program', unix.processNameBytes(i)),
     });
   }
   return {

@@ -64,6 +64,23 @@ describe('hostile program names and socket paths', () => {
     const doc = JSON.parse(spawnSync(cli, ['--json', '-xap']).stdout.toString('utf8'));
     expect(doc.unix.some((s: { path: string }) => s.path === path())).toBe(true);
   });
+
+  it('--json carries bytes that are not UTF-8 exactly, in base64 beside the decoded text', async () => {
+    const raw = Buffer.concat([Buffer.from(`${dir}/bad-`), Buffer.from([0xff, 0xfe, 0x80])]);
+    const holder = spawn('python3', ['-c', `import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.bind(bytes.fromhex(sys.argv[1]))\ns.listen()\nprint('ok',flush=True)\nsys.stdin.read()`, raw.toString('hex')], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise((done) => holder.stdout!.once('data', done));
+      const doc = JSON.parse(spawnSync(cli, ['--json', '-xl']).stdout.toString('utf8'));
+      const row = doc.unix.find((s: { pathBase64?: string }) => s.pathBase64 !== undefined);
+      expect(Buffer.from(row.pathBase64, 'base64')).toEqual(raw);
+      expect(row.path).toBe(`${dir}/bad-\ufffd\ufffd\ufffd`);
+      expect(doc.unix.filter((s: { path: string }) => s.path === path())[0]).not.toHaveProperty('pathBase64');
+    } finally {
+      holder.kill();
+    }
+  });
 });
 
 describe('interrupts and closed pipes', () => {
