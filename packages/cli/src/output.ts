@@ -70,6 +70,13 @@ export class Output {
     this.buffer[this.at++] = code;
   }
 
+  /** Raw bytes, as they are. */
+  bytes(data: Uint8Array): void {
+    this.room(data.length);
+    this.buffer.set(data, this.at);
+    this.at += data.length;
+  }
+
   flush(): void {
     if (this.at === 0) return;
     const data = this.buffer.subarray(0, this.at);
@@ -116,6 +123,15 @@ export function warn(text: string): void {
  * included, passes through byte for byte. (netstat prints them raw: a
  * deliberate deviation, docs/compat.md.)
  */
+/** Whether safeByteString would change anything (most names and paths: no). */
+export function needsEscape(bytes: Uint8Array): boolean {
+  for (let k = 0; k < bytes.length; k++) {
+    const b = bytes[k]!;
+    if (b < 0x20 || b >= 0x7f) return true;
+  }
+  return false;
+}
+
 export function safeByteString(bytes: Uint8Array): string {
   let text = '';
   let clean = 0; // bytes[clean..k) are copied as they are

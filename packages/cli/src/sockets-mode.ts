@@ -5,7 +5,7 @@
 import { repeat } from './continuous.js';
 import { kernelHasFamily, sockets, TCP_STATES, type OtherFamily, type SocketList, type TableName, type TcpState } from '@fastnetstat/core';
 import { InetFormatter, inetHeading, isShown as inetShown, type InetLayout } from './format/inet.js';
-import { isShown as unixShown, unixHeading, unixRow } from './format/unix.js';
+import { isShown as unixShown, unixHeading, writeUnixRow } from './format/unix.js';
 import { socketsDocument } from './json.js';
 import { groupsDocument, printGroups } from './groups-mode.js';
 import { NetstatNames } from './netstat-names.js';
@@ -278,7 +278,7 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
     }
     for (let n = 0; n < report.bogusLines; n++) warn('warning, got bogus unix line.\n');
     const rows = list.unix;
-    for (let i = 0; i < rows.length; i++) if (unixShown(rows, i, layout)) stdout.write(unixRow(rows, i, layout));
+    for (let i = 0; i < rows.length; i++) if (unixShown(rows, i, layout)) writeUnixRow(stdout, rows, i, layout);
   }
   for (const family of ['ipx', 'ax25', 'x25', 'netrom', 'rose'] as const) {
     if (!sel.others[family]) continue;

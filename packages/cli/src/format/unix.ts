@@ -4,7 +4,7 @@
  * first blank; we print the whole path (docs/compat.md).
  */
 import { UNIX_FLAG_ACCEPTCON, UNIX_FLAG_NOSPACE, UNIX_FLAG_WAITDATA, type UnixSockets } from '@fastnetstat/core';
-import { safeByteString } from '../output.js';
+import { needsEscape, safeByteString, type Output } from '../output.js';
 import { ownerText, title, type InetLayout } from './inet.js';
 import { left } from './printf.js';
 
@@ -27,20 +27,42 @@ export function isShown(rows: UnixSockets, i: number, layout: UnixLayout): boole
   return listening === layout.listening;
 }
 
-export function unixRow(rows: UnixSockets, i: number, layout: UnixLayout): string {
+/** `[ ` + ACC / W / N + `]` for each combination of the three flags. */
+const FLAG_TEXTS = Array.from({ length: 8 }, (_, bits) => {
+  let text = '[ ';
+  if (bits & 1) text += 'ACC ';
+  if (bits & 2) text += 'W ';
+  if (bits & 4) text += 'N ';
+  return `${text}]`;
+});
+
+/** One row, newline included, straight into the output buffer. */
+export function writeUnixRow(out: Output, rows: UnixSockets, i: number, layout: UnixLayout): void {
   const flags = rows.flags(i);
-  let flagText = '[ ';
-  if (flags & UNIX_FLAG_ACCEPTCON) flagText += 'ACC ';
-  if (flags & UNIX_FLAG_WAITDATA) flagText += 'W ';
-  if (flags & UNIX_FLAG_NOSPACE) flagText += 'N ';
-  flagText += ']';
+  const bits =
+    (flags & UNIX_FLAG_ACCEPTCON ? 1 : 0) | (flags & UNIX_FLAG_WAITDATA ? 2 : 0) | (flags & UNIX_FLAG_NOSPACE ? 4 : 0);
   const state = rows.state(i);
-  let stateText = STATES[state] ?? 'UNKNOWN';
-  if (state === SS_UNCONNECTED && flags & UNIX_FLAG_ACCEPTCON) stateText = 'LISTENING';
-  let text =
-    `${left(rows.protocol(i) === 0 ? 'unix' : '??', 5)} ${left(String(rows.refCount(i)), 6)} ${left(flagText, 11)} ` +
-    `${left(TYPES[rows.type(i)] ?? 'UNKNOWN', 10)} ${left(stateText, 13)} ${left(String(rows.inode(i)), 8)}`;
-  if (layout.programs) text += ` ${left(ownerText(rows.pid(i), rows.processNameBytes(i)), 20)}`;
+  const stateText = state === SS_UNCONNECTED && bits & 1 ? 'LISTENING' : (STATES[state] ?? 'UNKNOWN');
+  out.left(rows.protocol(i) === 0 ? 'unix' : '??', 5);
+  out.byte(0x20);
+  out.left(String(rows.refCount(i)), 6);
+  out.byte(0x20);
+  out.left(FLAG_TEXTS[bits]!, 11);
+  out.byte(0x20);
+  out.left(TYPES[rows.type(i)] ?? 'UNKNOWN', 10);
+  out.byte(0x20);
+  out.left(stateText, 13);
+  out.byte(0x20);
+  out.left(String(rows.inode(i)), 8);
+  if (layout.programs) {
+    out.byte(0x20);
+    out.left(ownerText(rows.pid(i), rows.processNameBytes(i)), 20);
+  }
+  out.byte(0x20);
   const path = rows.pathBytes(i);
-  return `${text} ${path ? safeByteString(path) : ''}\n`;
+  if (path) {
+    if (needsEscape(path)) out.write(safeByteString(path));
+    else out.bytes(path);
+  }
+  out.byte(0x0a);
 }
