@@ -31,7 +31,7 @@ fn protocol_number(protocol: Protocol) -> u8 {
 }
 
 /// USER_HZ, the unit /proc prints timers in.
-fn clock_ticks_per_second() -> u64 {
+pub fn clock_ticks_per_second() -> u64 {
     // SAFETY: sysconf has no memory-safety preconditions.
     let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     if ticks > 0 {
@@ -89,7 +89,7 @@ pub fn dump_table(
     let request = request(table, filter);
     let ticks_per_second = clock_ticks_per_second();
     socket.dump(&request, |message| {
-        if let Some(row) = row_of(message, table, ticks_per_second) {
+        if let Some(row) = decode_message(message, table, ticks_per_second) {
             out.push(row);
         }
     })
@@ -123,7 +123,7 @@ pub fn dump_tcp_both(
             Some(libc::AF_INET6) => InetTable::Tcp6,
             _ => return,
         };
-        if let Some(row) = row_of(message, table, ticks_per_second) {
+        if let Some(row) = decode_message(message, table, ticks_per_second) {
             if table == InetTable::Tcp {
                 tcp.push(row)
             } else {
@@ -133,8 +133,9 @@ pub fn dump_tcp_both(
     })
 }
 
-/// One struct inet_diag_msg (and its attributes) as the /proc row of `table`.
-fn row_of(message: &[u8], table: InetTable, ticks_per_second: u64) -> Option<InetSocket> {
+/// One struct inet_diag_msg (and its attributes) as the /proc row of `table`;
+/// `None` for a message too short to be one.
+pub fn decode_message(message: &[u8], table: InetTable, ticks_per_second: u64) -> Option<InetSocket> {
     if message.len() < MSG_LEN {
         return None;
     }

@@ -97,30 +97,49 @@ impl DiagSocket {
                 }
                 return Err(error);
             }
-            let data = &self.buffer[..received as usize];
-            let mut at = 0;
-            while at + NLMSG_HDRLEN <= data.len() {
-                let len = u32::from_ne_bytes(data[at..at + 4].try_into().unwrap()) as usize;
-                let kind = u16::from_ne_bytes(data[at + 4..at + 6].try_into().unwrap());
-                if len < NLMSG_HDRLEN || at + len > data.len() {
-                    return Err(io::Error::new(io::ErrorKind::InvalidData, "truncated netlink message"));
-                }
-                let body = &data[at + NLMSG_HDRLEN..at + len];
-                match kind {
-                    // Both end a dump, and both carry an error code: a dump
-                    // the kernel cannot do (no raw_diag, say) ends in a DONE
-                    // whose payload is -ENOENT, not in an ERROR message.
-                    NLMSG_DONE | NLMSG_ERROR => {
-                        let code =
-                            body.get(..4).map(|b| i32::from_ne_bytes(b.try_into().unwrap())).unwrap_or(0);
-                        return if code < 0 { Err(io::Error::from_raw_os_error(-code)) } else { Ok(()) };
-                    }
-                    _ => on_message(body),
-                }
-                at += align4(len);
+            if read_batch(&self.buffer[..received as usize], &mut on_message)? == Batch::Done {
+                return Ok(());
             }
         }
     }
+}
+
+/// Whether a dump goes on after a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Batch {
+    More,
+    Done,
+}
+
+/// Splits one received datagram into messages: calls `on_message` with the
+/// payload of each socket message, and tells whether the dump ended (its
+/// DONE or ERROR message) or failed (the error the kernel put in either).
+pub fn read_batch(data: &[u8], mut on_message: impl FnMut(&[u8])) -> io::Result<Batch> {
+    let mut at = 0;
+    while at + NLMSG_HDRLEN <= data.len() {
+        let len = u32::from_ne_bytes(data[at..at + 4].try_into().unwrap()) as usize;
+        let kind = u16::from_ne_bytes(data[at + 4..at + 6].try_into().unwrap());
+        if len < NLMSG_HDRLEN || len > data.len() - at {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "truncated netlink message"));
+        }
+        let body = &data[at + NLMSG_HDRLEN..at + len];
+        match kind {
+            // Both end a dump, and both carry an error code: a dump the
+            // kernel cannot do (no raw_diag, say) ends in a DONE whose
+            // payload is -ENOENT, not in an ERROR message.
+            NLMSG_DONE | NLMSG_ERROR => {
+                let code = body.get(..4).map(|b| i32::from_ne_bytes(b.try_into().unwrap())).unwrap_or(0);
+                return if code < 0 {
+                    Err(io::Error::from_raw_os_error(code.checked_neg().unwrap_or(libc::EIO)))
+                } else {
+                    Ok(Batch::Done)
+                };
+            }
+            _ => on_message(body),
+        }
+        at += align4(len);
+    }
+    Ok(Batch::More)
 }
 
 /// Iterates the (type, payload) attributes that follow a fixed header.

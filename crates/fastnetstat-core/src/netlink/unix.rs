@@ -55,23 +55,25 @@ fn is_stream(sock_type: u16) -> bool {
     sock_type == SOCK_STREAM || sock_type == SOCK_SEQPACKET
 }
 
-pub fn dump_table(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>) -> io::Result<()> {
-    let mut request = [0u8; 24]; // struct unix_diag_req
-    request[0] = libc::AF_UNIX as u8;
-    request[4..8].copy_from_slice(&u32::MAX.to_ne_bytes()); // every state
-    request[12..16].copy_from_slice(&(UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN).to_ne_bytes());
+/// One struct unix_diag_msg with what its attributes say.
+#[derive(Debug, Clone)]
+pub struct DecodedMessage {
+    /// The row, with the RefCount a socket starts at (see [`derive_refcounts`]).
+    pub row: UnixSocket,
+    /// The peer's inode, 0 for none.
+    pub peer: u64,
+    /// A listener with connections not yet accepted.
+    pub pending_connections: bool,
+}
 
-    let first = out.len();
-    // for each row: its peer's inode; and how many datagram sockets point at each inode
-    let mut peers: Vec<u64> = Vec::new();
-    let mut datagram_refs: HashMap<u64, u32> = HashMap::new();
-    let mut pending = false;
-    socket.dump(&request, |message| {
-        if message.len() < MSG_LEN {
-            return;
-        }
-        let state = message[2];
-        let mut row = UnixSocket {
+/// Decodes one message; `None` for a message too short to be one.
+pub fn decode_message(message: &[u8]) -> Option<DecodedMessage> {
+    if message.len() < MSG_LEN {
+        return None;
+    }
+    let state = message[2];
+    let mut decoded = DecodedMessage {
+        row: UnixSocket {
             refcount: 2,
             protocol: 0,
             flags: if state == TCP_LISTEN { SO_ACCEPTCON } else { 0 },
@@ -79,37 +81,66 @@ pub fn dump_table(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>) -> io::Res
             state: if state == TCP_ESTABLISHED { SS_CONNECTED } else { SS_UNCONNECTED },
             inode: u32::from_ne_bytes(message[4..8].try_into().unwrap()) as u64,
             path: None,
-        };
-        let mut peer = 0;
-        for (kind, payload) in attributes(&message[MSG_LEN..]) {
-            match kind {
-                UNIX_DIAG_NAME if !payload.is_empty() => row.path = Some(path_text(payload)),
-                UNIX_DIAG_PEER if payload.len() >= 4 => {
-                    peer = u32::from_ne_bytes(payload[..4].try_into().unwrap()) as u64;
-                }
-                // a listener's receive queue holds its unaccepted connections
-                UNIX_DIAG_RQLEN if state == TCP_LISTEN && payload.len() >= 4 => {
-                    pending |= u32::from_ne_bytes(payload[..4].try_into().unwrap()) > 0;
-                }
-                _ => {}
+        },
+        peer: 0,
+        pending_connections: false,
+    };
+    for (kind, payload) in attributes(&message[MSG_LEN..]) {
+        match kind {
+            UNIX_DIAG_NAME if !payload.is_empty() => decoded.row.path = Some(path_text(payload)),
+            UNIX_DIAG_PEER if payload.len() >= 4 => {
+                decoded.peer = u32::from_ne_bytes(payload[..4].try_into().unwrap()) as u64;
             }
+            // a listener's receive queue holds its unaccepted connections
+            UNIX_DIAG_RQLEN if state == TCP_LISTEN && payload.len() >= 4 => {
+                decoded.pending_connections |= u32::from_ne_bytes(payload[..4].try_into().unwrap()) > 0;
+            }
+            _ => {}
         }
+    }
+    Some(decoded)
+}
+
+/// Adds the references peers hold to each row's RefCount (see the module
+/// notes); `peers[i]` is the peer inode of `rows[i]`, 0 for none.
+pub fn derive_refcounts(rows: &mut [UnixSocket], peers: &[u64]) {
+    // how many datagram sockets point at each inode
+    let mut datagram_refs: HashMap<u64, u32> = HashMap::new();
+    for (row, &peer) in rows.iter().zip(peers) {
         if peer != 0 && !is_stream(row.sock_type) {
             *datagram_refs.entry(peer).or_default() += 1;
         }
-        peers.push(peer);
-        out.push(row);
-    })?;
-    if pending {
-        out.truncate(first);
-        return Err(io::Error::other(PENDING_CONNECTIONS));
     }
-    for (row, &peer) in out[first..].iter_mut().zip(&peers) {
+    for (row, &peer) in rows.iter_mut().zip(peers) {
         row.refcount += if is_stream(row.sock_type) {
             u32::from(peer != 0)
         } else {
             datagram_refs.get(&row.inode).copied().unwrap_or(0)
         };
     }
+}
+
+pub fn dump_table(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>) -> io::Result<()> {
+    let mut request = [0u8; 24]; // struct unix_diag_req
+    request[0] = libc::AF_UNIX as u8;
+    request[4..8].copy_from_slice(&u32::MAX.to_ne_bytes()); // every state
+    request[12..16].copy_from_slice(&(UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN).to_ne_bytes());
+
+    let first = out.len();
+    // for each row: its peer's inode
+    let mut peers: Vec<u64> = Vec::new();
+    let mut pending = false;
+    socket.dump(&request, |message| {
+        if let Some(decoded) = decode_message(message) {
+            pending |= decoded.pending_connections;
+            peers.push(decoded.peer);
+            out.push(decoded.row);
+        }
+    })?;
+    if pending {
+        out.truncate(first);
+        return Err(io::Error::other(PENDING_CONNECTIONS));
+    }
+    derive_refcounts(&mut out[first..], &peers);
     Ok(())
 }
