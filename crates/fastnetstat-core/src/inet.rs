@@ -27,11 +27,17 @@ use crate::text::{self, hex_digits_u64, sat_u16, sat_u32, sat_u8, signed_to_i32,
 /// Parses a whole table file (header line included); appends rows to `out`
 /// and returns the number of bogus lines skipped.
 pub fn parse_table(table: InetTable, text: &[u8], out: &mut Vec<InetSocket>) -> u32 {
+    parse_lines(table, text::body(text), out)
+}
+
+/// Parses body lines (no header); appends rows to `out` and returns the
+/// number of bogus lines skipped.
+pub fn parse_lines(table: InetTable, lines: &[u8], out: &mut Vec<InetSocket>) -> u32 {
     let needed = if table.protocol() == Protocol::Tcp { 11 } else { 10 };
     let mut bogus = 0u32;
     // A kernel line is ~150 bytes: reserving avoids repeated growth on big tables.
-    out.reserve(text.len() / 160);
-    text::for_each_body_line(text, |line| {
+    out.reserve(lines.len() / 160);
+    text::for_each_line(lines, |line| {
         let mut row = empty_row(table);
         if parse_line(line, &mut row, true) >= needed {
             out.push(row);
@@ -44,9 +50,34 @@ pub fn parse_table(table: InetTable, text: &[u8], out: &mut Vec<InetSocket>) -> 
 
 /// Reads `<root>/net/<table>` and parses it.
 pub fn read_table(root: &ProcRoot, table: InetTable, out: &mut Vec<InetSocket>) -> crate::Result<u32> {
+    let mut bogus = 0u32;
+    read_table_in_blocks(root, table, |rows, bogus_lines| {
+        out.append(rows);
+        bogus = bogus.saturating_add(bogus_lines);
+        true
+    })?;
+    Ok(bogus)
+}
+
+/// Reads `<root>/net/<table>` a block at a time, so a huge table is never
+/// held whole: `on_rows` gets each block's rows (to take) and its bogus-line
+/// count, and may stop the reading by returning false.
+pub fn read_table_in_blocks(
+    root: &ProcRoot,
+    table: InetTable,
+    mut on_rows: impl FnMut(&mut Vec<InetSocket>, u32) -> bool,
+) -> crate::Result<()> {
     let path = root.net(table.file_name());
-    let text = text::read_all(&path).map_err(|e| crate::Error::io(&path, e))?;
-    Ok(parse_table(table, &text, out))
+    let mut rows = Vec::new();
+    text::read_line_blocks(
+        &path,
+        |_header| {},
+        |lines| {
+            let bogus = parse_lines(table, lines, &mut rows);
+            on_rows(&mut rows, bogus)
+        },
+    )
+    .map_err(|e| crate::Error::io(&path, e))
 }
 
 fn empty_row(table: InetTable) -> InetSocket {

@@ -1,4 +1,5 @@
-//! Helpers shared by the /proc text parsers: reading a whole procfs file, and a
+//! Helpers shared by the /proc text parsers: reading a procfs file (whole, or
+//! block by block for the socket tables, which can be huge), and a
 //! byte cursor whose conversions follow glibc `sscanf` closely enough to count
 //! conversions the way net-tools does, without allocating and without panicking.
 
@@ -16,18 +17,88 @@ pub(crate) fn read_all(path: &Path) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Calls `f` with each line after the first (the header), without its '\n'.
-/// A final line without a newline is still a line; an empty file or a header
-/// alone gives no lines. Returns nothing: the caller counts.
+/// The lines after the first (the header): empty when there is no newline.
+pub(crate) fn body(text: &[u8]) -> &[u8] {
+    match find_newline(text, 0) {
+        Some(end) => &text[end + 1..],
+        None => &[],
+    }
+}
+
+/// Calls `f` with each line of `text`, without its '\n'; a final line without
+/// a newline is still a line.
 #[inline]
-pub(crate) fn for_each_body_line(text: &[u8], mut f: impl FnMut(&[u8])) {
-    let Some(header_end) = find_newline(text, 0) else { return };
-    let mut pos = header_end + 1;
+pub(crate) fn for_each_line(text: &[u8], mut f: impl FnMut(&[u8])) {
+    let mut pos = 0;
     while pos < text.len() {
         let end = find_newline(text, pos).unwrap_or(text.len());
         f(&text[pos..end]);
         pos = end + 1;
     }
+}
+
+/// How much of a table file is read before its whole lines are parsed.
+const BLOCK: usize = 256 * 1024;
+
+/// Reads a table file block by block, so that a huge table is never held
+/// whole: `on_header` gets the first line (without its '\n'; the whole text
+/// when it has no newline), then `on_lines` gets runs of whole body lines, in
+/// order, each run ending in '\n' except perhaps the file's last. Together
+/// the runs are exactly the [`body`] of the file. Stops early
+/// when `on_lines` returns false.
+pub(crate) fn read_line_blocks(
+    path: &Path,
+    on_header: impl FnOnce(&[u8]),
+    mut on_lines: impl FnMut(&[u8]) -> bool,
+) -> io::Result<()> {
+    let mut file = File::open(path)?;
+    let mut on_header = Some(on_header);
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
+    // bytes of `buf` already searched for a newline without finding one
+    let mut searched = 0;
+    loop {
+        let wanted = BLOCK.max(buf.len() + BLOCK / 4) - buf.len();
+        let got = (&mut file).take(wanted as u64).read_to_end(&mut buf)?;
+        let eof = got < wanted;
+        let mut consumed = 0;
+        if on_header.is_some() {
+            match find_newline(&buf, searched) {
+                Some(end) => {
+                    (on_header.take().unwrap())(&buf[..end]);
+                    consumed = end + 1;
+                }
+                None if eof => {
+                    (on_header.take().unwrap())(&buf);
+                    return Ok(());
+                }
+                None => {
+                    searched = buf.len();
+                    continue;
+                }
+            }
+        }
+        let end = if eof {
+            buf.len()
+        } else {
+            match last_newline(&buf[consumed.max(searched)..]) {
+                Some(at) => consumed.max(searched) + at + 1,
+                None => consumed, // a line longer than what is read so far
+            }
+        };
+        if end > consumed && !on_lines(&buf[consumed..end]) {
+            return Ok(());
+        }
+        if eof {
+            return Ok(());
+        }
+        buf.drain(..end);
+        searched = buf.len();
+    }
+}
+
+/// Index of the last '\n' in `text`.
+fn last_newline(text: &[u8]) -> Option<usize> {
+    text.iter().rposition(|&b| b == b'\n')
 }
 
 /// The first line (the header), without its '\n'.
@@ -299,16 +370,61 @@ pub(crate) fn sat_u8(v: u64) -> u8 {
 mod tests {
     use super::*;
 
+    fn body_lines(text: &[u8]) -> Vec<Vec<u8>> {
+        let mut seen = Vec::new();
+        for_each_line(body(text), |l| seen.push(l.to_vec()));
+        seen
+    }
+
     #[test]
     fn lines_after_the_header() {
-        let mut seen: Vec<Vec<u8>> = Vec::new();
-        for_each_body_line(b"head\na\n\nb", |l| seen.push(l.to_vec()));
-        assert_eq!(seen, vec![b"a".to_vec(), b"".to_vec(), b"b".to_vec()]);
-        seen.clear();
-        for_each_body_line(b"head only", |l| seen.push(l.to_vec()));
-        for_each_body_line(b"head\n", |l| seen.push(l.to_vec()));
-        for_each_body_line(b"", |l| seen.push(l.to_vec()));
-        assert!(seen.is_empty());
+        assert_eq!(body_lines(b"head\na\n\nb"), vec![b"a".to_vec(), b"".to_vec(), b"b".to_vec()]);
+        assert!(body_lines(b"head only").is_empty());
+        assert!(body_lines(b"head\n").is_empty());
+        assert!(body_lines(b"").is_empty());
+    }
+
+    /// Reading block by block gives the same header and lines as reading the
+    /// whole file, wherever the block edges fall (lines longer than a block,
+    /// no final newline, empty lines at an edge, header only, empty file).
+    #[test]
+    fn blocks_give_the_same_lines_as_the_whole_file() {
+        let mut long = b"header\n".to_vec();
+        let mut seed = 7u32;
+        while long.len() < 3 * BLOCK {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let len = match seed % 50 {
+                0 => BLOCK + 17,
+                1..=4 => 0,
+                n => (n * 7) as usize,
+            };
+            long.extend(std::iter::repeat_n(b'a' + (seed % 26) as u8, len));
+            long.push(b'\n');
+        }
+        let mut no_final_newline = long.clone();
+        no_final_newline.extend_from_slice(b"last");
+        let mut long_header = vec![b'h'; BLOCK + 5];
+        long_header.extend_from_slice(b"\nx\ny");
+        let dir = std::env::temp_dir().join(format!("fns-blocks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, text) in [&long[..], &no_final_newline, &long_header, b"head only", b"head\n", b""].iter().enumerate() {
+            let path = dir.join(i.to_string());
+            std::fs::write(&path, text).unwrap();
+            let mut header = Vec::new();
+            let mut lines = Vec::new();
+            read_line_blocks(
+                &path,
+                |h| header = h.to_vec(),
+                |block| {
+                    for_each_line(block, |l| lines.push(l.to_vec()));
+                    true
+                },
+            )
+            .unwrap();
+            assert_eq!(header, first_line(text), "header of case {i}");
+            assert_eq!(lines, body_lines(text), "lines of case {i}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

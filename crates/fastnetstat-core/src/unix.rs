@@ -13,12 +13,23 @@ use crate::model::UnixSocket;
 use crate::proc_root::ProcRoot;
 use crate::text::{self, sat_u16, sat_u32, sat_u8, Cursor};
 
+/// Parses a whole table file (header line included); appends rows to `out`
+/// and returns the number of bogus lines skipped.
 pub fn parse_table(text: &[u8], out: &mut Vec<UnixSocket>) -> u32 {
-    // Kernels before 2.2 had no Inode column; netstat checks the header for it.
-    let has_inode = contains(text::first_line(text), b"Inode");
+    parse_lines(text::body(text), has_inode_column(text::first_line(text)), out)
+}
+
+/// Kernels before 2.2 had no Inode column; netstat checks the header for it.
+pub fn has_inode_column(header: &[u8]) -> bool {
+    contains(header, b"Inode")
+}
+
+/// Parses body lines (no header); appends rows to `out` and returns the
+/// number of bogus lines skipped.
+pub fn parse_lines(lines: &[u8], has_inode: bool, out: &mut Vec<UnixSocket>) -> u32 {
     let mut bogus = 0u32;
-    out.reserve(text.len() / 64);
-    text::for_each_body_line(text, |line| match parse_line(line, has_inode) {
+    out.reserve(lines.len() / 64);
+    text::for_each_line(lines, |line| match parse_line(line, has_inode) {
         Some(row) => out.push(row),
         None => bogus = bogus.saturating_add(1),
     });
@@ -26,9 +37,33 @@ pub fn parse_table(text: &[u8], out: &mut Vec<UnixSocket>) -> u32 {
 }
 
 pub fn read_table(root: &ProcRoot, out: &mut Vec<UnixSocket>) -> crate::Result<u32> {
+    let mut bogus = 0u32;
+    read_table_in_blocks(root, |rows, bogus_lines| {
+        out.append(rows);
+        bogus = bogus.saturating_add(bogus_lines);
+        true
+    })?;
+    Ok(bogus)
+}
+
+/// Reads `<root>/net/unix` a block at a time (see
+/// [`crate::inet::read_table_in_blocks`]).
+pub fn read_table_in_blocks(
+    root: &ProcRoot,
+    mut on_rows: impl FnMut(&mut Vec<UnixSocket>, u32) -> bool,
+) -> crate::Result<()> {
     let path = root.net("unix");
-    let text = text::read_all(&path).map_err(|e| crate::Error::io(&path, e))?;
-    Ok(parse_table(&text, out))
+    let mut rows = Vec::new();
+    let has_inode = std::cell::Cell::new(false);
+    text::read_line_blocks(
+        &path,
+        |header| has_inode.set(has_inode_column(header)),
+        |lines| {
+            let bogus = parse_lines(lines, has_inode.get(), &mut rows);
+            on_rows(&mut rows, bogus)
+        },
+    )
+    .map_err(|e| crate::Error::io(&path, e))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
