@@ -16,10 +16,12 @@ pub mod routes;
 mod scanf;
 pub mod snapshot;
 pub mod statistics;
+pub mod stream;
 mod text;
 pub mod unix;
 
 pub use error::{Error, Result};
 pub use model::*;
 pub use proc_root::ProcRoot;
-pub use snapshot::{list_sockets, SocketQuery, SocketSnapshot, Source, TableReport, TableStatus};
+pub use snapshot::{list_sockets, Rows, SocketQuery, SocketSnapshot, Source, TableChunk, TableId, TableReport, TableStatus};
+pub use stream::{stream_sockets, SocketStream, StreamPanic};

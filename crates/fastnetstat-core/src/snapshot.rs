@@ -111,77 +111,294 @@ fn report_of(result: crate::Result<u32>) -> TableReport {
     }
 }
 
-/// Reads the tables from netlink where it may and can, else from /proc.
-fn read_tables(query: &SocketQuery, snap: &mut SocketSnapshot) {
+/// Which table a chunk of rows belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableId {
+    Inet(InetTable),
+    Unix,
+}
+
+/// The rows of a chunk.
+#[derive(Debug)]
+pub enum Rows {
+    Inet(Vec<InetSocket>),
+    Unix(Vec<UnixSocket>),
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        match self {
+            Rows::Inet(rows) => rows.len(),
+            Rows::Unix(rows) => rows.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Part of one table, as it is read. Every requested table comes as one or
+/// more chunks, tables in the order asked; the last chunk of a table carries
+/// its final status (a missing or failed table is one empty chunk).
+#[derive(Debug)]
+pub struct TableChunk {
+    pub table: TableId,
+    pub rows: Rows,
+    /// The table's status, and the bogus lines skipped in this chunk's part.
+    pub report: TableReport,
+    pub last: bool,
+}
+
+/// A row's identity, for dropping the rows a live table walk gives twice.
+#[derive(PartialEq, Eq, Hash)]
+enum Identity {
+    Inode(u64),
+    /// Sockets without an inode (TIME_WAIT, orphans, requests): their
+    /// address pair and state, unique in the kernel's table.
+    Tuple([u8; 16], [u8; 16], u16, u16, u8),
+}
+
+trait ChunkRow: Sized {
+    fn wrap(rows: Vec<Self>) -> Rows;
+    fn identity(&self) -> Option<Identity>;
+}
+
+impl ChunkRow for InetSocket {
+    fn wrap(rows: Vec<Self>) -> Rows {
+        Rows::Inet(rows)
+    }
+    fn identity(&self) -> Option<Identity> {
+        Some(if self.inode != 0 {
+            Identity::Inode(self.inode)
+        } else {
+            Identity::Tuple(self.local_addr, self.remote_addr, self.local_port, self.remote_port, self.state)
+        })
+    }
+}
+
+impl ChunkRow for UnixSocket {
+    fn wrap(rows: Vec<Self>) -> Rows {
+        Rows::Unix(rows)
+    }
+    /// A unix connection not yet accepted has no inode, and several alike
+    /// can exist: those are never taken for repeats.
+    fn identity(&self) -> Option<Identity> {
+        (self.inode != 0).then_some(Identity::Inode(self.inode))
+    }
+}
+
+/// Where chunks go; false means nobody wants more (the listing stops).
+pub(crate) type Sink<'a> = dyn FnMut(TableChunk) -> bool + 'a;
+
+/// Collects one table's rows and hands them to the sink a chunk at a time.
+///
+/// Rows of a live table walk can repeat: the kernel resumes each /proc read
+/// and each netlink batch at a bucket and an offset into it, so a socket
+/// added to or removed from that bucket in between shifts the walk and one
+/// socket can be shown twice. A repeat is the same socket seen again, so it
+/// is dropped. A captured table (--proc-root) is shown as it is.
+struct TableChunks<'s, 'a, R: ChunkRow> {
+    sink: &'s mut Sink<'a>,
+    table: TableId,
+    chunk_rows: usize,
+    rows: Vec<R>,
+    bogus_lines: u32,
+    seen: Option<HashSet<Identity>>,
+    sent: bool,
+    stopped: bool,
+}
+
+impl<'s, 'a, R: ChunkRow> TableChunks<'s, 'a, R> {
+    fn new(sink: &'s mut Sink<'a>, table: TableId, chunk_rows: usize, live: bool) -> Self {
+        TableChunks {
+            sink,
+            table,
+            chunk_rows: chunk_rows.max(1),
+            rows: Vec::new(),
+            bogus_lines: 0,
+            seen: live.then(HashSet::new),
+            sent: false,
+            stopped: false,
+        }
+    }
+
+    /// Adds a row; false once the listing has stopped.
+    fn push(&mut self, row: R) -> bool {
+        if let Some(seen) = &mut self.seen {
+            if let Some(identity) = row.identity() {
+                if !seen.insert(identity) {
+                    return !self.stopped;
+                }
+            }
+        }
+        self.rows.push(row);
+        if self.rows.len() >= self.chunk_rows {
+            self.send(TableStatus::Read, false);
+        }
+        !self.stopped
+    }
+
+    fn add_bogus(&mut self, lines: u32) {
+        self.bogus_lines = self.bogus_lines.saturating_add(lines);
+    }
+
+    fn send(&mut self, status: TableStatus, last: bool) {
+        let rows = std::mem::take(&mut self.rows);
+        let report = TableReport { status, bogus_lines: std::mem::take(&mut self.bogus_lines) };
+        self.sent = true;
+        self.stopped |= !(self.sink)(TableChunk { table: self.table, rows: R::wrap(rows), report, last });
+    }
+
+    /// Sends the rest with the table's status; false once the listing has stopped.
+    fn finish(mut self, status: TableStatus) -> bool {
+        if status != TableStatus::Read {
+            self.rows.clear();
+            self.bogus_lines = 0;
+        }
+        self.send(status, true);
+        !self.stopped
+    }
+}
+
+fn status_of(result: crate::Result<()>) -> TableStatus {
+    report_of(result.map(|()| 0)).status
+}
+
+/// How far the tcp+tcp6 walk got.
+enum PairDump {
+    /// Both tables went out; true if the listing stopped.
+    Sent(bool),
+    /// Netlink could not do it and nothing went out: read them one by one.
+    NotDone,
+}
+
+/// tcp and tcp6 from one walk of the kernel's tables: tcp rows go out as
+/// they come, tcp6 rows wait for the end of the walk (netstat prints all of
+/// tcp first).
+fn dump_tcp_pair(query: &SocketQuery, socket: &mut DiagSocket, sink: &mut Sink<'_>, chunk_rows: usize) -> PairDump {
+    let mut tcp = TableChunks::new(sink, TableId::Inet(InetTable::Tcp), chunk_rows, true);
+    let mut tcp6: Vec<InetSocket> = Vec::new();
+    let result = netlink::inet::dump_tcp_both(socket, &filter_for(query, InetTable::Tcp), |row| {
+        if row.table == InetTable::Tcp {
+            tcp.push(row)
+        } else {
+            tcp6.push(row);
+            true
+        }
+    });
+    let status = match result {
+        Ok(()) => TableStatus::Read,
+        Err(_) if !tcp.sent => return PairDump::NotDone,
+        // rows already went out: the failure is the tables' own
+        Err(e) => status_of(Err(Error::io(query.root.net("tcp"), e))),
+    };
+    if !tcp.finish(status) {
+        return PairDump::Sent(true);
+    }
+    let mut tcp6_chunks = TableChunks::new(sink, TableId::Inet(InetTable::Tcp6), chunk_rows, true);
+    let going = tcp6.into_iter().all(|row| tcp6_chunks.push(row));
+    PairDump::Sent(!(going && tcp6_chunks.finish(status)))
+}
+
+/// Reads the tables from netlink where it may and can, else from /proc, and
+/// hands their rows to `sink` in chunks of about `chunk_rows`.
+pub(crate) fn read_tables(query: &SocketQuery, chunk_rows: usize, sink: &mut Sink<'_>) {
     let live = query.root.path() == std::path::Path::new("/proc");
     let mut diag = match query.source {
         Source::Proc => None,
         Source::Auto if !live => None,
         _ => Some(DiagSocket::open()),
     };
+    let mut stopped = false;
     let mut tables = query.inet_tables.iter().copied().peekable();
     while let Some(table) = tables.next() {
+        if stopped {
+            return;
+        }
         // tcp and tcp6 together: one walk of the kernel's tables instead of two
         if table == InetTable::Tcp && tables.peek() == Some(&InetTable::Tcp6) {
             if let Some(Ok(socket)) = &mut diag {
-                let (mut tcp, mut tcp6) = (Vec::new(), Vec::new());
-                let filter = filter_for(query, table);
-                if netlink::inet::dump_tcp_both(socket, &filter, &mut tcp, &mut tcp6).is_ok() {
-                    snap.inet.append(&mut tcp);
-                    snap.inet.append(&mut tcp6);
-                    let read = TableReport { status: TableStatus::Read, bogus_lines: 0 };
-                    snap.inet_reports[InetTable::Tcp as usize] = read;
-                    snap.inet_reports[InetTable::Tcp6 as usize] = read;
+                if let PairDump::Sent(stop) = dump_tcp_pair(query, socket, sink, chunk_rows) {
                     tables.next();
+                    stopped = stop;
                     continue;
                 }
             }
         }
-        let first = snap.inet.len();
+        let mut chunks = TableChunks::new(sink, TableId::Inet(table), chunk_rows, live);
         let from_netlink = match &mut diag {
             Some(Ok(socket)) => Some(
-                netlink::inet::dump_table(socket, table, &filter_for(query, table), &mut snap.inet)
+                netlink::inet::dump_table(socket, table, &filter_for(query, table), |row| chunks.push(row))
                     .map_err(|e| Error::io(query.root.net(table.file_name()), e)),
             ),
             Some(Err(e)) => Some(Err(Error::io("netlink", std::io::Error::from(e.kind())))),
             None => None,
         };
-        snap.inet_reports[table as usize] = match from_netlink {
-            Some(Ok(())) => TableReport { status: TableStatus::Read, bogus_lines: 0 },
-            Some(Err(e)) if query.source == Source::Netlink && !no_diag_handler(&e) => report_of(Err(e)),
+        let status = match from_netlink {
+            Some(Ok(())) => TableStatus::Read,
+            Some(Err(e)) if chunks.sent || (query.source == Source::Netlink && !no_diag_handler(&e)) => {
+                status_of(Err(e))
+            }
             _ => {
-                snap.inet.truncate(first);
-                let report = report_of(inet::read_table(&query.root, table, &mut snap.inet));
-                if query.tcp_states != netlink::inet::ALL_STATES || query.local_port.is_some() {
-                    let mut index = 0;
-                    snap.inet.retain(|row| {
-                        index += 1;
-                        index <= first || keep_row(query, row)
-                    });
-                }
-                report
+                chunks.rows.clear();
+                let read = inet::read_table_in_blocks(&query.root, table, |rows, bogus_lines| {
+                    chunks.add_bogus(bogus_lines);
+                    // the /proc source applies the filters netlink applies in the kernel
+                    rows.drain(..).filter(|row| keep_row(query, row)).all(|row| chunks.push(row))
+                });
+                status_of(read)
             }
         };
+        stopped = !chunks.finish(status);
     }
-    if query.unix {
-        let first = snap.unix.len();
+    if query.unix && !stopped {
+        let mut chunks = TableChunks::new(sink, TableId::Unix, chunk_rows, live);
+        // unix_diag's rows need the whole dump before their RefCount is known
+        let mut dumped = Vec::new();
         let from_netlink = match &mut diag {
-            Some(Ok(socket)) => Some(netlink::unix::dump_table(socket, &mut snap.unix)),
+            Some(Ok(socket)) => Some(netlink::unix::dump_table(socket, &mut dumped)),
             _ => None,
         };
-        snap.unix_report = match from_netlink {
-            Some(Ok(())) => TableReport { status: TableStatus::Read, bogus_lines: 0 },
+        let status = match from_netlink {
+            Some(Ok(())) => {
+                dumped.into_iter().all(|row| chunks.push(row));
+                TableStatus::Read
+            }
             Some(Err(e))
                 if query.source == Source::Netlink && e.to_string() != netlink::unix::PENDING_CONNECTIONS =>
             {
-                report_of(Err(Error::io(query.root.net("unix"), e)))
+                status_of(Err(Error::io(query.root.net("unix"), e)))
             }
             _ => {
-                snap.unix.truncate(first);
-                report_of(unix::read_table(&query.root, &mut snap.unix))
+                let read = unix::read_table_in_blocks(&query.root, |rows, bogus_lines| {
+                    chunks.add_bogus(bogus_lines);
+                    rows.drain(..).all(|row| chunks.push(row))
+                });
+                status_of(read)
             }
         };
+        chunks.finish(status);
     }
+}
+
+/// Reads every table into `snap`.
+fn read_tables_into(query: &SocketQuery, snap: &mut SocketSnapshot) {
+    read_tables(query, usize::MAX, &mut |chunk| {
+        let report = match chunk.table {
+            TableId::Inet(table) => &mut snap.inet_reports[table as usize],
+            TableId::Unix => &mut snap.unix_report,
+        };
+        report.bogus_lines = report.bogus_lines.saturating_add(chunk.report.bogus_lines);
+        if chunk.last {
+            report.status = chunk.report.status;
+        }
+        match chunk.rows {
+            Rows::Inet(mut rows) => snap.inet.append(&mut rows),
+            Rows::Unix(mut rows) => snap.unix.append(&mut rows),
+        }
+        true
+    });
 }
 
 /// The kernel has no sock_diag handler for the protocol (its module is absent).
@@ -205,25 +422,34 @@ fn keep_row(query: &SocketQuery, row: &InetSocket) -> bool {
     state_ok && query.local_port.is_none_or(|port| row.local_port == port)
 }
 
+/// A listing narrowed to listeners or one port is small and quick to dump:
+/// then the fd walk goes after it and stops once every socket found has its
+/// owner. As root only: netstat's messages about unreadable processes need the
+/// whole walk.
+pub(crate) fn walks_after_tables(query: &SocketQuery) -> bool {
+    // SAFETY: geteuid has no preconditions.
+    let root_user = unsafe { libc::geteuid() } == 0;
+    let narrow = query.tcp_states == netlink::inet::LISTEN_ONLY || query.local_port.is_some();
+    query.owners && root_user && narrow && !query.unix
+}
+
+/// The inodes whose owners a narrowed walk looks for.
+pub(crate) fn inodes_of<'a>(rows: impl IntoIterator<Item = &'a InetSocket>) -> HashSet<u64> {
+    rows.into_iter().map(|s| s.inode).filter(|&i| i != 0).collect()
+}
+
 /// Reads every requested table and, if asked, the owners of the sockets found.
 /// A missing or unreadable table is reported, not fatal: netstat decides per
 /// table what to say about it.
 pub fn list_sockets(query: &SocketQuery) -> SocketSnapshot {
     let mut snap = SocketSnapshot::default();
     if !query.owners {
-        read_tables(query, &mut snap);
+        read_tables_into(query, &mut snap);
         return snap;
     }
-    // A listing narrowed to listeners or one port is small and quick to dump: then walk
-    // after it and stop once every socket found has its owner. As root only:
-    // netstat's messages about unreadable processes need the whole walk.
-    // SAFETY: geteuid has no preconditions.
-    let root_user = unsafe { libc::geteuid() } == 0;
-    let narrow = query.tcp_states == netlink::inet::LISTEN_ONLY || query.local_port.is_some();
-    if root_user && narrow && !query.unix {
-        read_tables(query, &mut snap);
-        let wanted: HashSet<u64> = snap.inet.iter().map(|s| s.inode).filter(|&i| i != 0).collect();
-        let scan = owners::scan(&query.root, Some(&wanted));
+    if walks_after_tables(query) {
+        read_tables_into(query, &mut snap);
+        let scan = owners::scan(&query.root, Some(&inodes_of(&snap.inet)));
         snap.owners = scan.owners;
         snap.owner_access = scan.access;
         return snap;
@@ -231,10 +457,73 @@ pub fn list_sockets(query: &SocketQuery) -> SocketSnapshot {
     // Otherwise the fd walk does not depend on the tables: run it beside them.
     std::thread::scope(|scope| {
         let walk = scope.spawn(|| owners::scan(&query.root, None));
-        read_tables(query, &mut snap);
+        read_tables_into(query, &mut snap);
         let scan = walk.join().unwrap_or_default();
         snap.owners = scan.owners;
         snap.owner_access = scan.access;
     });
     snap
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inet(inode: u64, remote_port: u16, state: u8) -> InetSocket {
+        InetSocket {
+            table: InetTable::Tcp,
+            local_addr: [0; 16],
+            local_port: 80,
+            remote_addr: [0; 16],
+            remote_port,
+            state,
+            tx_queue: 0,
+            rx_queue: 0,
+            timer_active: 0,
+            timer_ticks: 0,
+            retransmits: 0,
+            uid: 0,
+            timeout: 0,
+            inode,
+        }
+    }
+
+    fn unix(inode: u64) -> UnixSocket {
+        UnixSocket { refcount: 2, protocol: 0, flags: 0, sock_type: 1, state: 1, inode, path: None }
+    }
+
+    /// Pushes `rows` through a table's chunker (two rows a chunk); the chunks.
+    fn through<R: ChunkRow + Clone>(rows: &[R], live: bool) -> Vec<Rows> {
+        let mut out = Vec::new();
+        let mut sink = |chunk: TableChunk| {
+            out.push(chunk.rows);
+            true
+        };
+        let mut chunks = TableChunks::new(&mut sink, TableId::Unix, 2, live);
+        assert!(rows.iter().cloned().all(|row| chunks.push(row)));
+        chunks.finish(TableStatus::Read);
+        out
+    }
+
+    fn inet_rows(chunks: Vec<Rows>) -> Vec<InetSocket> {
+        chunks.into_iter().flat_map(|c| if let Rows::Inet(r) = c { r } else { vec![] }).collect()
+    }
+
+    fn unix_rows(chunks: Vec<Rows>) -> Vec<UnixSocket> {
+        chunks.into_iter().flat_map(|c| if let Rows::Unix(r) = c { r } else { vec![] }).collect()
+    }
+
+    #[test]
+    fn a_live_walk_shows_each_socket_once() {
+        // inode 7 twice (a repeat across a walk's resumption), and two inode-0
+        // rows alike (TIME_WAIT seen twice) beside a different one
+        let rows = [inet(7, 1, 1), inet(8, 2, 1), inet(7, 1, 1), inet(0, 3, 6), inet(0, 3, 6), inet(0, 4, 6)];
+        let live = inet_rows(through(&rows, true));
+        assert_eq!(live, vec![rows[0].clone(), rows[1].clone(), rows[3].clone(), rows[5].clone()]);
+        // a captured table is shown as it is
+        assert_eq!(inet_rows(through(&rows, false)), rows.to_vec());
+        // unix connections not yet accepted have no inode, and can be alike
+        let live = unix_rows(through(&[unix(5), unix(0), unix(0), unix(5)], true));
+        assert_eq!(live, vec![unix(5), unix(0), unix(0)]);
+    }
 }

@@ -28,6 +28,14 @@ fn proc_rows(table: InetTable) -> Vec<InetSocket> {
     rows
 }
 
+/// An `on_row` that keeps every row.
+fn collect(rows: &mut Vec<InetSocket>) -> impl FnMut(InetSocket) -> bool + '_ {
+    |row| {
+        rows.push(row);
+        true
+    }
+}
+
 fn netlink_rows(table: InetTable, states: u32) -> Vec<InetSocket> {
     let mut socket = DiagSocket::open().unwrap();
     let mut rows = Vec::new();
@@ -35,7 +43,7 @@ fn netlink_rows(table: InetTable, states: u32) -> Vec<InetSocket> {
         &mut socket,
         table,
         &inet::DumpFilter { states, counters: true, local_port: None },
-        &mut rows,
+        collect(&mut rows),
     )
     .unwrap();
     rows
@@ -145,7 +153,7 @@ fn port_filter_runs_in_the_kernel_and_matches_proc() {
     let mut socket = DiagSocket::open().unwrap();
     let mut rows = Vec::new();
     let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: false, local_port: Some(port) };
-    inet::dump_table(&mut socket, InetTable::Tcp, &filter, &mut rows).unwrap();
+    inet::dump_table(&mut socket, InetTable::Tcp, &filter, collect(&mut rows)).unwrap();
     // the listener and the server end of the (not yet accepted) connection
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows.iter().all(|r| r.local_port == port));
@@ -177,7 +185,7 @@ fn a_dump_the_kernel_cannot_do_is_an_error_not_an_empty_table() {
     let mut socket = DiagSocket::open().unwrap();
     let mut rows = Vec::new();
     let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: false, local_port: None };
-    match inet::dump_table(&mut socket, InetTable::Raw, &filter, &mut rows) {
+    match inet::dump_table(&mut socket, InetTable::Raw, &filter, collect(&mut rows)) {
         Ok(()) => {
             // a kernel with raw_diag: the rows must then be /proc's
             assert_eq!(without_timers(rows), without_timers(proc_rows(InetTable::Raw)));
@@ -209,7 +217,15 @@ fn one_dump_of_both_families_gives_each_family_its_own_rows_in_order() {
     let mut socket = DiagSocket::open().unwrap();
     let (mut tcp, mut tcp6) = (Vec::new(), Vec::new());
     let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: true, local_port: None };
-    inet::dump_tcp_both(&mut socket, &filter, &mut tcp, &mut tcp6).unwrap();
+    inet::dump_tcp_both(&mut socket, &filter, |row| {
+        if row.table == InetTable::Tcp {
+            tcp.push(row)
+        } else {
+            tcp6.push(row)
+        }
+        true
+    })
+    .unwrap();
     let (tcp, tcp6) = (ours(tcp), ours(tcp6));
     assert_eq!(
         tcp.len(),

@@ -79,19 +79,19 @@ fn request(table: InetTable, filter: &DumpFilter) -> Vec<u8> {
     request
 }
 
-/// Dumps one table, as /proc would show it.
+/// Dumps one table, as /proc would show it: `on_row` gets each row, and may
+/// stop the dump by returning false.
 pub fn dump_table(
     socket: &mut DiagSocket,
     table: InetTable,
     filter: &DumpFilter,
-    out: &mut Vec<InetSocket>,
+    mut on_row: impl FnMut(InetSocket) -> bool,
 ) -> io::Result<()> {
     let request = request(table, filter);
     let ticks_per_second = clock_ticks_per_second();
-    socket.dump(&request, |message| {
-        if let Some(row) = decode_message(message, table, ticks_per_second) {
-            out.push(row);
-        }
+    socket.dump(&request, |message| match decode_message(message, table, ticks_per_second) {
+        Some(row) => on_row(row),
+        None => true,
     })
 }
 
@@ -103,12 +103,12 @@ const TCPDIAG_GETSOCK: u16 = 18;
 /// request walks them once per family, and the established hash is the big
 /// cost). The original inet_diag request does this; its rows come in hash
 /// order with the families mixed, and each family keeps the order its own
-/// dump would have, so splitting them gives /proc's two tables.
+/// dump would have, so splitting them by `row.table` gives /proc's two
+/// tables. `on_row` may stop the dump by returning false.
 pub fn dump_tcp_both(
     socket: &mut DiagSocket,
     filter: &DumpFilter,
-    tcp: &mut Vec<InetSocket>,
-    tcp6: &mut Vec<InetSocket>,
+    mut on_row: impl FnMut(InetSocket) -> bool,
 ) -> io::Result<()> {
     // struct inet_diag_req: family, src_len, dst_len, ext, sockid (48 bytes), states, dbs
     let v2 = request(InetTable::Tcp, filter);
@@ -121,14 +121,11 @@ pub fn dump_tcp_both(
         let table = match message.first().map(|&f| f as i32) {
             Some(libc::AF_INET) => InetTable::Tcp,
             Some(libc::AF_INET6) => InetTable::Tcp6,
-            _ => return,
+            _ => return true,
         };
-        if let Some(row) = decode_message(message, table, ticks_per_second) {
-            if table == InetTable::Tcp {
-                tcp.push(row)
-            } else {
-                tcp6.push(row)
-            }
+        match decode_message(message, table, ticks_per_second) {
+            Some(row) => on_row(row),
+            None => true,
         }
     })
 }

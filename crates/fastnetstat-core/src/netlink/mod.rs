@@ -47,8 +47,10 @@ impl DiagSocket {
     }
 
     /// Sends one SOCK_DIAG_BY_FAMILY dump request with `payload` and calls
-    /// `on_message` with the payload of every reply message until the dump ends.
-    pub fn dump(&mut self, payload: &[u8], on_message: impl FnMut(&[u8])) -> io::Result<()> {
+    /// `on_message` with the payload of every reply message until the dump
+    /// ends, or until `on_message` returns false: the rest of that dump is
+    /// then left unread, so the socket must not be used again.
+    pub fn dump(&mut self, payload: &[u8], on_message: impl FnMut(&[u8]) -> bool) -> io::Result<()> {
         self.dump_as(SOCK_DIAG_BY_FAMILY, payload, on_message)
     }
 
@@ -58,7 +60,7 @@ impl DiagSocket {
         &mut self,
         kind: u16,
         payload: &[u8],
-        mut on_message: impl FnMut(&[u8]),
+        mut on_message: impl FnMut(&[u8]) -> bool,
     ) -> io::Result<()> {
         let mut request = Vec::with_capacity(NLMSG_HDRLEN + payload.len());
         request.extend_from_slice(&((NLMSG_HDRLEN + payload.len()) as u32).to_ne_bytes());
@@ -97,7 +99,11 @@ impl DiagSocket {
                 }
                 return Err(error);
             }
-            if read_batch(&self.buffer[..received as usize], &mut on_message)? == Batch::Done {
+            let mut going = true;
+            let batch = read_batch(&self.buffer[..received as usize], |message| {
+                going = going && on_message(message);
+            })?;
+            if batch == Batch::Done || !going {
                 return Ok(());
             }
         }

@@ -136,6 +136,7 @@ pub fn dump_table(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>) -> io::Res
             peers.push(decoded.peer);
             out.push(decoded.row);
         }
+        true
     })?;
     if pending {
         out.truncate(first);
