@@ -51,7 +51,7 @@ pub fn parse_lines(table: InetTable, lines: &[u8], out: &mut Vec<InetSocket>) ->
 /// Reads `<root>/net/<table>` and parses it.
 pub fn read_table(root: &ProcRoot, table: InetTable, out: &mut Vec<InetSocket>) -> crate::Result<u32> {
     let mut bogus = 0u32;
-    read_table_in_blocks(root, table, |rows, bogus_lines| {
+    read_table_in_blocks(root, table, 0, |rows, bogus_lines| {
         out.append(rows);
         bogus = bogus.saturating_add(bogus_lines);
         true
@@ -61,16 +61,19 @@ pub fn read_table(root: &ProcRoot, table: InetTable, out: &mut Vec<InetSocket>) 
 
 /// Reads `<root>/net/<table>` a block at a time, so a huge table is never
 /// held whole: `on_rows` gets each block's rows (to take) and its bogus-line
-/// count, and may stop the reading by returning false.
+/// count, and may stop the reading by returning false. `from` > 0 starts
+/// at the first whole line after that byte.
 pub fn read_table_in_blocks(
     root: &ProcRoot,
     table: InetTable,
+    from: u64,
     mut on_rows: impl FnMut(&mut Vec<InetSocket>, u32) -> bool,
 ) -> crate::Result<()> {
     let path = root.net(table.file_name());
     let mut rows = Vec::new();
     text::read_line_blocks(
         &path,
+        from,
         |_header| {},
         |lines| {
             let bogus = parse_lines(table, lines, &mut rows);

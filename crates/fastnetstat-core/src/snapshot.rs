@@ -193,11 +193,18 @@ pub(crate) type Sink<'a> = dyn FnMut(TableChunk) -> bool + 'a;
 
 /// Collects one table's rows and hands them to the sink a chunk at a time.
 ///
-/// Rows of a live table walk can repeat: the kernel resumes each /proc read
-/// and each netlink batch at a bucket and an offset into it, so a socket
-/// added to or removed from that bucket in between shifts the walk and one
-/// socket can be shown twice. A repeat is the same socket seen again, so it
-/// is dropped. A captured table (--proc-root) is shown as it is.
+/// A live table walk can show a socket twice, or skip one: the kernel
+/// resumes each /proc read and each netlink batch at a position (udp: a count
+/// from the start of the table; tcp, unix and netlink dumps: an offset into
+/// a hash bucket), so sockets added or removed ahead of it in between shift
+/// the walk. A repeat is the same socket seen again, so it is dropped. A skip
+/// is made good for /proc, where churn makes it common (about one listing in
+/// a hundred under heavy udp churn, netstat alike): a live /proc table is
+/// read twice, the second time with the kernel's restarts elsewhere (see
+/// [`second_read_from`]), and the second read adds what the first missed,
+/// the repeats dropped the same way. Netlink resumes within one hash bucket only, where a
+/// skip needs a removal in that very bucket; none was seen under the same
+/// churn (tests/churn). A captured table (--proc-root) is shown as it is.
 struct TableChunks<'s, 'a, R: ChunkRow> {
     sink: &'s mut Sink<'a>,
     table: TableId,
@@ -237,6 +244,15 @@ impl<'s, 'a, R: ChunkRow> TableChunks<'s, 'a, R> {
             self.send(TableStatus::Read, false);
         }
         !self.stopped
+    }
+
+    /// Forgets what a failed netlink dump gathered, before /proc is read instead.
+    fn restart(&mut self) {
+        self.rows.clear();
+        self.bogus_lines = 0;
+        if let Some(seen) = &mut self.seen {
+            seen.clear();
+        }
     }
 
     fn add_bogus(&mut self, lines: u32) {
@@ -341,13 +357,21 @@ pub(crate) fn read_tables(query: &SocketQuery, chunk_rows: usize, sink: &mut Sin
                 status_of(Err(e))
             }
             _ => {
-                chunks.rows.clear();
-                let read = inet::read_table_in_blocks(&query.root, table, |rows, bogus_lines| {
-                    chunks.add_bogus(bogus_lines);
-                    // the /proc source applies the filters netlink applies in the kernel
-                    rows.drain(..).filter(|row| keep_row(query, row)).all(|row| chunks.push(row))
-                });
-                status_of(read)
+                chunks.restart();
+                let mut read = |from: u64| {
+                    inet::read_table_in_blocks(&query.root, table, from, |rows, bogus_lines| {
+                        if from == 0 {
+                            chunks.add_bogus(bogus_lines);
+                        }
+                        // the /proc source applies the filters netlink applies in the kernel
+                        rows.drain(..).filter(|row| keep_row(query, row)).all(|row| chunks.push(row))
+                    })
+                };
+                let first = read(0);
+                if live && first.is_ok() {
+                    let _ = read(second_read_from()); // see TableChunks: what a moving walk skipped
+                }
+                status_of(first)
             }
         };
         stopped = !chunks.finish(status);
@@ -371,11 +395,19 @@ pub(crate) fn read_tables(query: &SocketQuery, chunk_rows: usize, sink: &mut Sin
                 status_of(Err(Error::io(query.root.net("unix"), e)))
             }
             _ => {
-                let read = unix::read_table_in_blocks(&query.root, |rows, bogus_lines| {
-                    chunks.add_bogus(bogus_lines);
-                    rows.drain(..).all(|row| chunks.push(row))
-                });
-                status_of(read)
+                let mut read = |from: u64| {
+                    unix::read_table_in_blocks(&query.root, from, |rows, bogus_lines| {
+                        if from == 0 {
+                            chunks.add_bogus(bogus_lines);
+                        }
+                        rows.drain(..).all(|row| chunks.push(row))
+                    })
+                };
+                let first = read(0);
+                if live && first.is_ok() {
+                    let _ = read(second_read_from()); // see TableChunks: what a moving walk skipped
+                }
+                status_of(first)
             }
         };
         chunks.finish(status);
@@ -399,6 +431,21 @@ fn read_tables_into(query: &SocketQuery, snap: &mut SocketSnapshot) {
         }
         true
     });
+}
+
+/// Where the second read of a live /proc table starts: half a page in, so
+/// that the kernel restarts its walk half a page away from where it did in
+/// the first read. The two reads then cannot skip the same socket for the
+/// same reason (the rows before that point the first read got without a
+/// restart).
+fn second_read_from() -> u64 {
+    // SAFETY: sysconf has no memory-safety preconditions.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if page > 0 {
+        page as u64 / 2
+    } else {
+        2048
+    }
 }
 
 /// The kernel has no sock_diag handler for the protocol (its module is absent).

@@ -39,6 +39,7 @@ pub struct SocketStream {
 pub fn stream_sockets(query: SocketQuery, chunk_rows: usize) -> SocketStream {
     let (chunk_out, chunks) = sync_channel(if query.owners { QUEUE_WHILE_WALKING } else { QUEUE_AHEAD });
     let (scan_out, scan_in) = channel::<OwnerScan>();
+    let owner_scan = query.owners.then_some(scan_in);
     let mut walk = None;
     let producer = if walks_after_tables(&query) {
         // the walk needs the rows: read them all, walk, then hand them out
@@ -67,7 +68,7 @@ pub fn stream_sockets(query: SocketQuery, chunk_rows: usize) -> SocketStream {
         }
         std::thread::spawn(move || read_tables(&query, chunk_rows, &mut |chunk| chunk_out.send(chunk).is_ok()))
     };
-    SocketStream { chunks, producer: Some(producer), owner_scan: Some(scan_in), owners: OwnerScan::default(), walk }
+    SocketStream { chunks, producer: Some(producer), owner_scan, owners: OwnerScan::default(), walk }
 }
 
 fn panic_message(panic: Box<dyn std::any::Any + Send>) -> StreamPanic {
@@ -87,7 +88,8 @@ impl SocketStream {
         if let Some(scan) = self.owner_scan.take() {
             match scan.recv() {
                 Ok(scan) => self.owners = scan,
-                // the walk (or the producer doing it) died before sending
+                // the walk (or the producer doing it) died before sending:
+                // whichever it was has ended, so joining it cannot wait
                 Err(_) => {
                     let thread = self.walk.take().or_else(|| self.producer.take());
                     if let Some(Err(panic)) = thread.map(JoinHandle::join) {

@@ -4,7 +4,7 @@
 //! conversions the way net-tools does, without allocating and without panicking.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Reads a whole file into one buffer. procfs hands out about a page per
@@ -44,16 +44,30 @@ const BLOCK: usize = 256 * 1024;
 /// whole: `on_header` gets the first line (without its '\n'; the whole text
 /// when it has no newline), then `on_lines` gets runs of whole body lines, in
 /// order, each run ending in '\n' except perhaps the file's last. Together
-/// the runs are exactly the [`body`] of the file. Stops early
-/// when `on_lines` returns false.
+/// the runs are exactly the [`body`] of the file. Stops early when
+/// `on_lines` returns false.
+///
+/// With `from` > 0 the body lines start at the first whole line after byte
+/// `from` (the header still comes from the start). A procfs table restarts
+/// its walk at each page it hands out; starting elsewhere moves those
+/// restarts (see snapshot.rs on why that matters).
 pub(crate) fn read_line_blocks(
     path: &Path,
+    from: u64,
     on_header: impl FnOnce(&[u8]),
     mut on_lines: impl FnMut(&[u8]) -> bool,
 ) -> io::Result<()> {
     let mut file = File::open(path)?;
     let mut on_header = Some(on_header);
     let mut buf: Vec<u8> = Vec::with_capacity(BLOCK);
+    if from > 0 {
+        while find_newline(&buf, 0).is_none() && (&mut file).take(4096).read_to_end(&mut buf)? > 0 {}
+        (on_header.take().unwrap())(first_line(&buf));
+        buf.clear();
+        file.seek(SeekFrom::Start(from))?;
+    }
+    // the header, or the line cut at `from` (dropped)
+    let mut first_line_pending = true;
     // bytes of `buf` already searched for a newline without finding one
     let mut searched = 0;
     loop {
@@ -61,14 +75,19 @@ pub(crate) fn read_line_blocks(
         let got = (&mut file).take(wanted as u64).read_to_end(&mut buf)?;
         let eof = got < wanted;
         let mut consumed = 0;
-        if on_header.is_some() {
+        if first_line_pending {
             match find_newline(&buf, searched) {
                 Some(end) => {
-                    (on_header.take().unwrap())(&buf[..end]);
+                    if let Some(on_header) = on_header.take() {
+                        on_header(&buf[..end]);
+                    }
                     consumed = end + 1;
+                    first_line_pending = false;
                 }
                 None if eof => {
-                    (on_header.take().unwrap())(&buf);
+                    if let Some(on_header) = on_header.take() {
+                        on_header(&buf);
+                    }
                     return Ok(());
                 }
                 None => {
@@ -414,6 +433,7 @@ mod tests {
             let mut lines = Vec::new();
             read_line_blocks(
                 &path,
+                0,
                 |h| header = h.to_vec(),
                 |block| {
                     for_each_line(block, |l| lines.push(l.to_vec()));
@@ -423,6 +443,25 @@ mod tests {
             .unwrap();
             assert_eq!(header, first_line(text), "header of case {i}");
             assert_eq!(lines, body_lines(text), "lines of case {i}");
+            // from a byte on: the header, then the lines after the one that byte is in
+            for from in [1u64, 9, 100, BLOCK as u64 + 3] {
+                let (mut header, mut lines) = (Vec::new(), Vec::new());
+                read_line_blocks(
+                    &path,
+                    from,
+                    |h| header = h.to_vec(),
+                    |block| {
+                        for_each_line(block, |l| lines.push(l.to_vec()));
+                        true
+                    },
+                )
+                .unwrap();
+                let rest = text.get(from as usize..).unwrap_or_default();
+                let mut expected = Vec::new();
+                for_each_line(body(rest), |l| expected.push(l.to_vec()));
+                assert_eq!(header, first_line(text), "header of case {i} from {from}");
+                assert_eq!(lines, expected, "lines of case {i} from {from}");
+            }
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }

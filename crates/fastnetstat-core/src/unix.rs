@@ -38,7 +38,7 @@ pub fn parse_lines(lines: &[u8], has_inode: bool, out: &mut Vec<UnixSocket>) -> 
 
 pub fn read_table(root: &ProcRoot, out: &mut Vec<UnixSocket>) -> crate::Result<u32> {
     let mut bogus = 0u32;
-    read_table_in_blocks(root, |rows, bogus_lines| {
+    read_table_in_blocks(root, 0, |rows, bogus_lines| {
         out.append(rows);
         bogus = bogus.saturating_add(bogus_lines);
         true
@@ -50,6 +50,7 @@ pub fn read_table(root: &ProcRoot, out: &mut Vec<UnixSocket>) -> crate::Result<u
 /// [`crate::inet::read_table_in_blocks`]).
 pub fn read_table_in_blocks(
     root: &ProcRoot,
+    from: u64,
     mut on_rows: impl FnMut(&mut Vec<UnixSocket>, u32) -> bool,
 ) -> crate::Result<()> {
     let path = root.net("unix");
@@ -57,6 +58,7 @@ pub fn read_table_in_blocks(
     let has_inode = std::cell::Cell::new(false);
     text::read_line_blocks(
         &path,
+        from,
         |header| has_inode.set(has_inode_column(header)),
         |lines| {
             let bogus = parse_lines(lines, has_inode.get(), &mut rows);

@@ -117,3 +117,34 @@ fn live_netlink_stream() {
         vec![(TableId::Inet(InetTable::Tcp), TableStatus::Read), (TableId::Inet(InetTable::Tcp6), TableStatus::Read)]
     );
 }
+
+/// Owners not asked for: empty at once, with the producer far ahead (it must
+/// not be waited for while its queue is full).
+#[test]
+fn owners_not_asked_for_do_not_wait() {
+    let mut stream = stream_sockets(query("live"), 1);
+    let scan = stream.owners().unwrap();
+    assert!(scan.owners.is_empty());
+    assert_eq!(scan.access, fastnetstat_core::OwnerAccess::NotRequested);
+    let rows = stream.map(|chunk| chunk.unwrap().rows.len()).sum::<usize>();
+    let whole = list_sockets(&query("live"));
+    assert_eq!(rows, whole.inet.len() + whole.unix.len());
+}
+
+/// Owners asked for, on a captured tree with processes: every chunk's rows
+/// have the owners the whole listing finds.
+#[test]
+fn owners_of_a_captured_tree() {
+    let q = SocketQuery { owners: true, ..query("owners-tree") };
+    let whole = list_sockets(&q);
+    assert!(!whole.owners.is_empty());
+    let mut stream = stream_sockets(q, 1);
+    let mut rows = 0;
+    while let Some(chunk) = stream.next_chunk().unwrap() {
+        rows += chunk.rows.len();
+    }
+    let scan = stream.owners().unwrap();
+    assert_eq!(scan.owners, whole.owners);
+    assert_eq!(scan.access, whole.owner_access);
+    assert_eq!(rows, whole.inet.len() + whole.unix.len());
+}

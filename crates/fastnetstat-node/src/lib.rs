@@ -14,9 +14,11 @@ mod wire_routes;
 mod wire_stats;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use fastnetstat_core::{InetTable, ProcRoot, SocketQuery, Source};
 use fastnetstat_core::list_sockets as core_list_sockets;
+use fastnetstat_core::{stream_sockets, SocketStream as CoreSocketStream, StreamPanic};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -88,8 +90,12 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T> {
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".into());
-        Error::new(Status::GenericFailure, format!("EPANIC: internal error in fastnetstat core: {what}"))
+        panic_error(&what)
     })
+}
+
+fn panic_error(what: &str) -> Error {
+    Error::new(Status::GenericFailure, format!("EPANIC: internal error in fastnetstat core: {what}"))
 }
 
 /// Lists sockets on the calling thread.
@@ -120,6 +126,85 @@ impl Task for ListSocketsTask {
 #[napi]
 pub fn list_sockets(options: SocketOptions) -> Result<AsyncTask<ListSocketsTask>> {
     Ok(AsyncTask::new(ListSocketsTask { query: query_of(&options)? }))
+}
+
+/// Rows per chunk of a stream: small enough that formatting one chunk
+/// overlaps the kernel filling the next, large enough that the calls are few.
+const CHUNK_ROWS: usize = 2048;
+
+/// A listing handed out a chunk at a time while it is read: memory holds a
+/// few chunks, however big the tables. Each chunk is a packed buffer like a
+/// whole listing's, with its table and whether it ends it in the header.
+#[napi]
+pub struct SocketStream {
+    inner: Arc<Mutex<Option<CoreSocketStream>>>,
+}
+
+/// Takes the next chunk and packs it with its rows' owners; None at the end
+/// (the stream is then let go).
+fn next_packed(inner: &Mutex<Option<CoreSocketStream>>) -> Result<Option<Vec<u8>>> {
+    let mut slot = inner.lock().unwrap_or_else(PoisonError::into_inner);
+    let Some(stream) = slot.as_mut() else { return Ok(None) };
+    let packed = guarded(|| -> std::result::Result<Option<Vec<u8>>, StreamPanic> {
+        let Some(chunk) = stream.next_chunk()? else { return Ok(None) };
+        Ok(Some(wire::pack_chunk(&chunk, stream.owners()?)))
+    })?;
+    match packed {
+        Ok(Some(buffer)) => Ok(Some(buffer)),
+        Ok(None) => {
+            *slot = None;
+            Ok(None)
+        }
+        Err(StreamPanic(what)) => {
+            *slot = None;
+            Err(panic_error(&what))
+        }
+    }
+}
+
+#[napi]
+impl SocketStream {
+    #[napi(constructor)]
+    pub fn new(options: SocketOptions) -> Result<Self> {
+        let query = query_of(&options)?;
+        let stream = guarded(|| stream_sockets(query, CHUNK_ROWS))?;
+        Ok(SocketStream { inner: Arc::new(Mutex::new(Some(stream))) })
+    }
+
+    /// The next chunk, or null once every table is out; waits on the calling thread.
+    #[napi]
+    pub fn next_sync(&self) -> Result<Option<Buffer>> {
+        Ok(next_packed(&self.inner)?.map(Buffer::from))
+    }
+
+    /// The next chunk, or null once every table is out; waits on the libuv pool.
+    #[napi]
+    pub fn next(&self) -> AsyncTask<NextChunkTask> {
+        AsyncTask::new(NextChunkTask { inner: self.inner.clone() })
+    }
+
+    /// Stops the listing: the rest is never read.
+    #[napi]
+    pub fn close(&self) {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner).take();
+    }
+}
+
+pub struct NextChunkTask {
+    inner: Arc<Mutex<Option<CoreSocketStream>>>,
+}
+
+impl Task for NextChunkTask {
+    type Output = Option<Vec<u8>>;
+    type JsValue = Option<Buffer>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        next_packed(&self.inner)
+    }
+
+    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
+        Ok(output.map(Buffer::from))
+    }
 }
 
 /// Layout constants, so the decoder can check it matches this build.

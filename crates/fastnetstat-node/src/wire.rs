@@ -3,17 +3,21 @@
 //!
 //! Layout, all little-endian:
 //!   header (HEADER_LEN bytes) | inet rows | unix rows | owner rows | strings
+//! A stream of chunks uses the same layout, one buffer per chunk.
 //! Rows are fixed width; variable bytes (paths, program names) live in the
 //! string table and rows point at them with (offset, length).
 
 use std::collections::HashMap;
 
-use fastnetstat_core::SocketSnapshot;
+use fastnetstat_core::owners::OwnerScan;
+use fastnetstat_core::{
+    InetSocket, Owner, OwnerAccess, Rows, SocketSnapshot, TableChunk, TableId, TableReport, UnixSocket,
+};
 
 use crate::wire_buf::{report, Buf};
 
 pub const MAGIC: u32 = 0x3153_4E46; // "FNS1"
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 pub const HEADER_LEN: usize = 128;
 pub const INET_ROW_LEN: usize = 80;
 pub const UNIX_ROW_LEN: usize = 40;
@@ -23,9 +27,70 @@ pub const REPORTS_AT: usize = 40;
 /// "No owner" / "no path" marker.
 pub const NONE: u32 = u32::MAX;
 
-/// Packs a snapshot. Owners are de-duplicated by pid, so rows refer to an
-/// owner row by index and each program name is stored once.
+/// Where the header tells which table a stream chunk holds (0-7 inet, 8
+/// unix, NOT_A_CHUNK for a whole listing), and at +1 whether it is the
+/// table's last chunk.
+pub const CHUNK_AT: usize = 112;
+pub const NOT_A_CHUNK: u8 = 0xFF;
+
+/// What one packed buffer holds: a whole listing, or one chunk of a stream.
+pub struct Packable<'a> {
+    pub inet: &'a [InetSocket],
+    pub unix: &'a [UnixSocket],
+    pub inet_reports: [TableReport; 8],
+    pub unix_report: TableReport,
+    pub owners: &'a HashMap<u64, Owner>,
+    pub owner_access: OwnerAccess,
+    /// A chunk's table (0-7 inet, 8 unix) and whether it ends the table.
+    pub chunk: Option<(u8, bool)>,
+}
+
+/// Packs a whole listing.
 pub fn pack_sockets(snap: &SocketSnapshot) -> Vec<u8> {
+    pack(&Packable {
+        inet: &snap.inet,
+        unix: &snap.unix,
+        inet_reports: snap.inet_reports,
+        unix_report: snap.unix_report,
+        owners: &snap.owners,
+        owner_access: snap.owner_access,
+        chunk: None,
+    })
+}
+
+/// Packs one chunk of a stream: its rows, its table's report (the bogus lines
+/// of this chunk), and the owners of its rows.
+pub fn pack_chunk(chunk: &TableChunk, owners: &OwnerScan) -> Vec<u8> {
+    let mut inet_reports = [TableReport::default(); 8];
+    let mut unix_report = TableReport::default();
+    let index = match chunk.table {
+        TableId::Inet(table) => {
+            inet_reports[table as usize] = chunk.report;
+            table as u8
+        }
+        TableId::Unix => {
+            unix_report = chunk.report;
+            8
+        }
+    };
+    let (inet, unix): (&[InetSocket], &[UnixSocket]) = match &chunk.rows {
+        Rows::Inet(rows) => (rows, &[]),
+        Rows::Unix(rows) => (&[], rows),
+    };
+    pack(&Packable {
+        inet,
+        unix,
+        inet_reports,
+        unix_report,
+        owners: &owners.owners,
+        owner_access: owners.access,
+        chunk: Some((index, chunk.last)),
+    })
+}
+
+/// Packs rows with their owners. Owners are de-duplicated by pid, so rows
+/// refer to an owner row by index and each program name is stored once.
+fn pack(snap: &Packable) -> Vec<u8> {
     let mut strings: Vec<u8> = Vec::new();
     let mut owner_rows: Vec<(u32, u32, u32)> = Vec::new();
     let mut owner_index_by_pid: HashMap<u32, u32> = HashMap::new();
@@ -108,6 +173,9 @@ pub fn pack_sockets(snap: &SocketSnapshot) -> Vec<u8> {
     w.u32(28, owners_at as u32);
     w.u32(32, strings_at as u32);
     w.u32(36, strings.len() as u32);
+    let (chunk_table, chunk_last) = snap.chunk.unwrap_or((NOT_A_CHUNK, false));
+    w.u8(CHUNK_AT, chunk_table);
+    w.u8(CHUNK_AT + 1, chunk_last as u8);
     for (i, table) in snap.inet_reports.iter().enumerate() {
         report(&mut w, REPORTS_AT + i * 8, &table.status, 0, table.bogus_lines);
     }

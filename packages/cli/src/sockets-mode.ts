@@ -3,7 +3,16 @@
  * order, with its messages and exit statuses (netstat.c main loop).
  */
 import { repeat } from './continuous.js';
-import { kernelHasFamily, sockets, TCP_STATES, type OtherFamily, type SocketList, type TableName, type TcpState } from '@fastnetstat/core';
+import {
+  kernelHasFamily,
+  sockets,
+  streamSocketsSync,
+  TCP_STATES,
+  type OtherFamily,
+  type SocketChunk,
+  type TableName,
+  type TcpState,
+} from '@fastnetstat/core';
 import { InetFormatter, inetHeading, isShown as inetShown, type InetLayout } from './format/inet.js';
 import { isShown as unixShown, unixHeading, writeUnixRow } from './format/unix.js';
 import { socketsDocument } from './json.js';
@@ -120,24 +129,59 @@ function unavailable(report: { status: string; error?: string }): boolean {
   return report.status === 'missing' || (report.status === 'failed' && report.error === 'EACCES');
 }
 
+/**
+ * The listing's chunks, taken table by table in the order the tables were
+ * asked for (netstat's order): each table's rows are printed as they arrive.
+ */
+class Chunks {
+  private next: SocketChunk | undefined;
+
+  constructor(private readonly source: Generator<SocketChunk, void, undefined>) {}
+
+  private peek(): SocketChunk | undefined {
+    if (this.next === undefined) {
+      const step = this.source.next();
+      if (!step.done) this.next = step.value;
+    }
+    return this.next;
+  }
+
+  /** The first chunk: it tells how the process walk went. */
+  first(): SocketChunk | undefined {
+    return this.peek();
+  }
+
+  /** The chunks of `table`, which comes next. */
+  *of(table: TableName): Generator<SocketChunk> {
+    for (let chunk = this.peek(); chunk !== undefined && chunk.table === table; chunk = this.peek()) {
+      this.next = undefined;
+      yield chunk;
+      if (chunk.last) return;
+    }
+  }
+
+  /** Stops the listing (a section ended it early). */
+  close(): void {
+    this.source.return();
+  }
+}
+
 /** Context shared by the sections of one listing. */
 interface Pass {
   flags: NetstatFlags;
   sel: Selection;
-  list: SocketList;
+  chunks: Chunks;
   layout: InetLayout;
   names: NetstatNames;
   programsReported: boolean;
   formatter: InetFormatter;
-  /** Where each table's rows are (found on first use). */
-  ranges?: Map<TableName, [number, number]>;
 }
 
 /** prg_cache_load()'s complaint when not every process could be read. */
 function reportPrograms(pass: Pass): void {
   if (!pass.flags.programs || pass.programsReported) return;
   pass.programsReported = true;
-  const access = pass.list.ownerAccess;
+  const access = pass.chunks.first()?.ownerAccess;
   if (access === 'denied') {
     warn(`(No info could be read for "-p": geteuid()=${process.geteuid?.() ?? 0} but you should be root.)\n`);
   } else if (access === 'partial') {
@@ -154,45 +198,34 @@ const STRERROR: Record<string, string> = {
  * Prints one protocol's tables (v4 then v6, as INFO_GUTS6) and returns
  * netstat's status for it: 0, 1 (explicitly asked for but missing), -1 (error).
  */
-function printProtocol(pass: Pass, protocol: 'tcp' | 'udp' | 'udplite' | 'raw', root: string): number {
-  const { sel, list } = pass;
+async function printProtocol(pass: Pass, protocol: 'tcp' | 'udp' | 'udplite' | 'raw', root: string): Promise<number> {
+  const { sel } = pass;
   let status = 0;
   for (const table of [protocol, `${protocol}6`] as const) {
     const v6 = table.endsWith('6');
     if (v6 ? !sel.inet6 : !sel.inet) continue;
-    const report = list.report(table);
-    if (report.status === 'missing' || report.status === 'failed') {
-      if (v6) continue; // INFO_GUTS2 skips the IPv6 file silently
-      if (!unavailable(report)) {
-        warn(`${root}/net/${table}: ${STRERROR[report.error ?? ''] ?? report.error}\n`);
-        return -1;
+    for (const chunk of pass.chunks.of(table)) {
+      const report = chunk.report(table);
+      if (report.status === 'missing' || report.status === 'failed') {
+        if (v6) continue; // INFO_GUTS2 skips the IPv6 file silently
+        if (!unavailable(report)) {
+          warn(`${root}/net/${table}: ${STRERROR[report.error ?? ''] ?? report.error}\n`);
+          return -1;
+        }
+        status = tableMissing(pass, protocol);
+        continue;
       }
-      status = tableMissing(pass, protocol);
-      continue;
+      for (let n = 0; n < report.bogusLines; n++) warn(`warning, got bogus ${BOGUS_WORD[table]} line.\n`);
+      await printInetRows(pass, chunk);
     }
-    for (let n = 0; n < report.bogusLines; n++) warn(`warning, got bogus ${BOGUS_WORD[table]} line.\n`);
-    printInetRows(pass, table);
   }
   return status;
 }
 
-/** The core returns each table's rows together, in the order asked: where each begins and ends. */
-function tableRanges(rows: SocketList['inet']): Map<TableName, [number, number]> {
-  const ranges = new Map<TableName, [number, number]>();
-  for (let i = 0; i < rows.length; ) {
-    const table = rows.table(i);
-    let end = i + 1;
-    while (end < rows.length && rows.table(end) === table) end++;
-    ranges.set(table, [i, end]);
-    i = end;
-  }
-  return ranges;
-}
-
-function printInetRows(pass: Pass, table: TableName): void {
-  const rows = pass.list.inet;
-  const [start, end] = (pass.ranges ??= tableRanges(rows)).get(table) ?? [0, 0];
-  for (let i = start; i < end; i++) {
+async function printInetRows(pass: Pass, chunk: SocketChunk): Promise<void> {
+  const rows = chunk.inet;
+  if (!pass.flags.numericHosts) await resolveNames(pass, chunk);
+  for (let i = 0; i < rows.length; i++) {
     if (inetShown(rows, i, pass.layout)) pass.formatter.write(rows, i);
   }
 }
@@ -217,9 +250,9 @@ function printSctp(pass: Pass, root: string): number {
   return all || !listening ? printOther(pass, 'sctp', root) : 0;
 }
 
-async function resolveNames(pass: Pass): Promise<void> {
-  if (pass.flags.numericHosts) return;
-  const rows = pass.list.inet;
+/** Looks up the hosts of a chunk's shown rows before they print. */
+async function resolveNames(pass: Pass, chunk: SocketChunk): Promise<void> {
+  const rows = chunk.inet;
   const hosts: Array<{ family: 4 | 6; addr: Uint8Array }> = [];
   for (let i = 0; i < rows.length; i++) {
     if (!inetShown(rows, i, pass.layout)) continue;
@@ -239,17 +272,29 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
     programs: flags.programs > 0,
     timers: flags.timers > 0,
   };
-  const list = await sockets({
-    tables: tablesOf(sel),
-    processes: layout.programs,
-    procRoot: flags.procRoot,
-    source: flags.source,
-    tcpStates: flags.procRoot ? undefined : tcpStatesShown(layout),
-    tcpCounters: layout.timers,
-  });
+  // The rows are printed as they are read, a chunk at a time: the kernel
+  // fills the next chunk while this one is formatted, and memory stays small
+  // however big the tables.
+  const chunks = new Chunks(
+    streamSocketsSync({
+      tables: tablesOf(sel),
+      processes: layout.programs,
+      procRoot: flags.procRoot,
+      source: flags.source,
+      tcpStates: flags.procRoot ? undefined : tcpStatesShown(layout),
+      tcpCounters: layout.timers,
+    }),
+  );
+  try {
+    return await printSections(flags, sel, root, chunks, layout);
+  } finally {
+    chunks.close();
+  }
+}
+
+async function printSections(flags: NetstatFlags, sel: Selection, root: string, chunks: Chunks, layout: InetLayout): Promise<number> {
   const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
-  const pass: Pass = { flags, sel, list, layout, names, programsReported: false, formatter: new InetFormatter(stdout, layout, names) };
-  await resolveNames(pass);
+  const pass: Pass = { flags, sel, chunks, layout, names, programsReported: false, formatter: new InetFormatter(stdout, layout, names) };
 
   if (sel.tcp || sel.sctp || sel.udp || sel.udplite || sel.raw) {
     reportPrograms(pass);
@@ -257,7 +302,7 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
   }
   for (const protocol of ['tcp', 'sctp', 'udp', 'udplite', 'raw'] as const) {
     if (!sel[protocol]) continue;
-    const status = protocol === 'sctp' ? printSctp(pass, root) : printProtocol(pass, protocol, root);
+    const status = protocol === 'sctp' ? printSctp(pass, root) : await printProtocol(pass, protocol, root);
     if (status) return status;
   }
   if (sel.groups) {
@@ -267,18 +312,20 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
   if (sel.unix) {
     reportPrograms(pass);
     stdout.write(unixHeading(layout));
-    const report = list.report('unix');
-    if (report.status === 'failed' && !unavailable(report)) {
-      warn(`${root}/net/unix: ${STRERROR[report.error ?? ''] ?? report.error}\n`);
-      return -1;
+    for (const chunk of chunks.of('unix')) {
+      const report = chunk.report('unix');
+      if (report.status === 'failed' && !unavailable(report)) {
+        warn(`${root}/net/unix: ${STRERROR[report.error ?? ''] ?? report.error}\n`);
+        return -1;
+      }
+      if (unavailable(report)) {
+        const status = tableMissing(pass, 'unix');
+        if (status) return status;
+      }
+      for (let n = 0; n < report.bogusLines; n++) warn('warning, got bogus unix line.\n');
+      const rows = chunk.unix;
+      for (let i = 0; i < rows.length; i++) if (unixShown(rows, i, layout)) writeUnixRow(stdout, rows, i, layout);
     }
-    if (unavailable(report)) {
-      const status = tableMissing(pass, 'unix');
-      if (status) return status;
-    }
-    for (let n = 0; n < report.bogusLines; n++) warn('warning, got bogus unix line.\n');
-    const rows = list.unix;
-    for (let i = 0; i < rows.length; i++) if (unixShown(rows, i, layout)) writeUnixRow(stdout, rows, i, layout);
   }
   for (const family of ['ipx', 'ax25', 'x25', 'netrom', 'rose'] as const) {
     if (!sel.others[family]) continue;

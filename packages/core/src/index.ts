@@ -12,8 +12,11 @@ export * from './names/index.js';
 export {
   sockets,
   socketsSync,
+  streamSockets,
+  streamSocketsSync,
   selectTables,
   SocketList,
+  SocketChunk,
   InetSockets,
   InetSocket,
   UnixSockets,

@@ -7,6 +7,7 @@ import { FastnetstatError } from './errors.js';
 export interface NativeBinding {
   listSockets(options: NativeSocketOptions): Promise<Buffer>;
   listSocketsSync(options: NativeSocketOptions): Buffer;
+  SocketStream: new (options: NativeSocketOptions) => NativeSocketStream;
   wireVersion(): number;
   readStatistics(options: NativeStatisticsOptions): Promise<Buffer>;
   readStatisticsSync(options: NativeStatisticsOptions): Buffer;
@@ -16,6 +17,13 @@ export interface NativeBinding {
   listInterfacesSync(options: NativeInterfaceOptions): Buffer;
   listGroups(options: NativeGroupOptions): Promise<Buffer>;
   listGroupsSync(options: NativeGroupOptions): Buffer;
+}
+
+/** A listing handed out a chunk (one packed buffer) at a time; null at the end. */
+export interface NativeSocketStream {
+  nextSync(): Buffer | null;
+  next(): Promise<Buffer | null>;
+  close(): void;
 }
 
 /** Routing tables to read: /proc/net/route, rt_cache, ipv6_route. */

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { FastnetstatError, fromNative } from './errors.js';
-import { native, type NativeSocketOptions } from './native.js';
+import { native, type NativeSocketOptions, type NativeSocketStream } from './native.js';
 import { Inet, INET_ROW_LEN, NONE, Unix, UNIX_ROW_LEN, WireView } from './wire.js';
 
 /** The kernel's inet socket tables, in the order netstat prints them. */
@@ -176,6 +176,64 @@ export async function sockets(options: SocketsOptions = {}): Promise<SocketList>
   return new SocketList(buffer);
 }
 
+/**
+ * Lists sockets a chunk at a time, while the tables are still being read:
+ * memory holds a few chunks however large the tables are, and the first rows
+ * arrive before the last are read. Chunks come table by table, in the order
+ * the tables are selected; see {@link SocketChunk}. Leaving the loop early
+ * (`break`, an exception) stops the listing. Blocks the event loop while it
+ * waits for each chunk; {@link streamSockets} does not.
+ */
+export function streamSocketsSync(options: SocketsOptions = {}): Generator<SocketChunk, void, undefined> {
+  const stream = openStream(options);
+  return (function* chunks() {
+    try {
+      for (;;) {
+        let buffer: Buffer | null;
+        try {
+          buffer = stream.nextSync();
+        } catch (error) {
+          throw fromNative(error);
+        }
+        if (buffer === null) return;
+        yield new SocketChunk(buffer);
+      }
+    } finally {
+      stream.close();
+    }
+  })();
+}
+
+/** {@link streamSocketsSync}, waiting for each chunk off the main thread. */
+export function streamSockets(options: SocketsOptions = {}): AsyncGenerator<SocketChunk, void, undefined> {
+  const stream = openStream(options);
+  return (async function* chunks() {
+    try {
+      for (;;) {
+        let buffer: Buffer | null;
+        try {
+          buffer = await stream.next();
+        } catch (error) {
+          throw fromNative(error);
+        }
+        if (buffer === null) return;
+        yield new SocketChunk(buffer);
+      }
+    } finally {
+      stream.close();
+    }
+  })();
+}
+
+function openStream(options: SocketsOptions): NativeSocketStream {
+  const request = nativeOptions(options);
+  try {
+    return new (native().SocketStream)(request);
+  } catch (error) {
+    throw fromNative(error);
+  }
+}
+
 /** The result of one listing: inet and unix rows over one packed buffer. */
 export class SocketList implements Iterable<InetSocket | UnixSocket> {
   readonly inet: InetSockets;
@@ -216,6 +274,26 @@ export class SocketList implements Iterable<InetSocket | UnixSocket> {
 
   toJSON(): unknown {
     return { inet: this.inet.toJSON(), unix: this.unix.toJSON(), ownerAccess: this.ownerAccess, reports: this.reports };
+  }
+}
+
+/**
+ * Part of a streamed listing: rows of one table, in the table's order. Every
+ * selected table comes as one or more chunks and ends with a chunk whose
+ * `last` is true; its `report(table).status` is the table's (a missing or
+ * failed table is one empty chunk). `report(table).bogusLines` counts the
+ * lines skipped within this chunk.
+ */
+export class SocketChunk extends SocketList {
+  /** The table these rows are from. */
+  get table(): TableName {
+    const index = this.wire.chunkTable;
+    return index === 8 ? 'unix' : INET_TABLES[index]!;
+  }
+
+  /** Whether this chunk ends its table. */
+  get last(): boolean {
+    return this.wire.chunkIsLast;
   }
 }
 

@@ -1,16 +1,18 @@
 /**
  * The packed wire format produced by the native binding
  * (crates/fastnetstat-node/src/wire.rs): every offset here mirrors that file.
- * One buffer per call: header | inet rows | unix rows | owner rows | strings.
+ * One buffer per call (or per chunk of a stream): header | inet rows | unix rows | owner rows | strings.
  * @internal
  */
 export const MAGIC = 0x31534e46;
-export const VERSION = 1;
+export const VERSION = 2;
 export const HEADER_LEN = 128;
 export const INET_ROW_LEN = 80;
 export const UNIX_ROW_LEN = 40;
 export const OWNER_ROW_LEN = 12;
 export const REPORTS_AT = 40;
+/** A stream chunk's table (0-7 inet, 8 unix; 0xff: a whole listing), then 1 if it ends the table. */
+export const CHUNK_AT = 112;
 export const NONE = 0xffffffff;
 
 /** Offsets inside one inet row. */
@@ -57,6 +59,9 @@ export class WireView {
   readonly ownersAt: number;
   readonly stringsAt: number;
   readonly ownerAccess: number;
+  /** For a stream chunk: its table (0-7 inet, 8 unix), else 0xff. */
+  readonly chunkTable: number;
+  readonly chunkIsLast: boolean;
 
   constructor(buffer: Uint8Array) {
     this.bytes = buffer;
@@ -73,6 +78,8 @@ export class WireView {
     this.unixAt = v.getUint32(24, true);
     this.ownersAt = v.getUint32(28, true);
     this.stringsAt = v.getUint32(32, true);
+    this.chunkTable = v.getUint8(CHUNK_AT);
+    this.chunkIsLast = v.getUint8(CHUNK_AT + 1) === 1;
   }
 
   /** Status of table `i` (0-7 inet tables, 8 unix): [status, errno, bogusLines]. */
