@@ -137,14 +137,25 @@ const CHUNK_ROWS: usize = 2048;
 /// whole listing's, with its table and whether it ends it in the header.
 #[napi]
 pub struct SocketStream {
-    inner: Arc<Mutex<Option<CoreSocketStream>>>,
+    state: Arc<Mutex<StreamState>>,
+}
+
+#[derive(Default)]
+struct StreamState {
+    /// None once the listing has ended or was closed.
+    stream: Option<CoreSocketStream>,
+    /// A packed chunk that did not fit the buffer `nextIntoSync` was given.
+    pending: Option<Vec<u8>>,
 }
 
 /// Takes the next chunk and packs it with its rows' owners; None at the end
 /// (the stream is then let go).
-fn next_packed(inner: &Mutex<Option<CoreSocketStream>>) -> Result<Option<Vec<u8>>> {
-    let mut slot = inner.lock().unwrap_or_else(PoisonError::into_inner);
-    let Some(stream) = slot.as_mut() else { return Ok(None) };
+fn next_packed(state: &Mutex<StreamState>) -> Result<Option<Vec<u8>>> {
+    let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(packed) = state.pending.take() {
+        return Ok(Some(packed));
+    }
+    let Some(stream) = state.stream.as_mut() else { return Ok(None) };
     let packed = guarded(|| -> std::result::Result<Option<Vec<u8>>, StreamPanic> {
         let Some(chunk) = stream.next_chunk()? else { return Ok(None) };
         Ok(Some(wire::pack_chunk(&chunk, stream.owners()?)))
@@ -152,11 +163,11 @@ fn next_packed(inner: &Mutex<Option<CoreSocketStream>>) -> Result<Option<Vec<u8>
     match packed {
         Ok(Some(buffer)) => Ok(Some(buffer)),
         Ok(None) => {
-            *slot = None;
+            state.stream = None;
             Ok(None)
         }
         Err(StreamPanic(what)) => {
-            *slot = None;
+            state.stream = None;
             Err(panic_error(&what))
         }
     }
@@ -168,30 +179,46 @@ impl SocketStream {
     pub fn new(options: SocketOptions) -> Result<Self> {
         let query = query_of(&options)?;
         let stream = guarded(|| stream_sockets(query, CHUNK_ROWS))?;
-        Ok(SocketStream { inner: Arc::new(Mutex::new(Some(stream))) })
+        Ok(SocketStream { state: Arc::new(Mutex::new(StreamState { stream: Some(stream), pending: None })) })
     }
 
     /// The next chunk, or null once every table is out; waits on the calling thread.
     #[napi]
     pub fn next_sync(&self) -> Result<Option<Buffer>> {
-        Ok(next_packed(&self.inner)?.map(Buffer::from))
+        Ok(next_packed(&self.state)?.map(Buffer::from))
+    }
+
+    /// The next chunk written into `target`, which a caller reuses so that
+    /// chunks make no garbage; returns its length, or null once every table
+    /// is out. A length over `target.length` means nothing was written: call
+    /// again with a buffer at least that long.
+    #[napi]
+    pub fn next_into_sync(&self, mut target: Buffer) -> Result<Option<u32>> {
+        let Some(packed) = next_packed(&self.state)? else { return Ok(None) };
+        let length = packed.len() as u32;
+        if packed.len() <= target.len() {
+            target[..packed.len()].copy_from_slice(&packed);
+        } else {
+            self.state.lock().unwrap_or_else(PoisonError::into_inner).pending = Some(packed);
+        }
+        Ok(Some(length))
     }
 
     /// The next chunk, or null once every table is out; waits on the libuv pool.
     #[napi]
     pub fn next(&self) -> AsyncTask<NextChunkTask> {
-        AsyncTask::new(NextChunkTask { inner: self.inner.clone() })
+        AsyncTask::new(NextChunkTask { state: self.state.clone() })
     }
 
     /// Stops the listing: the rest is never read.
     #[napi]
     pub fn close(&self) {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner).take();
+        *self.state.lock().unwrap_or_else(PoisonError::into_inner) = StreamState::default();
     }
 }
 
 pub struct NextChunkTask {
-    inner: Arc<Mutex<Option<CoreSocketStream>>>,
+    state: Arc<Mutex<StreamState>>,
 }
 
 impl Task for NextChunkTask {
@@ -199,7 +226,7 @@ impl Task for NextChunkTask {
     type JsValue = Option<Buffer>;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        next_packed(&self.inner)
+        next_packed(&self.state)
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {

@@ -283,7 +283,7 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
       source: flags.source,
       tcpStates: flags.procRoot ? undefined : tcpStatesShown(layout),
       tcpCounters: layout.timers,
-    }),
+    }, { reuse: true }),
   );
   try {
     return await printSections(flags, sel, root, chunks, layout);

@@ -31,6 +31,7 @@ export {
 } from './sockets.js';
 export type {
   SocketsOptions,
+  StreamOptions,
   TableName,
   InetTableName,
   Protocol,

@@ -22,6 +22,8 @@ export interface NativeBinding {
 /** A listing handed out a chunk (one packed buffer) at a time; null at the end. */
 export interface NativeSocketStream {
   nextSync(): Buffer | null;
+  /** Writes the next chunk into `target`; a length over `target.length` means: call again with that much room. */
+  nextIntoSync(target: Buffer): number | null;
   next(): Promise<Buffer | null>;
   close(): void;
 }

@@ -176,6 +176,20 @@ export async function sockets(options: SocketsOptions = {}): Promise<SocketList>
   return new SocketList(buffer);
 }
 
+/** How {@link streamSocketsSync} hands out chunks. */
+export interface StreamOptions {
+  /**
+   * Write every chunk into one buffer, reused: a chunk is then valid only
+   * until the next one is taken, and chunks make no garbage (on a huge table
+   * the garbage collector would otherwise let spent chunks pile up before it
+   * runs). Default false: every chunk is its own.
+   */
+  reuse?: boolean;
+}
+
+/** Room for a full chunk of inet rows with its owners: grown when a chunk needs more. */
+const REUSED_BUFFER_BYTES = 256 * 1024;
+
 /**
  * Lists sockets a chunk at a time, while the tables are still being read:
  * memory holds a few chunks however large the tables are, and the first rows
@@ -184,14 +198,24 @@ export async function sockets(options: SocketsOptions = {}): Promise<SocketList>
  * (`break`, an exception) stops the listing. Blocks the event loop while it
  * waits for each chunk; {@link streamSockets} does not.
  */
-export function streamSocketsSync(options: SocketsOptions = {}): Generator<SocketChunk, void, undefined> {
+export function streamSocketsSync(options: SocketsOptions = {}, how: StreamOptions = {}): Generator<SocketChunk, void, undefined> {
   const stream = openStream(options);
+  let reused = how.reuse === true ? Buffer.allocUnsafe(REUSED_BUFFER_BYTES) : undefined;
+  const take = (): Uint8Array | null => {
+    if (reused === undefined) return stream.nextSync();
+    let length = stream.nextIntoSync(reused);
+    if (length !== null && length > reused.length) {
+      reused = Buffer.allocUnsafe(length);
+      length = stream.nextIntoSync(reused);
+    }
+    return length === null ? null : reused.subarray(0, length);
+  };
   return (function* chunks() {
     try {
       for (;;) {
-        let buffer: Buffer | null;
+        let buffer: Uint8Array | null;
         try {
-          buffer = stream.nextSync();
+          buffer = take();
         } catch (error) {
           throw fromNative(error);
         }
