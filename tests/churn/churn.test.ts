@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REPO_ROOT, RUN_ENV } from '../oracle/zoo.js';
+import { pidAlive, REPO_ROOT, RUN_ENV, sh, sleep } from '../oracle/zoo.js';
 import { checkRows, MAX_EXAMPLES } from './check.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -85,26 +85,9 @@ function unavailableReason(): string | null {
   return null;
 }
 
-function sh(cmd: string, args: string[], allowFail = false): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env: RUN_ENV });
-  if (r.status !== 0 && !allowFail) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
-  return r.stdout ?? '';
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The pids inside namespace `ns`: all ours, since the namespace is ours. */
 function nsPids(ns: string): number[] {
-  return sh('ip', ['netns', 'pids', ns], true).split(/\s+/).filter(Boolean).map(Number);
+  return sh('ip', ['netns', 'pids', ns], { allowFail: true }).split(/\s+/).filter(Boolean).map(Number);
 }
 
 function killPid(pid: number | undefined): void {
@@ -118,13 +101,13 @@ function killPid(pid: number | undefined): void {
 
 /** Remove what an earlier run left behind when the pid in its name is dead. */
 function cleanupStale(): void {
-  for (const line of sh('ip', ['netns', 'list'], true).split('\n')) {
+  for (const line of sh('ip', ['netns', 'list'], { allowFail: true }).split('\n')) {
     const name = line.split(' ')[0];
     if (!name?.startsWith(NS_PREFIX)) continue;
     const pid = Number(name.slice(NS_PREFIX.length));
     if (!Number.isInteger(pid) || pid <= 0 || pidAlive(pid)) continue;
     for (const p of nsPids(name)) killPid(p);
-    sh('ip', ['netns', 'del', name], true);
+    sh('ip', ['netns', 'del', name], { allowFail: true });
   }
   for (const e of fs.readdirSync('/tmp')) {
     const m = /^fns-churn-(\d+)-/.exec(e);
@@ -236,7 +219,7 @@ describe.skipIf(SKIP !== null)(SKIP ? `churn (skipped: ${SKIP})` : 'churn', () =
     for (const h of helpers) if (h.alive) killPid(h.child.pid);
     if (nsMade) {
       for (const p of nsPids(ns)) killPid(p);
-      sh('ip', ['netns', 'del', ns], true);
+      sh('ip', ['netns', 'del', ns], { allowFail: true });
       nsMade = false;
     }
     if (dir) fs.rmSync(dir, { recursive: true, force: true });

@@ -56,7 +56,7 @@ export interface RunResult {
 
 const SETPRIV = ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'];
 
-function sh(cmd: string, args: string[], opts: { allowFail?: boolean; input?: string } = {}): string {
+export function sh(cmd: string, args: string[], opts: { allowFail?: boolean; input?: string } = {}): string {
   try {
     return execFileSync(cmd, args, {
       encoding: 'utf8',
@@ -71,9 +71,9 @@ function sh(cmd: string, args: string[], opts: { allowFail?: boolean; input?: st
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function pidAlive(pid: number): boolean {
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
