@@ -350,7 +350,7 @@ impl Walk<'_> {
 }
 
 /// argv[0] of a cmdline, reduced as netstat does.
-fn program_name_of(cmdline: &[u8]) -> &[u8] {
+pub fn program_name_of(cmdline: &[u8]) -> &[u8] {
     let argv0 = match cmdline.iter().position(|&b| b == 0) {
         Some(nul) => &cmdline[..nul],
         None => cmdline,
@@ -364,7 +364,7 @@ fn program_name_of(cmdline: &[u8]) -> &[u8] {
 }
 
 /// `socket:[N]` or `[0000]:N` -> N.
-fn socket_inode(link: &[u8]) -> Option<u64> {
+pub fn socket_inode(link: &[u8]) -> Option<u64> {
     let digits = if let Some(rest) = link.strip_prefix(b"socket:[") {
         rest.strip_suffix(b"]")?
     } else {

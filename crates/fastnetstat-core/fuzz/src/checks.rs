@@ -1,0 +1,731 @@
+//! What every fuzz target checks, in one place. The fuzz targets
+//! (`fuzz_targets/*.rs`, built by cargo fuzz) call these functions, and so does
+//! the stable regression test `crates/fastnetstat-core/tests/fuzz_corpus.rs`,
+//! which compiles this file with `#[path]` and feeds it every file under
+//! `fixtures/fuzz/` (seeds and saved crashes). So this file uses nothing but
+//! std and `fastnetstat_core`, and never `crate::`.
+//!
+//! A check parses its input, then asserts what the parser's documentation
+//! promises (every body line is a row or a bogus line, a row keeps its
+//! table, a refcount never drops, ...). A panic, in the parser or in an
+//! assertion here, is a crash.
+//!
+//! Input formats (the seeds in `fixtures/fuzz/<target>/` follow them; see
+//! `fixtures/fuzz/README.md`):
+//! - `inet_table`: byte 0 picks the [`InetTable`] (mod 8), the rest is the file
+//!   (`parse_table`, and `parse_lines` line by line).
+//! - `unix_table`: the whole input is /proc/net/unix (`parse_table`, `parse_lines`).
+//! - `statistics`: byte 0 mod 4 picks snmp (pairs), netstat (pairs), snmp6, sctp/snmp.
+//! - `routes`: byte 0 mod 3 picks route, rt_cache, ipv6_route.
+//! - `interfaces`: byte 0 mod 3 picks /proc/net/dev, if_inet6, or `nstrcmp`
+//!   (the rest cut at its first two '\n' into three names).
+//! - `groups`: byte 0 is flags (bit 0: igmp given, bit 1: igmp6 given, bit 2:
+//!   a second round with the state the first one left, as `netstat -g -c`
+//!   does), bytes 1-2 the length of the igmp text (u16 LE), then the igmp
+//!   text, then the igmp6 text.
+//! - `owners`: byte 0 mod 2 picks an fd link text for `socket_inode`, or a
+//!   /proc/PID/cmdline for `program_name_of`.
+//! - `netlink_inet`: byte 0: bits 0-2 the table, bit 3 the both-families mode
+//!   of TCPDIAG_GETSOCK (each message's family byte picks Tcp or Tcp6), bits
+//!   4-5 the clock ticks per second (100, 250, 1000, 1); then datagrams, each
+//!   a u16 LE length and that many bytes (the last one may be short).
+//! - `netlink_unix`: datagrams as above, no leading byte.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use fastnetstat_core::groups::{self, GroupEvent, GroupsFile, GroupsParseState};
+use fastnetstat_core::netlink::{self, Batch};
+use fastnetstat_core::routes::{self, CacheFormat};
+use fastnetstat_core::statistics::{self, StatEntry, StatFile};
+use fastnetstat_core::{inet, interfaces, owners, unix, InetSocket, InetTable, Protocol, UnixSocket};
+
+/// Every target: the names of the `fuzz_targets/*.rs` binaries and of the
+/// `fixtures/fuzz/*` seed directories.
+pub const TARGETS: [&str; 9] = [
+    "inet_table",
+    "unix_table",
+    "statistics",
+    "routes",
+    "interfaces",
+    "groups",
+    "owners",
+    "netlink_inet",
+    "netlink_unix",
+];
+
+/// Runs the target called `name` on `data`; false for an unknown name.
+pub fn run(name: &str, data: &[u8]) -> bool {
+    match name {
+        "inet_table" => inet_table(data),
+        "unix_table" => unix_table(data),
+        "statistics" => statistics(data),
+        "routes" => routes(data),
+        "interfaces" => interfaces(data),
+        "groups" => groups(data),
+        "owners" => owners(data),
+        "netlink_inet" => netlink_inet(data),
+        "netlink_unix" => netlink_unix(data),
+        _ => return false,
+    }
+    true
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+/// `isspace` in the C locale.
+fn is_c_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+fn c_str(s: &[u8]) -> &[u8] {
+    &s[..s.iter().position(|&b| b == 0).unwrap_or(s.len())]
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn show(b: &[u8]) -> String {
+    String::from_utf8_lossy(&b[..b.len().min(200)]).into_owned()
+}
+
+/// The header of a /proc table (with its '\n'), and the lines after it, as
+/// the socket table parsers see them: a last line without '\n' counts, a
+/// final '\n' does not start another.
+fn header_and_body(text: &[u8]) -> (&[u8], Vec<&[u8]>) {
+    let Some(nl) = text.iter().position(|&b| b == b'\n') else { return (text, Vec::new()) };
+    let rest = &text[nl + 1..];
+    if rest.is_empty() {
+        return (&text[..=nl], Vec::new());
+    }
+    let rest = rest.strip_suffix(b"\n").unwrap_or(rest);
+    (&text[..=nl], rest.split(|&b| b == b'\n').collect())
+}
+
+/// What a loop of `fgets` calls hands over when each returns at most `max`
+/// bytes: lines, and the pieces of lines longer than that (newlines removed).
+fn fgets_pieces(text: &[u8], max: usize) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let limit = rest.len().min(max);
+        match rest[..limit].iter().position(|&b| b == b'\n') {
+            Some(nl) => {
+                out.push(&rest[..nl]);
+                rest = &rest[nl + 1..];
+            }
+            None => {
+                out.push(&rest[..limit]);
+                rest = &rest[limit..];
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// /proc/net/{tcp,udp,udplite,raw}{,6}
+
+fn sentinel_inet() -> InetSocket {
+    InetSocket {
+        table: InetTable::Raw6,
+        local_addr: [0xAB; 16],
+        local_port: 1,
+        remote_addr: [0xCD; 16],
+        remote_port: 2,
+        state: 3,
+        tx_queue: 4,
+        rx_queue: 5,
+        timer_active: 6,
+        timer_ticks: 7,
+        retransmits: 8,
+        uid: 9,
+        timeout: 10,
+        inode: 11,
+    }
+}
+
+/// parse_table into a vector that already holds a row: it must append.
+fn parse_inet(table: InetTable, text: &[u8]) -> (Vec<InetSocket>, u32) {
+    let mut out = vec![sentinel_inet()];
+    let bogus = inet::parse_table(table, text, &mut out);
+    assert_eq!(out[0], sentinel_inet(), "parse_table must append, not overwrite");
+    out.remove(0);
+    (out, bogus)
+}
+
+pub fn inet_table(data: &[u8]) {
+    let Some((&pick, text)) = data.split_first() else { return };
+    let table = InetTable::from_index(pick % 8).unwrap();
+    let (rows, bogus) = parse_inet(table, text);
+    let (_, lines) = header_and_body(text);
+    assert_eq!(rows.len() + bogus as usize, lines.len(), "every body line is a row or a bogus line");
+    for row in &rows {
+        assert_eq!(row.table.protocol(), table.protocol(), "a row keeps its file's protocol");
+        if !row.table.is_ipv6() {
+            assert_eq!(row.local_addr[4..], [0; 12], "an IPv4 address fills 4 bytes");
+            assert_eq!(row.remote_addr[4..], [0; 12], "an IPv4 address fills 4 bytes");
+        }
+    }
+    // The family comes from the address length, whatever file the line is in.
+    let sibling = InetTable::from_index(table as u8 ^ 1).unwrap();
+    assert_eq!(parse_inet(sibling, text), (rows.clone(), bogus), "{table:?} and {sibling:?} differ");
+    // Lines are independent, as reading a table in blocks of whole lines
+    // needs: parse_lines on one line gives that line's row.
+    let mut alone = (Vec::new(), 0u32);
+    for line in &lines {
+        let mut one = line.to_vec();
+        one.push(b'\n');
+        let mut r = Vec::new();
+        let b = inet::parse_lines(table, &one, &mut r);
+        assert_eq!(r.len() + b as usize, 1, "line {:?}", show(line));
+        alone.0.extend(r);
+        alone.1 += b;
+    }
+    assert_eq!(alone, (rows.clone(), bogus), "a line read alone reads differently");
+    // The fixed-layout shortcut reads what sscanf reads: doubling every blank
+    // changes no conversion (each is preceded by white space skipping) but
+    // rules the shortcut out, so both paths must agree.
+    if text.contains(&b' ') {
+        let mut doubled = Vec::with_capacity(text.len() * 2);
+        for &b in text {
+            doubled.push(b);
+            if b == b' ' {
+                doubled.push(b' ');
+            }
+        }
+        assert_eq!(parse_inet(table, &doubled), (rows, bogus), "the shortcut and sscanf's reading differ");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// /proc/net/unix
+
+fn sentinel_unix() -> UnixSocket {
+    UnixSocket {
+        refcount: 1,
+        protocol: 2,
+        flags: 3,
+        sock_type: 4,
+        state: 5,
+        inode: 6,
+        path: Some(b"x".to_vec()),
+    }
+}
+
+fn parse_unix(text: &[u8]) -> (Vec<UnixSocket>, u32) {
+    let mut out = vec![sentinel_unix()];
+    let bogus = unix::parse_table(text, &mut out);
+    assert_eq!(out[0], sentinel_unix(), "parse_table must append, not overwrite");
+    out.remove(0);
+    (out, bogus)
+}
+
+pub fn unix_table(text: &[u8]) {
+    let (rows, bogus) = parse_unix(text);
+    let (header, lines) = header_and_body(text);
+    assert_eq!(rows.len() + bogus as usize, lines.len(), "every body line is a row or a bogus line");
+    let has_inode = unix::has_inode_column(header.strip_suffix(b"\n").unwrap_or(header));
+    assert_eq!(has_inode, contains(header, b"Inode"));
+    // Lines are independent, as reading a table in blocks of whole lines
+    // needs: parse_lines on one line gives that line's row.
+    let mut alone = (Vec::new(), 0u32);
+    for line in &lines {
+        let mut one = line.to_vec();
+        one.push(b'\n');
+        let mut r = Vec::new();
+        let b = unix::parse_lines(&one, has_inode, &mut r);
+        assert_eq!(r.len() + b as usize, 1, "line {:?}", show(line));
+        for row in &r {
+            if !has_inode {
+                assert_eq!(row.inode, 0, "no Inode column, no inode");
+            }
+            if let Some(path) = &row.path {
+                assert!(!path.is_empty(), "an empty path is None");
+                assert!(c_str(line).ends_with(path), "the path is the end of its line");
+            }
+        }
+        alone.0.extend(r);
+        alone.1 += b;
+    }
+    assert_eq!(alone, (rows, bogus), "a line read alone reads differently");
+}
+
+// ---------------------------------------------------------------------------
+// Statistics
+
+/// `missing_is_zero`: a name without digits reads as 0 (pairs, sctp); in
+/// snmp6 it keeps the value of the chunk before, as sscanf leaves it.
+fn check_entry(e: &StatEntry, missing_is_zero: bool) {
+    if missing_is_zero && !e.has_value {
+        assert_eq!((e.value, e.signed), (0, 0), "a missing value reads as 0");
+    }
+    assert!(
+        e.signed == i64::MIN || e.signed == i64::MAX || e.value == e.signed as u64,
+        "value {} and signed {} disagree",
+        e.value,
+        e.signed
+    );
+    assert!(!e.name.contains(&0), "names are C strings");
+}
+
+pub fn statistics(data: &[u8]) {
+    let Some((&pick, text)) = data.split_first() else { return };
+    match pick % 4 {
+        0 => pairs(text, StatFile::Snmp),
+        1 => pairs(text, StatFile::Netstat),
+        2 => snmp6(text),
+        _ => sctp(text),
+    }
+}
+
+fn pairs(text: &[u8], file: StatFile) {
+    let parsed = statistics::parse_pairs(text, file);
+    let lines = text.iter().filter(|&&b| b == b'\n').count()
+        + usize::from(!text.ends_with(b"\n") && !text.is_empty());
+    if let Some(n) = parsed.format_error_line {
+        assert!(n >= 1 && n as usize <= lines, "format error on line {n} of {lines}");
+    }
+    assert!(parsed.sections.len() * 2 <= lines, "a section takes two lines");
+    for s in &parsed.sections {
+        assert_eq!(s.file, file);
+        assert!(!s.title.contains(&b':') && !s.title.contains(&0) && !s.title.contains(&b'\n'));
+        for e in &s.entries {
+            check_entry(e, true);
+            assert!(!e.name.is_empty(), "names are tokens");
+            assert!(!e.name.iter().any(|&b| matches!(b, b' ' | b'\t' | b'\n')), "names are tokens");
+        }
+    }
+}
+
+fn snmp6(text: &[u8]) {
+    let sections = statistics::parse_snmp6(text);
+    let chunks = fgets_pieces(text, 1023).len();
+    let entries: usize = sections.iter().map(|s| s.entries.len()).sum();
+    assert_eq!(entries, chunks, "one entry per fgets chunk");
+    let mut previous: Option<&[u8]> = None;
+    for s in &sections {
+        assert_eq!(s.file, StatFile::Snmp6);
+        let first = s.entries.first().expect("a section starts with an entry");
+        assert!(first.name.starts_with(&s.title), "the title is the start of the first name");
+        let six = s.title.iter().position(|&b| b == b'6');
+        assert!(six.is_none() || six == Some(s.title.len() - 1), "the title ends at its first '6'");
+        if let Some(p) = previous {
+            assert!(!contains(&first.name, p), "a new section starts where the title is not in the name");
+        }
+        for e in &s.entries {
+            check_entry(e, false);
+            assert!(contains(&e.name, &s.title), "every name of a section contains its title");
+            assert!(!e.name.iter().any(|&b| is_c_space(b)), "%s reads no white space");
+        }
+        previous = Some(&s.title);
+    }
+}
+
+fn sctp(text: &[u8]) {
+    let s = statistics::parse_sctp(text);
+    assert_eq!((s.file, &s.title[..]), (StatFile::SctpSnmp, &b"Sctp"[..]));
+    assert!(s.entries.len() <= fgets_pieces(text, 1023).len(), "at most one field per chunk");
+    for e in &s.entries {
+        check_entry(e, true);
+        assert!(!e.name.iter().any(|&b| matches!(b, b' ' | b'\t' | b'\n')));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Routes
+
+pub fn routes(data: &[u8]) {
+    let Some((&pick, text)) = data.split_first() else { return };
+    match pick % 3 {
+        0 => route(text),
+        1 => rt_cache(text),
+        _ => ipv6_route(text),
+    }
+}
+
+fn body(text: &[u8]) -> &[u8] {
+    text.iter().position(|&b| b == b'\n').map_or(&[][..], |nl| &text[nl + 1..])
+}
+
+fn check_iface(iface: &[u8], max: usize) {
+    assert!(!iface.is_empty() && iface.len() <= max, "iface {:?}", show(iface));
+    assert!(!iface.iter().any(|&b| is_c_space(b)), "iface {:?}", show(iface));
+}
+
+fn route(text: &[u8]) {
+    match routes::parse_route(text) {
+        Ok((rows, skipped)) => {
+            let lines = fgets_pieces(body(text), 1022).len();
+            assert_eq!(rows.len() + skipped as usize, lines, "every line is a row or skipped");
+            for r in &rows {
+                check_iface(&r.iface, 16);
+            }
+        }
+        Err(title) => assert!(routes::ROUTE_COLUMNS.contains(&title), "unknown column {title}"),
+    }
+}
+
+fn rt_cache(text: &[u8]) {
+    let (format, rows, skipped) = routes::parse_rt_cache(text);
+    assert_eq!(format == CacheFormat::Empty, text.is_empty());
+    match format {
+        CacheFormat::Modern | CacheFormat::Old => {
+            let lines = fgets_pieces(body(text), 1022).len();
+            let n = rows.len() + skipped as usize;
+            // 0 when the header lacks a column.
+            assert!(n == lines || n == 0, "{n} rows and skipped lines for {lines} lines");
+        }
+        _ => assert!(rows.is_empty() && skipped == 0, "no layout, no rows"),
+    }
+    for r in &rows {
+        check_iface(&r.iface, 16);
+        if format == CacheFormat::Old {
+            assert_eq!(r.extra[2], 0, "2.0 layouts have two extra columns");
+        }
+    }
+}
+
+fn ipv6_route(text: &[u8]) {
+    let rows = routes::parse_ipv6_route(text);
+    let lines = fgets_pieces(text, 1022);
+    assert_eq!(rows.len(), lines.len(), "every line is a row");
+    for (r, line) in rows.iter().zip(&lines) {
+        assert!((-1..=31).contains(&r.conversions));
+        assert_eq!(r.conversions == -1, line.iter().all(|&b| is_c_space(b)), "-1 is a blank line");
+        assert!(r.destination_len <= 0xFF && r.source_len <= 0xFF, "%02x");
+        assert!(r.iface.len() <= 15 && !r.iface.iter().any(|&b| is_c_space(b)), "%15s");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Interfaces
+
+pub fn interfaces(data: &[u8]) {
+    let Some((&pick, text)) = data.split_first() else { return };
+    match pick % 3 {
+        0 => proc_net_dev(text),
+        1 => if_inet6(text),
+        _ => {
+            let mut names = text.splitn(3, |&b| b == b'\n');
+            let a = names.next().unwrap_or_default();
+            let b = names.next().unwrap_or_default();
+            let c = names.next().unwrap_or_default();
+            nstrcmp_is_a_total_preorder(a, b, c);
+        }
+    }
+}
+
+fn proc_net_dev(text: &[u8]) {
+    let out = interfaces::parse_proc_net_dev(text);
+    let lines = fgets_pieces(text, 511);
+    if lines.len() < 2 {
+        assert!(out.is_empty(), "two header lines first");
+        return;
+    }
+    assert_eq!(out.len(), lines.len() - 2, "one interface per line after the headers");
+    let version = if contains(lines[1], b"compressed") {
+        3
+    } else if contains(lines[1], b"bytes") {
+        2
+    } else {
+        1
+    };
+    for d in &out {
+        assert!(!d.name.iter().any(|&b| is_c_space(b)), "name {:?}", show(&d.name));
+        let s = &d.stats;
+        // Counters the layout lacks are 0.
+        if version < 3 {
+            assert_eq!((s.rx_compressed, s.rx_multicast, s.tx_compressed), (0, 0, 0));
+        }
+        if version < 2 {
+            assert_eq!((s.rx_bytes, s.tx_bytes), (0, 0));
+        }
+    }
+}
+
+fn if_inet6(text: &[u8]) {
+    let out = interfaces::parse_if_inet6(text);
+    let words = text.iter().filter(|&&b| !is_c_space(b)).count();
+    assert!(out.len() <= words, "each record reads at least one byte");
+    for a in &out {
+        assert!((1..=13).contains(&a.conversions), "{} conversions", a.conversions);
+        assert!(a.prefix_len <= 0xFF && a.scope <= 0xFF && a.flags <= 0xFF, "%02x");
+        assert!(a.name.len() <= 20 && !a.name.iter().any(|&b| is_c_space(b)), "%20s");
+    }
+}
+
+fn nstrcmp_is_a_total_preorder(a: &[u8], b: &[u8], c: &[u8]) {
+    let cmp = interfaces::nstrcmp;
+    for x in [a, b, c] {
+        assert_eq!(cmp(x, x), Ordering::Equal, "{:?}", show(x));
+    }
+    for (x, y) in [(a, b), (b, c), (a, c)] {
+        assert_eq!(cmp(x, y), cmp(y, x).reverse(), "{:?} {:?}", show(x), show(y));
+    }
+    let (ab, bc, ac) = (cmp(a, b), cmp(b, c), cmp(a, c));
+    let msg = || format!("{:?} {:?} {:?}", show(a), show(b), show(c));
+    if ab != Ordering::Greater && bc != Ordering::Greater {
+        assert_ne!(ac, Ordering::Greater, "not transitive: {}", msg());
+    }
+    if ab != Ordering::Less && bc != Ordering::Less {
+        assert_ne!(ac, Ordering::Less, "not transitive: {}", msg());
+    }
+    if ab == Ordering::Equal && bc == Ordering::Equal {
+        assert_eq!(ac, Ordering::Equal, "not transitive: {}", msg());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Multicast groups
+
+pub fn groups(data: &[u8]) {
+    if data.len() < 3 {
+        return;
+    }
+    let flags = data[0];
+    let split = (u16::from_le_bytes([data[1], data[2]]) as usize).min(data.len() - 3);
+    let (igmp, igmp6) = data[3..].split_at(split);
+    let igmp = (flags & 1 != 0).then_some(igmp);
+    let igmp6 = (flags & 2 != 0).then_some(igmp6);
+    let mut state = GroupsParseState::default();
+    for _ in 0..if flags & 4 != 0 { 2 } else { 1 } {
+        let before = state.clone();
+        let events = groups::parse_groups(igmp, igmp6, &mut state);
+        check_groups(&before, &state, igmp, igmp6, &events);
+    }
+}
+
+fn check_groups(
+    before: &GroupsParseState,
+    after: &GroupsParseState,
+    igmp: Option<&[u8]>,
+    igmp6: Option<&[u8]>,
+    events: &[GroupEvent],
+) {
+    let lines4 = igmp.map_or(Vec::new(), |t| fgets_pieces(t, 8191));
+    let lines6 = igmp6.map_or(Vec::new(), |t| fgets_pieces(t, 8191));
+    assert!(events.len() <= lines4.len() + lines6.len(), "at most one event per line");
+    assert!(!before.igmp6 || after.igmp6, "igmp6 mode is never left");
+    for first in [lines4.first(), lines6.first()].into_iter().flatten() {
+        if !contains(first, b"Device") {
+            assert!(after.igmp6, "a first line without \"Device\" switches to igmp6");
+        }
+    }
+    assert_eq!(after.device[15], 0, "device[] keeps a NUL at its end");
+    let mut in_igmp6 = false;
+    for e in events {
+        match e {
+            GroupEvent::Row { family, device, address, .. } => {
+                assert!(*family == 4 || *family == 6);
+                if *family == 4 {
+                    assert!(!before.igmp6, "no IPv4 rows once in igmp6 mode");
+                    assert_eq!(address[4..], [0; 12]);
+                } else {
+                    assert!(after.igmp6);
+                }
+                assert!(device.len() <= 15 && !device.contains(&0), "device {:?}", show(device));
+            }
+            GroupEvent::Bogus { file, parser, line } => {
+                let n = match file {
+                    GroupsFile::Igmp => lines4.len(),
+                    GroupsFile::Igmp6 => lines6.len(),
+                };
+                assert!((*line as usize) < n, "bogus line {line} of {n}");
+                assert!(!(in_igmp6 && *file == GroupsFile::Igmp), "igmp is read before igmp6");
+                in_igmp6 |= *file == GroupsFile::Igmp6;
+                if before.igmp6 {
+                    assert_eq!(*parser, GroupsFile::Igmp6, "igmp6 mode reads with the IPv6 reader");
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// /proc/PID/fd links and /proc/PID/cmdline
+
+pub fn owners(data: &[u8]) {
+    let Some((&pick, text)) = data.split_first() else { return };
+    if pick % 2 == 0 {
+        if let Some(inode) = owners::socket_inode(text) {
+            assert_ne!(inode, u64::MAX, "strtoul's error value is no inode");
+            assert!(text.starts_with(b"socket:[") || text.starts_with(b"[0000]:"));
+            assert_eq!(owners::socket_inode(format!("socket:[{inode}]").as_bytes()), Some(inode));
+            assert_eq!(owners::socket_inode(format!("[0000]:{inode}").as_bytes()), Some(inode));
+        }
+    } else {
+        let name = owners::program_name_of(text);
+        let argv0 = c_str(text);
+        assert!(argv0.ends_with(name), "the name is the end of argv[0]");
+        if argv0.first() == Some(&b'/') {
+            assert!(!name.contains(&b'/'), "a path is cut to its basename");
+        } else {
+            assert_eq!(name, argv0, "argv[0] is kept whole");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Netlink
+
+/// The fuzz input's datagrams: each a u16 LE length and that many bytes.
+fn datagrams(mut data: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    while data.len() >= 2 {
+        let len = (u16::from_le_bytes([data[0], data[1]]) as usize).min(data.len() - 2);
+        out.push(&data[2..2 + len]);
+        data = &data[2 + len..];
+    }
+    out
+}
+
+/// `read_batch` on one datagram: the message payloads it handed over and
+/// whether the dump goes on (false after DONE, ERROR or an error).
+fn batch(datagram: &[u8]) -> (Vec<&[u8]>, bool) {
+    let base = datagram.as_ptr() as usize;
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let result = netlink::read_batch(datagram, |m| {
+        let at = (m.as_ptr() as usize).wrapping_sub(base);
+        assert!(at <= datagram.len() && m.len() <= datagram.len() - at, "a payload outside the datagram");
+        spans.push((at, m.len()));
+    });
+    let mut end = 0;
+    let mut messages = Vec::new();
+    for (at, len) in spans {
+        // Each payload follows its 16-byte header, which starts 4-aligned
+        // after the previous message and gives the length handed over.
+        assert!(at >= end + 16 && (at - 16) % 4 == 0, "payload at {at} after a message ending at {end}");
+        let header = &datagram[at - 16..at];
+        assert_eq!(u32::from_ne_bytes(header[..4].try_into().unwrap()) as usize, len + 16);
+        let kind = u16::from_ne_bytes(header[4..6].try_into().unwrap());
+        assert!(kind != 2 && kind != 3, "DONE and ERROR are not socket messages");
+        messages.push(&datagram[at..at + len]);
+        end = at + len;
+    }
+    let more = match result {
+        Ok(Batch::More) => true,
+        Ok(Batch::Done) => false,
+        Err(e) => {
+            assert!(
+                e.kind() == std::io::ErrorKind::InvalidData || e.raw_os_error().is_some_and(|c| c > 0),
+                "an error is a truncated message or the kernel's errno: {e:?}"
+            );
+            false
+        }
+    };
+    (messages, more)
+}
+
+pub fn netlink_inet(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let requested = InetTable::from_index(pick & 7).unwrap();
+    let both = pick & 8 != 0;
+    let ticks = [100u64, 250, 1000, 1][usize::from((pick >> 4) & 3)];
+    for datagram in datagrams(rest) {
+        let (messages, more) = batch(datagram);
+        for m in messages {
+            // What dump_tcp_both does: the family byte picks the table.
+            let table = match (both, m.first()) {
+                (false, _) => requested,
+                (true, Some(2)) => InetTable::Tcp,
+                (true, Some(10)) => InetTable::Tcp6,
+                (true, _) => continue,
+            };
+            let row = netlink::inet::decode_message(m, table, ticks);
+            assert_eq!(row.is_some(), m.len() >= 72, "a message is a row when it holds an inet_diag_msg");
+            if let Some(row) = row {
+                check_inet_diag_row(&row, m, table, ticks);
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+}
+
+fn check_inet_diag_row(row: &InetSocket, m: &[u8], table: InetTable, ticks: u64) {
+    let u32_at = |at: usize| u32::from_ne_bytes(m[at..at + 4].try_into().unwrap());
+    assert_eq!(row.table, table, "a decoded row is in the table asked for");
+    if !table.is_ipv6() {
+        assert_eq!(row.local_addr[4..], [0; 12]);
+        assert_eq!(row.remote_addr[4..], [0; 12]);
+    }
+    assert_eq!(
+        (row.local_port, row.remote_port),
+        (u16::from_be_bytes([m[4], m[5]]), u16::from_be_bytes([m[6], m[7]]))
+    );
+    assert_eq!(
+        (row.state, row.uid, row.inode, row.rx_queue),
+        (m[1], u32_at(64), u32_at(68) as u64, u32_at(56))
+    );
+    if table.protocol() == Protocol::Tcp {
+        if row.state == 10 {
+            assert_eq!(row.tx_queue, 0, "a listener's Send-Q is 0, as /proc prints it");
+        }
+        assert!(row.timer_ticks <= u64::from(u32::MAX) * ticks / 1000);
+        assert!((0..=255).contains(&row.timeout) && row.retransmits <= 255, "one-byte counters");
+    } else {
+        assert_eq!((row.timer_active, row.timer_ticks, row.retransmits, row.timeout), (0, 0, 0, 0));
+    }
+    // Attributes only add the tcp_info counters.
+    let mut bare = netlink::inet::decode_message(&m[..72], table, ticks).unwrap();
+    bare.retransmits = row.retransmits;
+    bare.timeout = row.timeout;
+    assert_eq!(&bare, row, "attributes changed more than the tcp_info counters");
+}
+
+pub fn netlink_unix(data: &[u8]) {
+    let mut rows = Vec::new();
+    let mut peers = Vec::new();
+    for datagram in datagrams(data) {
+        let (messages, more) = batch(datagram);
+        for m in messages {
+            let decoded = netlink::unix::decode_message(m);
+            assert_eq!(decoded.is_some(), m.len() >= 16, "a message is a row when it holds a unix_diag_msg");
+            let Some(d) = decoded else { continue };
+            let r = &d.row;
+            assert_eq!((r.refcount, r.protocol, r.sock_type), (2, 0, u16::from(m[1])));
+            assert_eq!(r.flags, if m[2] == 10 { 1 << 16 } else { 0 }, "__SO_ACCEPTCON for a listener");
+            assert_eq!(r.state, if m[2] == 1 { 3 } else { 1 }, "SS_CONNECTED or SS_UNCONNECTED");
+            assert!(r.inode <= u64::from(u32::MAX) && d.peer <= u64::from(u32::MAX));
+            assert!(!d.pending_connections || m[2] == 10, "only a listener has pending connections");
+            if let Some(path) = &r.path {
+                assert!(!path.is_empty() && !path.contains(&0), "/proc prints NULs as '@'");
+            }
+            peers.push(d.peer);
+            rows.push(d.row);
+        }
+        if !more {
+            break;
+        }
+    }
+    check_refcounts(rows, &peers);
+}
+
+/// The module notes of netlink/unix.rs: a socket starts at 2; a connected
+/// stream socket holds one more; a datagram socket one more per datagram
+/// socket connected to it; nothing else changes.
+fn check_refcounts(mut rows: Vec<UnixSocket>, peers: &[u64]) {
+    let before = rows.clone();
+    netlink::unix::derive_refcounts(&mut rows, peers);
+    let is_stream = |t: u16| t == 1 || t == 5;
+    let mut pointing: HashMap<u64, u32> = HashMap::new();
+    for (row, &peer) in before.iter().zip(peers) {
+        if peer != 0 && !is_stream(row.sock_type) {
+            *pointing.entry(peer).or_default() += 1;
+        }
+    }
+    for ((old, new), &peer) in before.iter().zip(&rows).zip(peers) {
+        assert!(new.refcount >= old.refcount && new.refcount >= 2, "a refcount went down");
+        let held = if is_stream(old.sock_type) {
+            u32::from(peer != 0)
+        } else {
+            pointing.get(&old.inode).copied().unwrap_or(0)
+        };
+        assert_eq!(new.refcount, old.refcount + held, "inode {}", old.inode);
+        assert_eq!(&UnixSocket { refcount: old.refcount, ..new.clone() }, old, "only the refcount changes");
+    }
+}
