@@ -601,7 +601,7 @@ fn batch(datagram: &[u8]) -> (Vec<&[u8]>, bool) {
         let header = &datagram[at - 16..at];
         assert_eq!(u32::from_ne_bytes(header[..4].try_into().unwrap()) as usize, len + 16);
         let kind = u16::from_ne_bytes(header[4..6].try_into().unwrap());
-        assert!(kind != 2 && kind != 3, "DONE and ERROR are not socket messages");
+        assert!(kind >= 0x10, "control messages (NOOP, ERROR, DONE, OVERRUN) are not socket messages");
         messages.push(&datagram[at..at + len]);
         end = at + len;
     }

@@ -14,6 +14,8 @@ const NETLINK_SOCK_DIAG: libc::c_int = 4;
 const SOCK_DIAG_BY_FAMILY: u16 = 20;
 const NLMSG_ERROR: u16 = 2;
 const NLMSG_DONE: u16 = 3;
+/// Types below this are netlink's own control messages.
+const NLMSG_MIN_TYPE: u16 = 0x10;
 const NLM_F_REQUEST: u16 = 0x01;
 const NLM_F_DUMP: u16 = 0x300;
 const NLMSG_HDRLEN: usize = 16;
@@ -141,6 +143,8 @@ pub fn read_batch(data: &[u8], mut on_message: impl FnMut(&[u8])) -> io::Result<
                     Ok(Batch::Done)
                 };
             }
+            // netlink's own control messages (NOOP, OVERRUN) are no sockets
+            kind if kind < NLMSG_MIN_TYPE => {}
             _ => on_message(body),
         }
         at += align4(len);
