@@ -56,3 +56,13 @@ impl std::error::Error for Error {
         }
     }
 }
+
+/// The message a panic was raised with (`panic!("...")` gives a `&str` or a
+/// `String`).
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}

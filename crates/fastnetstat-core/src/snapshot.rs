@@ -320,6 +320,10 @@ fn dump_tcp_pair(query: &SocketQuery, socket: &mut DiagSocket, sink: &mut Sink<'
 /// Reads the tables from netlink where it may and can, else from /proc, and
 /// hands their rows to `sink` in chunks of about `chunk_rows`.
 pub(crate) fn read_tables(query: &SocketQuery, chunk_rows: usize, sink: &mut Sink<'_>) {
+    #[cfg(test)]
+    if query.root.path() == std::path::Path::new(tests::PANIC_ROOT) {
+        panic!("a panic the tests asked for");
+    }
     let live = query.root.path() == std::path::Path::new("/proc");
     let mut diag = match query.source {
         Source::Proc => None,
@@ -513,8 +517,11 @@ pub fn list_sockets(query: &SocketQuery) -> SocketSnapshot {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A proc root that makes the reading panic (tests of what a panic becomes).
+    pub(crate) const PANIC_ROOT: &str = "/nonexistent/fastnetstat-test-panic";
 
     fn inet(inode: u64, remote_port: u16, state: u8) -> InetSocket {
         InetSocket {

@@ -72,13 +72,7 @@ pub fn stream_sockets(query: SocketQuery, chunk_rows: usize) -> SocketStream {
 }
 
 fn panic_message(panic: Box<dyn std::any::Any + Send>) -> StreamPanic {
-    StreamPanic(
-        panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into()),
-    )
+    StreamPanic(crate::error::panic_text(panic.as_ref()))
 }
 
 impl SocketStream {
@@ -118,5 +112,27 @@ impl Iterator for SocketStream {
 
     fn next(&mut self) -> Option<Self::Item> {
         self.next_chunk().transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ProcRoot;
+
+    /// A panic in the producer ends the stream with its message, never a hang
+    /// or a stream that merely looks short.
+    #[test]
+    fn a_panic_while_reading_comes_back_as_an_error() {
+        for owners in [false, true] {
+            let query = SocketQuery {
+                root: ProcRoot::new(crate::snapshot::tests::PANIC_ROOT),
+                inet_tables: vec![crate::InetTable::Tcp],
+                owners,
+                ..SocketQuery::default()
+            };
+            let mut stream = stream_sockets(query, 16);
+            assert_eq!(stream.next_chunk().unwrap_err(), StreamPanic("a panic the tests asked for".into()));
+        }
     }
 }

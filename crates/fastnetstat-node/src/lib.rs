@@ -84,14 +84,7 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T> {
         }
         f()
     }))
-    .map_err(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        panic_error(&what)
-    })
+    .map_err(|panic| panic_error(&fastnetstat_core::error::panic_text(panic.as_ref())))
 }
 
 fn panic_error(what: &str) -> Error {
