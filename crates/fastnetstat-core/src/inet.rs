@@ -10,8 +10,15 @@
 //!
 //! A tcp line with fewer than 11 conversions, or a udp/udplite/raw line with
 //! fewer than 10, is bogus and skipped (netstat warns once per such line);
-//! fields after the last conversion default to 0. Numbers too large for their
-//! field saturate (strtoul does the same for the 64-bit ones).
+//! fields after the last conversion default to 0.
+//!
+//! Numbers are what glibc's sscanf stores (see text.rs): a sign and a `0x`
+//! are read, `%lX`/`%lu` give strtoul's value, `%X` its low 32 bits, `%d`
+//! strtol's low 32 bits. Where a row field is narrower than netstat's
+//! variable, it keeps what netstat prints where it can: a port its low 16
+//! bits (htons), a state or timer kind saturates at 255 (still no name
+//! netstat knows), and the queues and retransmits, `unsigned long`s netstat
+//! prints whole with `%ld`, saturate at 2^32-1 (docs/compat.md).
 //!
 //! Addresses: the kernel prints an IPv4 address as the `__be32` read as a host
 //! integer (`%08X`), and an IPv6 address as its four 32-bit words, each read as
@@ -22,7 +29,7 @@
 
 use crate::model::{InetSocket, InetTable, Protocol};
 use crate::proc_root::ProcRoot;
-use crate::text::{self, hex_digits_u64, sat_u16, sat_u32, sat_u8, signed_to_i32, Cursor};
+use crate::text::{self, hex_digits_u64, sat_u32, sat_u8, Cursor};
 
 /// Parses a whole table file (header line included); appends rows to `out`
 /// and returns the number of bogus lines skipped.
@@ -122,7 +129,8 @@ fn with_family(table: InetTable, ipv6: bool) -> InetTable {
 /// `sscanf(addr, "%X")` into an `in_addr`: network-order bytes in [0..4].
 #[inline]
 fn decode_v4(digits: &[u8], out: &mut [u8; 16]) {
-    // %X into an unsigned int: strtoul, then truncation to 32 bits.
+    // %X into an unsigned int: strtoul, then truncation to 32 bits (a remote
+    // address may have up to 64 digits).
     let v = hex_digits_u64(digits) as u32;
     out[..4].copy_from_slice(&v.to_ne_bytes());
 }
@@ -160,7 +168,7 @@ fn parse_line(line: &[u8], row: &mut InetSocket, fast: bool) -> u32 {
     }
 
     // "%d: "
-    need!(c.dec_signed(), 0);
+    need!(c.dec_int(), 0);
     lit!(b':', 1);
     c.skip_ws();
     // Lines as the kernel writes them have fixed-width fields up to the uid:
@@ -180,7 +188,7 @@ fn parse_line(line: &[u8], row: &mut InetSocket, fast: bool) -> u32 {
         decode_v4(local, &mut row.local_addr);
     }
     lit!(b':', 2);
-    row.local_port = sat_u16(need!(c.hex(), 2));
+    row.local_port = port(need!(c.hex_uint(), 2));
     c.skip_ws();
     // "%64[0-9A-Fa-f]:%X "
     let remote = need!(c.hex_run(64), 3);
@@ -190,31 +198,48 @@ fn parse_line(line: &[u8], row: &mut InetSocket, fast: bool) -> u32 {
         decode_v4(remote, &mut row.remote_addr);
     }
     lit!(b':', 4);
-    row.remote_port = sat_u16(need!(c.hex(), 4));
+    row.remote_port = port(need!(c.hex_uint(), 4));
     // "%X "
-    row.state = sat_u8(need!(c.hex(), 5));
-    // "%lX:%lX "
-    row.tx_queue = sat_u32(need!(c.hex(), 6));
+    row.state = small(need!(c.hex_uint(), 5));
+    // "%lX:%lX " (unsigned longs: see the module comment)
+    row.tx_queue = sat_u32(need!(c.hex_ulong(), 6));
     lit!(b':', 7);
-    row.rx_queue = sat_u32(need!(c.hex(), 7));
+    row.rx_queue = sat_u32(need!(c.hex_ulong(), 7));
     // "%X:%lX "
-    row.timer_active = sat_u8(need!(c.hex(), 8));
+    row.timer_active = small(need!(c.hex_uint(), 8));
     lit!(b':', 9);
-    row.timer_ticks = need!(c.hex(), 9);
+    row.timer_ticks = need!(c.hex_ulong(), 9);
     // "%lX"
-    row.retransmits = sat_u32(need!(c.hex(), 10));
+    row.retransmits = sat_u32(need!(c.hex_ulong(), 10));
     11 + decimal_tail(&mut c, row)
+}
+
+/// A port (`%X` into an int) as netstat prints it: `htons(port)` keeps the
+/// low 16 bits. (tcp's -l selection tests the whole int, so a port of
+/// 0x10000 is selected as 0 here; no kernel writes one.)
+#[inline]
+fn port(v: u32) -> u16 {
+    v as u16
+}
+
+/// A state or timer kind (`%X` into an int): netstat names a few values and
+/// prints others as UNKNOWN (udp) or as the number (raw state, `unkn-N`
+/// timer); past 254 the row holds 255, still no name, though netstat would
+/// print the number itself.
+#[inline]
+fn small(v: u32) -> u8 {
+    sat_u8(v.into())
 }
 
 /// " %d %d %lu": uid, timeout, inode. Returns how many were converted.
 #[inline]
 fn decimal_tail(c: &mut Cursor<'_>, row: &mut InetSocket) -> u32 {
-    let Some((neg, uid)) = c.dec_signed() else { return 0 };
-    // %d into an int later used as a uid_t: "-1" is 4294967295.
-    row.uid = if neg { signed_to_i32((true, uid)) as u32 } else { sat_u32(uid) };
-    let Some(timeout) = c.dec_signed() else { return 1 };
-    row.timeout = signed_to_i32(timeout);
-    let Some(inode) = c.dec_u64() else { return 2 };
+    let Some(uid) = c.dec_int() else { return 0 };
+    // The int's bits: netstat prints it with %d and looks up (uid_t) uid.
+    row.uid = uid as u32;
+    let Some(timeout) = c.dec_int() else { return 1 };
+    row.timeout = timeout;
+    let Some(inode) = c.dec_ulong() else { return 2 };
     row.inode = inode;
     3
 }
@@ -370,28 +395,82 @@ mod tests {
         assert_eq!(&rows[0].remote_addr[..4], &[127, 0, 0, 2]);
     }
 
+    /// Every field holds what glibc's sscanf stores, narrowed as netstat
+    /// prints it (values checked against sscanf in C).
     #[test]
-    fn saturation_and_short_ipv6() {
+    fn numbers_as_glibc_stores_them() {
         let (rows, bogus) = parse(
             InetTable::Tcp,
             "0: 0100007F:FFFFF 1:0 1FF FFFFFFFFFF:1 00:FFFFFFFFFFFFFFFFFFFF 0 4294967296 -99999999999 99999999999999999999999\n",
         );
         assert_eq!(bogus, 0);
         let r = &rows[0];
-        assert_eq!(r.local_port, u16::MAX);
+        // %X: the low 32 bits, then the port's low 16 (htons)
+        assert_eq!(r.local_port, 0xFFFF);
         assert_eq!(&r.remote_addr[..4], &1u32.to_ne_bytes());
+        // a state past 254 holds 255
         assert_eq!(r.state, u8::MAX);
+        // an unsigned long queue past 32 bits saturates (a documented deviation)
         assert_eq!(r.tx_queue, u32::MAX);
+        // strtoul past 64 bits
         assert_eq!(r.timer_ticks, u64::MAX);
-        assert_eq!(r.uid, u32::MAX);
-        assert_eq!(r.timeout, i32::MIN);
+        // %d: strtol's low 32 bits
+        assert_eq!(r.uid, 0);
+        assert_eq!(r.timeout, -99999999999i64 as i32);
         assert_eq!(r.inode, u64::MAX);
+
+        // Signs and 0x prefixes in every numeric field.
+        let (rows, bogus) = parse(
+            InetTable::Tcp,
+            "+7: 0100007F:0x1F90 00000000:-1 100000001 0x:+0X20 -0x2:-1 0x3 -1 2147483648 -5\n",
+        );
+        assert_eq!(bogus, 0);
+        let r = &rows[0];
+        assert_eq!((r.local_port, r.remote_port), (8080, 0xFFFF));
+        assert_eq!(r.state, 1);
+        // "0x" alone is 0 and consumes the x: the ':' after it still matches
+        assert_eq!((r.tx_queue, r.rx_queue), (0, 0x20));
+        // -0x2 is 0xFFFFFFFFFFFFFFFE, of which the int keeps 0xFFFFFFFE: past 254
+        assert_eq!((r.timer_active, r.timer_ticks), (u8::MAX, u64::MAX));
+        assert_eq!(r.retransmits, 3);
+        // "-1" as a uid is the int -1 (netstat prints -1, looks up 4294967295)
+        assert_eq!((r.uid, r.timeout, r.inode), (u32::MAX, i32::MIN, u64::MAX - 4));
+
+        // %X truncates where saturating would name another state or timer.
+        let (rows, _) = parse(InetTable::Udp, "0: 0100007F:10035 0:0 100000007 0:0 100000002:0 0 0 0 1\n");
+        assert_eq!((rows[0].local_port, rows[0].state, rows[0].timer_active), (0x35, 7, 2));
+
         // "-1" as a uid is 4294967295, as netstat's int-to-uid_t makes it.
         let (rows, _) = parse(InetTable::Tcp, "0: 0100007F:0 0:0 1 0:0 0:0 0 -1 0 1\n");
         assert_eq!(rows[0].uid, u32::MAX);
         // 12 hex digits: IPv6 with the first word and half the second.
         let (rows, _) = parse(InetTable::Tcp6, "0: 0100007FABCD:0 0:0 1 0:0 0:0 0\n");
         assert_eq!(&rows[0].local_addr[..8], &[0x7F, 0, 0, 1, 0xCD, 0xAB, 0, 0]);
+        // An IPv4 remote address of 9 digits: %X keeps the low 32 bits.
+        let (rows, _) = parse(InetTable::Tcp, "0: 0100007F:0 10500000A:1 1 0:0 0:0 0\n");
+        assert_eq!(&rows[0].remote_addr[..4], &[10, 0, 0, 5]);
+    }
+
+    /// Where sscanf stops: the count of conversions decides bogus lines.
+    #[test]
+    fn signs_and_prefixes_that_stop_a_line() {
+        for (line, conversions) in [
+            ("0x5: 0100007F:0016 0:0 1 0:0 0:0 0 0 0 1", 1), // %d takes no 0x
+            ("0: 0x0100007F:0016 0:0 1 0:0 0:0 0 0 0 1", 2), // the scan set stops at the x
+            ("0: +0100007F:0016 0:0 1 0:0 0:0 0 0 0 1", 1),  // or at a sign
+            ("0: 0100007F:-x16 0:0 1 0:0 0:0 0 0 0 1", 2),
+            ("0: 0100007F:0016 0:0 - 1 0:0 0:0 0 0 0 1", 5),
+            ("0: 0100007F:0016 0:0 1 -:0 0:0 0 0 0 1", 6),
+            ("0: 0100007F:0016 0:0 1 0:0 +:0 0 0 0 1", 8),
+            ("0: 0100007F:0016 0:0 1 0:0 0:0 0 0x1 0 1", 12), // %d reads the 0; %d stops at x
+            ("0: 0100007F:0016 0:0 1 0:0 0:0 0 0 0 0x1", 14), // %lu reads the 0
+        ] {
+            let mut row = empty_row(InetTable::Tcp);
+            assert_eq!(parse_line(line.as_bytes(), &mut row, true), conversions, "{line}");
+            let mut slow = empty_row(InetTable::Tcp);
+            assert_eq!(parse_line(line.as_bytes(), &mut slow, false), conversions, "{line}");
+            assert_eq!(row, slow);
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Helpers shared by the /proc text parsers: reading a procfs file (whole, or
-//! block by block for the socket tables, which can be huge), and a
-//! byte cursor whose conversions follow glibc `sscanf` closely enough to count
-//! conversions the way net-tools does, without allocating and without panicking.
+//! block by block for the socket tables, which can be huge), and a byte cursor
+//! whose number conversions store exactly what glibc 2.36's `sscanf` stores
+//! (and count conversions the way net-tools does), without allocating and
+//! without panicking.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -169,19 +170,12 @@ fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
 }
 
-/// Parses hex digits (all of `digits`, which the caller has checked) into a
-/// u64, saturating at u64::MAX the way strtoul does.
+/// Parses hex digits (all of `digits`, which the caller has checked: a
+/// `%[0-9A-Fa-f]` scan set) as `%X` reads them: strtoul, so u64::MAX past 64
+/// bits. (Storing into an unsigned int then keeps the low 32 bits.)
 #[inline]
 pub(crate) fn hex_digits_u64(digits: &[u8]) -> u64 {
-    let mut v: u64 = 0;
-    for &c in digits {
-        let d = HEX[c as usize] as u64;
-        if v > (u64::MAX >> 4) {
-            return u64::MAX;
-        }
-        v = (v << 4) | d;
-    }
-    v
+    Cursor::new(digits).digits::<true>().map_or(0, Number::saturated)
 }
 
 /// Exactly `N` hex digits (no more checks than that) as a u64; None if any
@@ -273,51 +267,52 @@ impl<'a> Cursor<'a> {
         Some(&self.s[start..j])
     }
 
-    /// `%X` / `%lX` (and `%p`): white space, then hex digits; saturates.
+    /// `%lX` (an unsigned long): strtoul base 16.
     #[inline]
-    pub(crate) fn hex(&mut self) -> Option<u64> {
-        self.skip_ws();
-        let start = self.i;
-        let mut v: u64 = 0;
-        let mut saturated = false;
-        while let Some(&c) = self.s.get(self.i) {
-            let d = HEX[c as usize];
-            if d == NOT_HEX {
-                break;
-            }
-            if v > (u64::MAX >> 4) {
-                saturated = true;
-            }
-            v = (v << 4) | d as u64;
-            self.i += 1;
-        }
-        if self.i == start {
-            return None;
-        }
-        Some(if saturated { u64::MAX } else { v })
+    pub(crate) fn hex_ulong(&mut self) -> Option<u64> {
+        self.number::<true>().map(Number::strtoul)
     }
 
-    /// `%lu`: white space, an optional '+', decimal digits; saturates.
+    /// `%X` (an unsigned int, or an int): strtoul base 16, of which glibc
+    /// stores the low 32 bits ("100000001" is 1, "-1" is 4294967295).
     #[inline]
-    pub(crate) fn dec_u64(&mut self) -> Option<u64> {
-        self.skip_ws();
-        let save = self.i;
-        if self.peek() == Some(b'+') {
-            self.i += 1;
-        }
-        match self.digits() {
-            Some(v) => Some(v),
-            None => {
-                self.i = save;
-                None
-            }
-        }
+    pub(crate) fn hex_uint(&mut self) -> Option<u32> {
+        self.hex_ulong().map(|v| v as u32)
     }
 
-    /// `%d`: white space, an optional sign, decimal digits. Returns the
-    /// magnitude (saturated) and whether it was negative.
+    /// `%p`: as `%lX`, or "(nil)" in any case (what printf writes for NULL),
+    /// which glibc reads as 0 when no sign comes first.
     #[inline]
-    pub(crate) fn dec_signed(&mut self) -> Option<(bool, u64)> {
+    pub(crate) fn pointer(&mut self) -> Option<u64> {
+        self.skip_ws();
+        let nil = |w: &[u8]| w.eq_ignore_ascii_case(b"(nil)");
+        if self.peek() == Some(b'(') && self.rest().get(..5).is_some_and(nil) {
+            self.i += 5;
+            return Some(0);
+        }
+        self.hex_ulong()
+    }
+
+    /// `%lu`: strtoul base 10 ("-5" is 2^64 - 5).
+    #[inline]
+    pub(crate) fn dec_ulong(&mut self) -> Option<u64> {
+        self.number::<false>().map(Number::strtoul)
+    }
+
+    /// `%d` (an int): strtol, of which glibc stores the low 32 bits
+    /// ("4294967296" is 0, "9223372036854775808" is LONG_MAX: -1).
+    #[inline]
+    pub(crate) fn dec_int(&mut self) -> Option<i32> {
+        self.number::<false>().map(|n| n.strtol() as i32)
+    }
+
+    /// glibc's reading of a number (vfscanf's `number:`): white space, an
+    /// optional sign, in base 16 an optional "0x"/"0X" after which digits may
+    /// be missing (its 0 is the number: "0x:" is 0, the x consumed), then
+    /// digits. None (nothing consumed) on a matching failure: no digits, as
+    /// in "-", "+x", "- 1".
+    #[inline(always)]
+    fn number<const IS_HEX: bool>(&mut self) -> Option<Number> {
         self.skip_ws();
         let save = self.i;
         let neg = match self.peek() {
@@ -331,8 +326,14 @@ impl<'a> Cursor<'a> {
             }
             _ => false,
         };
-        match self.digits() {
-            Some(v) => Some((neg, v)),
+        let prefix =
+            IS_HEX && self.peek() == Some(b'0') && matches!(self.s.get(self.i + 1), Some(b'x' | b'X'));
+        if prefix {
+            self.i += 2;
+        }
+        match self.digits::<IS_HEX>() {
+            Some(n) => Some(Number { neg, ..n }),
+            None if prefix => Some(Number { neg, value: 0, overflow: false }),
             None => {
                 self.i = save;
                 None
@@ -340,35 +341,104 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    #[inline]
-    fn digits(&mut self) -> Option<u64> {
+    /// The digits from here on, in base 16 or 10, consumed (none: None).
+    #[inline(always)]
+    fn digits<const IS_HEX: bool>(&mut self) -> Option<Number> {
         let start = self.i;
-        let mut v: u64 = 0;
+        let (base, mut value, mut overflow) = (if IS_HEX { 16u64 } else { 10 }, 0u64, false);
         while let Some(&c) = self.s.get(self.i) {
-            let d = c.wrapping_sub(b'0');
-            if d > 9 {
+            let d = if IS_HEX { HEX[c as usize] } else { c.wrapping_sub(b'0') } as u64;
+            if d >= base {
                 break;
             }
-            v = v.saturating_mul(10).saturating_add(d as u64);
+            let (times, o1) = value.overflowing_mul(base);
+            let (plus, o2) = times.overflowing_add(d);
+            (value, overflow) = (plus, overflow | o1 | o2);
             self.i += 1;
         }
-        (self.i != start).then_some(v)
+        (self.i != start).then_some(Number { neg: false, value, overflow })
+    }
+
+    // The narrower readers scanf.rs builds its route, interface and group
+    // conversions on: `%X` as hex digits only (no sign, no 0x) and `%lu`
+    // without a '-'. glibc reads those formats as above too; scanf.rs has
+    // not moved to the readers above, which the socket tables use.
+
+    /// Hex digits after white space, saturating at u64::MAX.
+    #[inline]
+    pub(crate) fn hex(&mut self) -> Option<u64> {
+        self.skip_ws();
+        self.digits::<true>().map(Number::saturated)
+    }
+
+    /// Decimal digits after white space and an optional '+', saturating.
+    #[inline]
+    pub(crate) fn dec_u64(&mut self) -> Option<u64> {
+        self.skip_ws();
+        let save = self.i;
+        self.lit(b'+');
+        let n = self.digits::<false>();
+        if n.is_none() {
+            self.i = save;
+        }
+        n.map(Number::saturated)
+    }
+
+    /// glibc's reading of a `%d`: whether it was negative, and its magnitude
+    /// (saturated at u64::MAX).
+    #[inline]
+    pub(crate) fn dec_signed(&mut self) -> Option<(bool, u64)> {
+        self.number::<false>().map(|n| (n.neg, n.saturated()))
     }
 }
 
-/// A `%d` value narrowed to i32, saturating at both ends.
-#[inline]
-pub(crate) fn signed_to_i32((neg, mag): (bool, u64)) -> i32 {
-    if neg {
-        if mag >= 1 << 31 {
-            i32::MIN
-        } else {
-            -(mag as i64) as i32
+/// A number as glibc's scanf has read it, before it is stored.
+#[derive(Clone, Copy)]
+struct Number {
+    neg: bool,
+    /// The digits' value, modulo 2^64 when `overflow`.
+    value: u64,
+    /// More than 64 bits of digits (strtoul's and strtol's ERANGE).
+    overflow: bool,
+}
+
+impl Number {
+    /// strtoul: past 64 bits ULONG_MAX whatever the sign; otherwise a '-'
+    /// negates in unsigned arithmetic.
+    #[inline]
+    fn strtoul(self) -> u64 {
+        match (self.overflow, self.neg) {
+            (true, _) => u64::MAX,
+            (false, true) => self.value.wrapping_neg(),
+            (false, false) => self.value,
         }
-    } else {
-        mag.min(i32::MAX as u64) as i32
+    }
+
+    /// strtol: saturates at LONG_MIN and LONG_MAX.
+    #[inline]
+    fn strtol(self) -> i64 {
+        match (self.overflow, self.neg) {
+            (false, false) if self.value <= i64::MAX as u64 => self.value as i64,
+            (_, false) => i64::MAX,
+            // 2^63 wraps to i64::MIN, which is -2^63
+            (false, true) if self.value <= 1 << 63 => (self.value as i64).wrapping_neg(),
+            (_, true) => i64::MIN,
+        }
+    }
+
+    /// The magnitude, u64::MAX past 64 bits.
+    #[inline]
+    fn saturated(self) -> u64 {
+        if self.overflow {
+            u64::MAX
+        } else {
+            self.value
+        }
     }
 }
+
+// Narrowing what glibc stored into a smaller row field, by saturation: each
+// caller says why that keeps what netstat prints.
 
 #[inline]
 pub(crate) fn sat_u32(v: u64) -> u32 {
@@ -466,21 +536,142 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// Runs `f` on `input` and returns its value and the bytes it consumed.
+    fn conv<T>(input: &str, f: impl Fn(&mut Cursor<'_>) -> Option<T>) -> (Option<T>, usize) {
+        let mut c = Cursor::new(input.as_bytes());
+        let v = f(&mut c);
+        (v, input.len() - c.rest().len())
+    }
+
+    const MAX: u64 = u64::MAX;
+
+    /// `%lX`, `%X` and `%p` against glibc 2.36's sscanf (measured with a C
+    /// program: value stored, bytes consumed; None is no conversion).
     #[test]
-    fn cursor_conversions() {
-        let mut c = Cursor::new(b"  12: 0A1b:FFFFFFFFFFFFFFFFFF -7 x");
+    fn hex_conversions_are_glibcs() {
+        #[rustfmt::skip]
+        let table: &[(&str, Option<u64>, Option<u32>, usize)] = &[
+            // input, %lX, %X, consumed
+            ("0x1A", Some(26), Some(26), 4),
+            ("0X1f", Some(31), Some(31), 4),
+            ("+5", Some(5), Some(5), 2),
+            (" \t 7", Some(7), Some(7), 4),
+            ("-1", Some(MAX), Some(u32::MAX), 2),
+            ("-0x10", Some(MAX - 15), Some(4294967280), 5),
+            // "0x" alone: its 0 is the number, the x consumed
+            ("0x", Some(0), Some(0), 2),
+            ("0xg", Some(0), Some(0), 2),
+            ("-0x", Some(0), Some(0), 3),
+            ("+0x", Some(0), Some(0), 3),
+            ("0x0x5", Some(0), Some(0), 3),
+            ("00x5", Some(0), Some(0), 2),
+            // no digits: no conversion
+            ("-x", None, None, 0),
+            ("- 1", None, None, 0),
+            ("-", None, None, 0),
+            ("+", None, None, 0),
+            ("", None, None, 0),
+            ("g", None, None, 0),
+            // strtoul: ULONG_MAX past 64 bits whatever the sign, else negated
+            ("FFFFFFFFFFFFFFFF", Some(MAX), Some(u32::MAX), 16),
+            ("10000000000000000", Some(MAX), Some(u32::MAX), 17),
+            ("-FFFFFFFFFFFFFFFF", Some(1), Some(1), 17),
+            ("-FFFFFFFFFFFFFFFFFF", Some(MAX), Some(u32::MAX), 19),
+            // %X keeps the low 32 bits: truncated, not saturated
+            ("100000001", Some(0x1_0000_0001), Some(1), 9),
+            ("1FFFFFFFF", Some(0x1_FFFF_FFFF), Some(u32::MAX), 9),
+            ("00000000deadbeef", Some(0xDEAD_BEEF), Some(0xDEAD_BEEF), 16),
+        ];
+        for &(input, lx, x, used) in table {
+            assert_eq!(conv(input, |c| c.hex_ulong()), (lx, used), "%lX {input:?}");
+            assert_eq!(conv(input, |c| c.hex_uint()), (x, used), "%X {input:?}");
+            assert_eq!(conv(input, |c| c.pointer()), (lx, used), "%p {input:?}");
+        }
+        // %p also reads printf's "(nil)", in any case, but not after a sign.
+        assert_eq!(conv("(nil): 1", |c| c.pointer()), (Some(0), 5));
+        assert_eq!(conv(" (NIL)", |c| c.pointer()), (Some(0), 6));
+        assert_eq!(conv("-(nil)", |c| c.pointer()), (None, 0));
+        assert_eq!(conv("(nil", |c| c.pointer()), (None, 0));
+        assert_eq!(conv("(nil)", |c| c.hex_ulong()), (None, 0));
+    }
+
+    /// `%lu` and `%d` against glibc 2.36's sscanf.
+    #[test]
+    fn decimal_conversions_are_glibcs() {
+        #[rustfmt::skip]
+        let table: &[(&str, Option<u64>, Option<i32>, usize)] = &[
+            // input, %lu, %d, consumed
+            ("5", Some(5), Some(5), 1),
+            ("+5", Some(5), Some(5), 2),
+            ("-5", Some(MAX - 4), Some(-5), 2),
+            ("-0", Some(0), Some(0), 2),
+            // base 10 takes no 0x: the 0 alone
+            ("0x5", Some(0), Some(0), 1),
+            ("4294967296", Some(4294967296), Some(0), 10),
+            ("2147483648", Some(2147483648), Some(i32::MIN), 10),
+            ("-2147483649", Some(18446744071562067967), Some(i32::MAX), 11),
+            // strtol saturates (LONG_MAX, LONG_MIN), then the int keeps 32 bits
+            ("9223372036854775808", Some(9223372036854775808), Some(-1), 19),
+            ("-9223372036854775808", Some(9223372036854775808), Some(0), 20),
+            ("-9223372036854775809", Some(9223372036854775807), Some(0), 20),
+            ("18446744073709551615", Some(MAX), Some(-1), 20),
+            ("18446744073709551616", Some(MAX), Some(-1), 20),
+            ("-18446744073709551615", Some(1), Some(0), 21),
+            ("-18446744073709551616", Some(MAX), Some(0), 21),
+            ("99999999999999999999999", Some(MAX), Some(-1), 23),
+            ("-", None, None, 0),
+            ("+", None, None, 0),
+            ("- 1", None, None, 0),
+            ("x", None, None, 0),
+        ];
+        for &(input, lu, d, used) in table {
+            assert_eq!(conv(input, |c| c.dec_ulong()), (lu, used), "%lu {input:?}");
+            assert_eq!(conv(input, |c| c.dec_int()), (d, used), "%d {input:?}");
+        }
+    }
+
+    /// sscanf("0x:5", "%X:%X") makes 2 conversions (0 and 5), "-x:5" none.
+    #[test]
+    fn a_prefix_then_a_literal() {
+        let pair = |s: &str| {
+            let mut c = Cursor::new(s.as_bytes());
+            let a = c.hex_uint();
+            let b = if a.is_some() && c.lit(b':') { c.hex_uint() } else { None };
+            (a, b)
+        };
+        assert_eq!(pair("0x:5"), (Some(0), Some(5)));
+        assert_eq!(pair("-0x:5"), (Some(0), Some(5)));
+        assert_eq!(pair("0x1:0x2"), (Some(1), Some(2)));
+        assert_eq!(pair("0xg:5"), (Some(0), None));
+        assert_eq!(pair("-x:5"), (None, None));
+    }
+
+    /// The readers scanf.rs is built on keep their narrower reading.
+    #[test]
+    fn scanf_rs_readers() {
+        let mut c = Cursor::new(b"  12: 0A1b:FFFFFFFFFFFFFFFFFF -7 0x5 +3 -3 x");
         assert_eq!(c.dec_signed(), Some((false, 12)));
         assert!(c.lit(b':'));
         c.skip_ws();
         assert_eq!(c.hex_run(64), Some(&b"0A1b"[..]));
         assert!(c.lit(b':'));
         assert_eq!(c.hex(), Some(u64::MAX));
-        assert_eq!(c.dec_signed().map(signed_to_i32), Some(-7));
+        assert_eq!(c.dec_signed(), Some((true, 7)));
+        // %X as digits only: the 0 of "0x5"
+        assert_eq!(c.hex(), Some(0));
+        assert_eq!(c.hex(), None);
+        c.advance(2);
+        assert_eq!(c.dec_u64(), Some(3));
+        assert_eq!(c.dec_u64(), None);
+        assert_eq!(c.dec_signed(), Some((true, 3)));
         assert_eq!(c.hex(), None);
         assert_eq!(c.dec_u64(), None);
         assert_eq!(c.rest(), b"x");
-        assert_eq!(signed_to_i32((true, u64::MAX)), i32::MIN);
-        assert_eq!(signed_to_i32((false, u64::MAX)), i32::MAX);
+        assert_eq!(Cursor::new(b"-99999999999999999999").dec_signed(), Some((true, u64::MAX)));
+    }
+
+    #[test]
+    fn fixed_and_scan_set_digits() {
         assert_eq!(hex_digits_u64(b"FFFFFFFFFFFFFFFFF"), u64::MAX);
         assert_eq!(hex_digits_u64(b"0100007F"), 0x0100_007F);
         assert_eq!(hex_fixed::<8>(b"0100007Fzz"), Some(0x0100_007F));

@@ -3,6 +3,9 @@
 //! netstat reads each line with
 //! `sscanf(line, "%p: %lX %lX %lX %X %X %lu %s", ...)` (Num RefCount Protocol
 //! Flags Type St Inode Path); fewer than 6 conversions is a bogus line.
+//! Numbers are what glibc stores (see text.rs: signs, `0x`, "(nil)" for
+//! `%p`, `%X` cut to 32 bits), narrowed to the row's fields so that netstat's
+//! output stays the same: see [`parse_line`].
 //!
 //! The kernel prints the path after the inode and one space, then a newline.
 //! netstat's `%s` cuts it at the first blank; we keep everything up to the
@@ -80,27 +83,33 @@ fn parse_line(line: &[u8], has_inode: bool) -> Option<UnixSocket> {
     };
     let mut c = Cursor::new(line);
     // "%p: "
-    c.hex()?;
+    c.pointer()?;
     if !c.lit(b':') {
         return None;
     }
     // "%lX %lX %lX %X %X": the first five after the pointer are required.
-    let refcount = c.hex()?;
-    let protocol = c.hex()?;
-    let flags = c.hex()?;
-    let sock_type = c.hex()?;
-    let state = c.hex()?;
+    let refcount = c.hex_ulong()?;
+    let protocol = c.hex_ulong()?;
+    let flags = c.hex_ulong()?;
+    let sock_type = c.hex_uint()?;
+    let state = c.hex_uint()?;
     let mut row = UnixSocket {
+        // printed with %ld: past 2^32-1 netstat prints the whole (signed)
+        // value, which the row cannot hold; it keeps 4294967295
         refcount: sat_u32(refcount),
+        // only compared with 0: saturating keeps that
         protocol: sat_u32(protocol),
-        flags: sat_u32(flags),
-        sock_type: sat_u16(sock_type),
-        state: sat_u8(state),
+        // only bits 16-18 (ACC, W, N) are tested: the low 32 bits keep them
+        flags: flags as u32,
+        // matched against the known types and states, else UNKNOWN:
+        // saturating keeps an unknown one unknown
+        sock_type: sat_u16(sock_type.into()),
+        state: sat_u8(state.into()),
         inode: 0,
         path: None,
     };
     // " %lu"
-    let Some(inode) = c.dec_u64() else { return Some(row) };
+    let Some(inode) = c.dec_ulong() else { return Some(row) };
     if has_inode {
         row.inode = inode;
     }
@@ -167,6 +176,41 @@ mod tests {
             "0000000000000001: 0000000G 00000000 00010000 0001 01 5\n",
         ));
         assert_eq!((rows.len(), bogus), (0, 5));
+    }
+
+    /// Signs, 0x prefixes, "(nil)" and values past 32 and 64 bits, as glibc
+    /// stores them and netstat then prints them.
+    #[test]
+    fn numbers_as_glibc_stores_them() {
+        let (rows, bogus) = parse(concat!(
+            "(nil): 0x2 0x0 +0x10000 0x1 +0x1 +8001 /run/nil.sock\n",
+            "-1: +3 -0 100010000 100000001 100000003 -5 /run/over.sock\n",
+            "FFFFFFFFFFFFFFFFFFFF: 1FFFFFFFF 100000000 -1 10002 103 99999999999999999999\n",
+            "0x10: 1 0 0 -1 -1 0x10\n",
+            "-(nil): 2 0 0 1 1 9001\n",
+            "(nil: 2 0 0 1 1 9002\n",
+            "0000000000000001: - 0 0 1 1 9003\n",
+            "0000000000000001: 2 0 0 1 -x 9004\n",
+        ));
+        assert_eq!((rows.len(), bogus), (4, 4));
+        let r = &rows[0];
+        assert_eq!(
+            (r.refcount, r.protocol, r.flags, r.sock_type, r.state, r.inode),
+            (2, 0, 0x10000, 1, 1, 8001)
+        );
+        // the flag bits stay those of the low 32 bits; type and state are %X: 32 bits
+        let r = &rows[1];
+        assert_eq!((r.refcount, r.protocol, r.flags, r.sock_type, r.state), (3, 0, 0x10000, 1, 3));
+        assert_eq!(r.inode, u64::MAX - 4);
+        // a refcount past 32 bits saturates, a protocol stays non-zero; every
+        // flag bit; a type or state netstat does not know stays unknown
+        let r = &rows[2];
+        assert_eq!((r.refcount, r.protocol, r.flags), (u32::MAX, u32::MAX, u32::MAX));
+        assert_eq!((r.sock_type, r.state, r.inode), (u16::MAX, u8::MAX, u64::MAX));
+        // %lu reads the 0 of "0x10"; %s would read "x10" as the path
+        let r = &rows[3];
+        assert_eq!((r.sock_type, r.state, r.inode), (u16::MAX, u8::MAX, 0));
+        assert_eq!(r.path.as_deref(), Some(&b"x10"[..]));
     }
 
     #[test]

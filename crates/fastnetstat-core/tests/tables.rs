@@ -246,10 +246,13 @@ fn malformed_tcp() {
     assert_eq!((rows[0].local_port, rows[0].inode), (47001, 10739));
     // Stops after the uid: timeout and inode default to 0.
     assert_eq!((rows[1].uid, rows[1].timeout, rows[1].inode), (1000, 0, 0));
-    // Every number too big for its field saturates.
-    let sat = &rows[2];
-    assert_eq!((sat.local_port, sat.tx_queue, sat.timer_ticks), (u16::MAX, u32::MAX, u64::MAX));
-    assert_eq!((sat.uid, sat.timeout, sat.inode), (u32::MAX, i32::MIN, u64::MAX));
+    // Numbers too big for their C variable, as glibc stores them: the port
+    // (%X, 0xFFFFF) keeps 16 bits, the queue (%lX, 40 bits) saturates at 32
+    // (a documented deviation), the timer (%lX) is ULONG_MAX, uid and timeout
+    // (%d) are strtol's low 32 bits, the inode (%lu) ULONG_MAX.
+    let big = &rows[2];
+    assert_eq!((big.local_port, big.tx_queue, big.timer_ticks), (u16::MAX, u32::MAX, u64::MAX));
+    assert_eq!((big.uid, big.timeout, big.inode), (0, -99_999_999_999i64 as i32, u64::MAX));
     // A long last line without a newline.
     assert_eq!((rows[3].local_port, rows[3].inode), (8080, 4242));
 }
@@ -273,6 +276,78 @@ fn malformed_others() {
     assert_eq!(rows[2].refcount, u32::MAX);
     assert_eq!(rows[2].path.as_ref().map(Vec::len), Some(4001));
     assert_eq!(rows[4].path.as_deref(), Some(&b"@last"[..]));
+}
+
+/// fixtures/cli/numbers: signs, 0x prefixes and values past their C type in
+/// every numeric column (netstat's output for it is recorded in
+/// fixtures/cli/expected/numbers.json; these are the values behind it).
+#[test]
+fn glibc_numbers() {
+    let root = ProcRoot::new(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/cli/numbers"));
+    let mut tcp = Vec::new();
+    assert_eq!(inet::read_table(&root, InetTable::Tcp, &mut tcp).unwrap(), 5);
+    let fields = |r: &InetSocket| {
+        (
+            r.local_port,
+            r.remote_port,
+            r.state,
+            r.tx_queue,
+            r.rx_queue,
+            r.timer_active,
+            r.timer_ticks,
+            r.retransmits,
+            r.uid as i32,
+            r.timeout,
+            r.inode,
+        )
+    };
+    let got: Vec<_> = tcp.iter().map(fields).collect();
+    #[rustfmt::skip]
+    assert_eq!(got, vec![
+        (8080, 80, 1, 16, 32, 1, 200, 3, 1000, 0, 42),
+        (65535, 1, 0, 0, 0, 2, u64::MAX, 0, -1, i32::MAX, 0),
+        (22, 80, 10, u32::MAX, 1, 1, u64::MAX, 0, 0, i32::MIN, 12345678901),
+        (22, 50000, 11, 0, 0, 2, 100, 0, i32::MIN, -1, 0),
+        (22, 50001, 1, 0, 0, 4, 15, 0, -1, 0, 7004),
+        (23, 50002, 1, 0, 0, 0, 0, 0, 0, 1, 7005),
+        (0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7011),
+    ]);
+    // the 9-digit remote address 10500000A: %X keeps 0500000A
+    assert_eq!(tcp[2].remote_addr, v4(Ipv4Addr::new(10, 0, 0, 5)));
+    let mut tcp6 = Vec::new();
+    assert_eq!(inet::read_table(&root, InetTable::Tcp6, &mut tcp6).unwrap(), 1);
+    let got: Vec<_> = tcp6.iter().map(fields).collect();
+    assert_eq!(
+        got,
+        vec![(22, 0, 10, 0, 0, 0, 0, 0, 0, -1, 7101), (65535, 443, 1, 5, 7, 0, 0, 1, i32::MAX, 5, 7102)]
+    );
+    let mut udp = Vec::new();
+    assert_eq!(inet::read_table(&root, InetTable::Udp, &mut udp).unwrap(), 1);
+    let got: Vec<_> = udp
+        .iter()
+        .map(|r| (r.local_port, r.state, r.rx_queue, r.timer_active, r.retransmits, r.uid as i32))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (65535, 255, 256, 1, u32::MAX, -1),
+            (123, 7, 0, 2, 0, 0),
+            (50000, 1, 0, 3, 0, 1000),
+            (50001, 255, 0, 0, 0, 0)
+        ]
+    );
+    let mut rows = Vec::new();
+    assert_eq!(unix::read_table(&root, &mut rows).unwrap(), 4);
+    let got: Vec<_> =
+        rows.iter().map(|r| (r.refcount, r.protocol, r.flags, r.sock_type, r.state, r.inode)).collect();
+    #[rustfmt::skip]
+    assert_eq!(got, vec![
+        (2, 0, 0x10000, 1, 1, 8001),
+        (3, 0, 0x10000, 1, 3, 0),
+        (2, u32::MAX, u32::MAX, u16::MAX, u8::MAX, 8003),
+        (1, 0, 0, u16::MAX, u8::MAX, 0),
+        (2, 0, 0x30000, 5, 1, 8005),
+    ]);
 }
 
 #[test]

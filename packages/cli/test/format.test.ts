@@ -92,7 +92,7 @@ describe('live fixture: what netstat printed on a real kernel', () => {
 });
 
 type Golden = Record<string, Result>;
-const FIXTURES = ['sockets', 'addresses', 'bogus', 'no-tcp', 'empty'] as const;
+const FIXTURES = ['sockets', 'addresses', 'bogus', 'numbers', 'no-tcp', 'empty'] as const;
 const golden = (fixture: string): Golden => JSON.parse(readFileSync(join(CRAFTED, 'expected', `${fixture}.json`), 'utf8')) as Golden;
 
 function expectSame(got: Result, want: Result): void {
