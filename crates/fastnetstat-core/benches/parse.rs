@@ -26,7 +26,8 @@ fn time(runs: usize, mut f: impl FnMut()) -> Duration {
 }
 
 fn main() {
-    let large = std::env::var("FASTNETSTAT_BENCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let large =
+        std::env::var("FASTNETSTAT_BENCH_LINES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
     for lines in [51_000, large] {
         parsers(lines);
     }

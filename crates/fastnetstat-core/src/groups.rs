@@ -179,7 +179,13 @@ impl GroupsParseState {
             *word = word.to_be();
             address[i * 4..i * 4 + 4].copy_from_slice(&word.to_ne_bytes());
         }
-        out.push(GroupEvent::Row { family: 6, device: c_str(&self.device).to_vec(), name: self.name.clone(), refcnt, address });
+        out.push(GroupEvent::Row {
+            family: 6,
+            device: c_str(&self.device).to_vec(),
+            name: self.name.clone(),
+            refcnt,
+            address,
+        });
     }
 
     fn line4(&mut self, lnr: u32, line: &[u8], file: GroupsFile, out: &mut Vec<GroupEvent>) {
@@ -255,7 +261,11 @@ fn read_file(
 }
 
 /// Parses group files given as text (tests, fixtures): igmp then igmp6.
-pub fn parse_groups(igmp: Option<&[u8]>, igmp6: Option<&[u8]>, state: &mut GroupsParseState) -> Vec<GroupEvent> {
+pub fn parse_groups(
+    igmp: Option<&[u8]>,
+    igmp6: Option<&[u8]>,
+    state: &mut GroupsParseState,
+) -> Vec<GroupEvent> {
     let mut out = Vec::new();
     for (file, text) in [(GroupsFile::Igmp, igmp), (GroupsFile::Igmp6, igmp6)] {
         if let Some(text) = text {
@@ -339,7 +349,11 @@ mod tests {
     #[test]
     fn bogus_lines() {
         let mut st = GroupsParseState::default();
-        let ev = parse_groups(Some(b"Idx\tDevice\nx\n\tzz 1\n7\tshort\n\t\t010000E0 1\n"), Some(b"1 lo\n"), &mut st);
+        let ev = parse_groups(
+            Some(b"Idx\tDevice\nx\n\tzz 1\n7\tshort\n\t\t010000E0 1\n"),
+            Some(b"1 lo\n"),
+            &mut st,
+        );
         assert_eq!(
             ev,
             vec![

@@ -406,7 +406,15 @@ pub fn parse_if_inet6(text: &[u8]) -> Vec<Inet6Address> {
             .ok()
             .and_then(|s| s.parse::<std::net::Ipv6Addr>().ok())
             .map_or([0; 16], |a| a.octets());
-        out.push(Inet6Address { address, ifindex, prefix_len: plen, scope, flags, name: name.clone(), conversions: n });
+        out.push(Inet6Address {
+            address,
+            ifindex,
+            prefix_len: plen,
+            scope,
+            flags,
+            name: name.clone(),
+            conversions: n,
+        });
     }
     out
 }
@@ -605,7 +613,10 @@ pub fn list_interfaces(query: &InterfaceQuery) -> InterfaceSnapshot {
     let inet = Socket::open(libc::AF_INET).ok();
     let sock = match inet.as_ref() {
         Some(_) => None,
-        None => match [libc::AF_INET6, libc::AF_UNIX, libc::AF_PACKET].into_iter().find_map(|f| Socket::open(f).ok()) {
+        None => match [libc::AF_INET6, libc::AF_UNIX, libc::AF_PACKET]
+            .into_iter()
+            .find_map(|f| Socket::open(f).ok())
+        {
             Some(s) => Some(s),
             None => {
                 snap.socket_error = Some(std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO));

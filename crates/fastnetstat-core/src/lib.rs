@@ -23,5 +23,7 @@ pub mod unix;
 pub use error::{Error, Result};
 pub use model::*;
 pub use proc_root::ProcRoot;
-pub use snapshot::{list_sockets, Rows, SocketQuery, SocketSnapshot, Source, TableChunk, TableId, TableReport, TableStatus};
+pub use snapshot::{
+    list_sockets, Rows, SocketQuery, SocketSnapshot, Source, TableChunk, TableId, TableReport, TableStatus,
+};
 pub use stream::{stream_sockets, SocketStream, StreamPanic};

@@ -217,8 +217,21 @@ pub fn parse_route(text: &[u8]) -> Result<(Vec<Ipv4Route>, u32), &'static str> {
 }
 
 const CACHE_MODERN: [&str; 15] = [
-    "Iface", "Destination", "Gateway", "Flags", "RefCnt", "Use", "Metric", "Source", "MTU", "Window", "IRTT", "TOS",
-    "HHRef", "HHUptod", "SpecDst",
+    "Iface",
+    "Destination",
+    "Gateway",
+    "Flags",
+    "RefCnt",
+    "Use",
+    "Metric",
+    "Source",
+    "MTU",
+    "Window",
+    "IRTT",
+    "TOS",
+    "HHRef",
+    "HHUptod",
+    "SpecDst",
 ];
 const CACHE_MODERN_KINDS: [Kind; 15] = [
     Kind::Str(16),
@@ -237,8 +250,21 @@ const CACHE_MODERN_KINDS: [Kind; 15] = [
     Kind::Dec,
     Kind::Str(128),
 ];
-const CACHE_OLD: [&str; 13] =
-    ["Iface", "Destination", "Gateway", "Flags", "RefCnt", "Use", "Metric", "Source", "MTU", "Window", "IRTT", "HH", "ARP"];
+const CACHE_OLD: [&str; 13] = [
+    "Iface",
+    "Destination",
+    "Gateway",
+    "Flags",
+    "RefCnt",
+    "Use",
+    "Metric",
+    "Source",
+    "MTU",
+    "Window",
+    "IRTT",
+    "HH",
+    "ARP",
+];
 const CACHE_OLD_KINDS: [Kind; 13] = [
     Kind::Str(16),
     Kind::Str(128),
@@ -363,7 +389,6 @@ struct Ipv6LineState {
     src_addr: [u8; 16],
     next_hop_addr: [u8; 16],
 }
-
 
 /// `"%4s" x 8`: returns false when a conversion failed (count in `n`).
 fn four_parts(c: &mut Cursor<'_>, parts: &mut [Vec<u8>; 8], n: &mut i32) -> bool {

@@ -212,7 +212,10 @@ mod tests {
         assert_eq!(hex_u32(&mut c), Some(0xff));
         assert_eq!(dec_i32(&mut c), Some(0)); // 2^32 truncated
         assert_eq!(hex_width(&mut c, 2), Some(0x12));
-        assert_eq!(inet_getsock(b"010200C0"), Some(u32::from_str_radix("010200C0", 16).unwrap().to_ne_bytes()));
+        assert_eq!(
+            inet_getsock(b"010200C0"),
+            Some(u32::from_str_radix("010200C0", 16).unwrap().to_ne_bytes())
+        );
         assert_eq!(inet_getsock(b"0102"), None);
         assert_eq!(inet_getsock(b"0102zz00"), None);
     }

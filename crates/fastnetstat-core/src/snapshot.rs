@@ -292,7 +292,12 @@ enum PairDump {
 /// tcp and tcp6 from one walk of the kernel's tables: tcp rows go out as
 /// they come, tcp6 rows wait for the end of the walk (netstat prints all of
 /// tcp first).
-fn dump_tcp_pair(query: &SocketQuery, socket: &mut DiagSocket, sink: &mut Sink<'_>, chunk_rows: usize) -> PairDump {
+fn dump_tcp_pair(
+    query: &SocketQuery,
+    socket: &mut DiagSocket,
+    sink: &mut Sink<'_>,
+    chunk_rows: usize,
+) -> PairDump {
     let mut tcp = TableChunks::new(sink, TableId::Inet(InetTable::Tcp), chunk_rows, true);
     let mut tcp6: Vec<InetSocket> = Vec::new();
     let result = netlink::inet::dump_tcp_both(socket, &filter_for(query, InetTable::Tcp), |row| {

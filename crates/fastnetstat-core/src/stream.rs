@@ -66,7 +66,9 @@ pub fn stream_sockets(query: SocketQuery, chunk_rows: usize) -> SocketStream {
         } else {
             drop(scan_out);
         }
-        std::thread::spawn(move || read_tables(&query, chunk_rows, &mut |chunk| chunk_out.send(chunk).is_ok()))
+        std::thread::spawn(move || {
+            read_tables(&query, chunk_rows, &mut |chunk| chunk_out.send(chunk).is_ok())
+        })
     };
     SocketStream { chunks, producer: Some(producer), owner_scan, owners: OwnerScan::default(), walk }
 }

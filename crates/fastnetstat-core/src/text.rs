@@ -496,7 +496,9 @@ mod tests {
         long_header.extend_from_slice(b"\nx\ny");
         let dir = std::env::temp_dir().join(format!("fns-blocks-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        for (i, text) in [&long[..], &no_final_newline, &long_header, b"head only", b"head\n", b""].iter().enumerate() {
+        for (i, text) in
+            [&long[..], &no_final_newline, &long_header, b"head only", b"head\n", b""].iter().enumerate()
+        {
             let path = dir.join(i.to_string());
             std::fs::write(&path, text).unwrap();
             let mut header = Vec::new();

@@ -4,9 +4,13 @@
 
 use std::path::PathBuf;
 
-use fastnetstat_core::groups::{parse_groups, read_groups, GroupEvent, GroupsFile, GroupsParseState, GroupsQuery};
+use fastnetstat_core::groups::{
+    parse_groups, read_groups, GroupEvent, GroupsFile, GroupsParseState, GroupsQuery,
+};
 use fastnetstat_core::interfaces::{parse_if_inet6, parse_proc_net_dev};
-use fastnetstat_core::routes::{parse_ipv6_route, parse_route, parse_rt_cache, read_routes, CacheFormat, RouteQuery, RTF_REJECT, RTF_UP};
+use fastnetstat_core::routes::{
+    parse_ipv6_route, parse_route, parse_rt_cache, read_routes, CacheFormat, RouteQuery, RTF_REJECT, RTF_UP,
+};
 use fastnetstat_core::{ProcRoot, TableStatus};
 
 fn tree(kind: &str, name: &str) -> PathBuf {
@@ -81,7 +85,12 @@ fn ipv6_routes() {
 
 #[test]
 fn read_routes_reports_missing_files() {
-    let snap = read_routes(&RouteQuery { root: ProcRoot::new(tree("routes", "oldcache")), inet: true, inet_cache: true, inet6: true });
+    let snap = read_routes(&RouteQuery {
+        root: ProcRoot::new(tree("routes", "oldcache")),
+        inet: true,
+        inet_cache: true,
+        inet6: true,
+    });
     assert_eq!(snap.inet_status, TableStatus::Missing);
     assert_eq!(snap.cache_status, TableStatus::Read);
     assert_eq!(snap.inet6_status, TableStatus::Missing);
@@ -116,12 +125,21 @@ fn if_inet6_files() {
 #[test]
 fn group_files() {
     let mut st = GroupsParseState::default();
-    let ev = parse_groups(Some(&file("groups", "live", "igmp")), Some(&file("groups", "live", "igmp6")), &mut st);
+    let ev =
+        parse_groups(Some(&file("groups", "live", "igmp")), Some(&file("groups", "live", "igmp6")), &mut st);
     assert!(ev.iter().all(|e| matches!(e, GroupEvent::Row { .. })));
-    assert!(ev.iter().any(|e| matches!(e, GroupEvent::Row { family: 4, name, refcnt: 2, .. } if name == b"fnsv0")));
-    assert!(ev.iter().any(|e| matches!(e, GroupEvent::Row { family: 4, device, .. } if device == b"fnslongname123")));
+    assert!(ev
+        .iter()
+        .any(|e| matches!(e, GroupEvent::Row { family: 4, name, refcnt: 2, .. } if name == b"fnsv0")));
+    assert!(ev
+        .iter()
+        .any(|e| matches!(e, GroupEvent::Row { family: 4, device, .. } if device == b"fnslongname123")));
     let mut st = GroupsParseState::default();
-    let bad = parse_groups(Some(&file("groups", "malformed", "igmp")), Some(&file("groups", "malformed", "igmp6")), &mut st);
+    let bad = parse_groups(
+        Some(&file("groups", "malformed", "igmp")),
+        Some(&file("groups", "malformed", "igmp6")),
+        &mut st,
+    );
     let bogus: Vec<(GroupsFile, u32)> = bad
         .iter()
         .filter_map(|e| match e {
@@ -141,7 +159,12 @@ fn group_files() {
             (GroupsFile::Igmp6, 5),
         ]
     );
-    let snap = read_groups(&GroupsQuery { root: ProcRoot::new(tree("groups", "no-igmp")), inet: true, inet6: true, ..Default::default() });
+    let snap = read_groups(&GroupsQuery {
+        root: ProcRoot::new(tree("groups", "no-igmp")),
+        inet: true,
+        inet6: true,
+        ..Default::default()
+    });
     assert_eq!(snap.igmp_status, TableStatus::Missing);
     assert_eq!(snap.igmp6_status, TableStatus::Read);
     assert!(snap.state.igmp6);

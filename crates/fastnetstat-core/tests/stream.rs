@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use fastnetstat_core::{
-    list_sockets, stream_sockets, InetSocket, InetTable, ProcRoot, Rows, SocketQuery, Source, TableId, TableStatus,
-    UnixSocket,
+    list_sockets, stream_sockets, InetSocket, InetTable, ProcRoot, Rows, SocketQuery, Source, TableId,
+    TableStatus, UnixSocket,
 };
 
 fn fixture(name: &str) -> PathBuf {
@@ -69,7 +69,13 @@ fn chunks_add_up_to_the_whole_listing() {
             assert_eq!(streamed.unix, whole.unix, "{dir} by {chunk_rows}");
             let mut expected: Vec<_> = InetTable::ALL
                 .iter()
-                .map(|&t| (TableId::Inet(t), whole.inet_reports[t as usize].status, whole.inet_reports[t as usize].bogus_lines))
+                .map(|&t| {
+                    (
+                        TableId::Inet(t),
+                        whole.inet_reports[t as usize].status,
+                        whole.inet_reports[t as usize].bogus_lines,
+                    )
+                })
                 .collect();
             expected.push((TableId::Unix, whole.unix_report.status, whole.unix_report.bogus_lines));
             assert_eq!(streamed.ended, expected, "{dir} by {chunk_rows}");
@@ -114,7 +120,10 @@ fn live_netlink_stream() {
     assert_eq!(streamed.inet.iter().filter(|r| r.local_port == port).count(), 1);
     assert_eq!(
         streamed.ended.iter().map(|e| (e.0, e.1)).collect::<Vec<_>>(),
-        vec![(TableId::Inet(InetTable::Tcp), TableStatus::Read), (TableId::Inet(InetTable::Tcp6), TableStatus::Read)]
+        vec![
+            (TableId::Inet(InetTable::Tcp), TableStatus::Read),
+            (TableId::Inet(InetTable::Tcp6), TableStatus::Read)
+        ]
     );
 }
 

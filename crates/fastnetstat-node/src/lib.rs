@@ -16,9 +16,9 @@ mod wire_stats;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use fastnetstat_core::{InetTable, ProcRoot, SocketQuery, Source};
 use fastnetstat_core::list_sockets as core_list_sockets;
 use fastnetstat_core::{stream_sockets, SocketStream as CoreSocketStream, StreamPanic};
+use fastnetstat_core::{InetTable, ProcRoot, SocketQuery, Source};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -47,7 +47,10 @@ fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
         Some("proc") => Source::Proc,
         Some("netlink") => Source::Netlink,
         Some(other) => {
-            return Err(Error::new(Status::InvalidArg, format!("EINVAL: unknown source '{other}' (auto, proc or netlink)")))
+            return Err(Error::new(
+                Status::InvalidArg,
+                format!("EINVAL: unknown source '{other}' (auto, proc or netlink)"),
+            ))
         }
     };
     Ok(SocketQuery {
@@ -65,7 +68,10 @@ fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
             None => None,
             Some(port) if port <= 65535 => Some(port as u16),
             Some(port) => {
-                return Err(Error::new(Status::InvalidArg, format!("EINVAL: port {port} is out of range (0-65535)")))
+                return Err(Error::new(
+                    Status::InvalidArg,
+                    format!("EINVAL: port {port} is out of range (0-65535)"),
+                ))
             }
         },
     })

@@ -65,7 +65,8 @@ pub fn pack_groups(s: &GroupsSnapshot) -> Vec<u8> {
 
 /// The parse state stored in a buffer `pack_groups` made (fresh if it is not one).
 pub fn state_of(buf: &[u8]) -> GroupsParseState {
-    let u32_at = |at: usize| -> Option<u32> { Some(u32::from_le_bytes(buf.get(at..at + 4)?.try_into().ok()?)) };
+    let u32_at =
+        |at: usize| -> Option<u32> { Some(u32::from_le_bytes(buf.get(at..at + 4)?.try_into().ok()?)) };
     if buf.len() < HEADER || u32_at(0) != Some(MAGIC) || u16::from_le_bytes([buf[4], buf[5]]) != VERSION {
         return GroupsParseState::default();
     }
