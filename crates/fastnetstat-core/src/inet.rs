@@ -45,7 +45,7 @@ pub fn parse_lines(table: InetTable, lines: &[u8], out: &mut Vec<InetSocket>) ->
     // A kernel line is ~150 bytes: reserving avoids repeated growth on big tables.
     out.reserve(lines.len() / 160);
     text::for_each_line(lines, |line| {
-        let mut row = empty_row(table);
+        let mut row = InetSocket::empty(table);
         if parse_line(line, &mut row, true) >= needed {
             out.push(row);
         } else {
@@ -88,25 +88,6 @@ pub fn read_table_in_blocks(
         },
     )
     .map_err(|e| crate::Error::io(&path, e))
-}
-
-fn empty_row(table: InetTable) -> InetSocket {
-    InetSocket {
-        table,
-        local_addr: [0; 16],
-        local_port: 0,
-        remote_addr: [0; 16],
-        remote_port: 0,
-        state: 0,
-        tx_queue: 0,
-        rx_queue: 0,
-        timer_active: 0,
-        timer_ticks: 0,
-        retransmits: 0,
-        uid: 0,
-        timeout: 0,
-        inode: 0,
-    }
 }
 
 /// The table of the same protocol in the other family.
@@ -465,9 +446,9 @@ mod tests {
             ("0: 0100007F:0016 0:0 1 0:0 0:0 0 0x1 0 1", 12), // %d reads the 0; %d stops at x
             ("0: 0100007F:0016 0:0 1 0:0 0:0 0 0 0 0x1", 14), // %lu reads the 0
         ] {
-            let mut row = empty_row(InetTable::Tcp);
+            let mut row = InetSocket::empty(InetTable::Tcp);
             assert_eq!(parse_line(line.as_bytes(), &mut row, true), conversions, "{line}");
-            let mut slow = empty_row(InetTable::Tcp);
+            let mut slow = InetSocket::empty(InetTable::Tcp);
             assert_eq!(parse_line(line.as_bytes(), &mut slow, false), conversions, "{line}");
             assert_eq!(row, slow);
         }
@@ -509,7 +490,7 @@ mod tests {
             c.lit(b':');
             c.skip_ws();
             assert!(
-                fixed_layout(c.rest(), &mut empty_row(*table)).is_some(),
+                fixed_layout(c.rest(), &mut InetSocket::empty(*table)).is_some(),
                 "{}",
                 String::from_utf8_lossy(line)
             );
@@ -530,7 +511,7 @@ mod tests {
         }
         variants.extend(kernel_lines);
         for (table, line) in variants {
-            let (mut fast, mut slow) = (empty_row(table), empty_row(table));
+            let (mut fast, mut slow) = (InetSocket::empty(table), InetSocket::empty(table));
             let n_fast = parse_line(&line, &mut fast, true);
             let n_slow = parse_line(&line, &mut slow, false);
             assert_eq!(n_fast, n_slow, "{}", String::from_utf8_lossy(&line));

@@ -93,6 +93,28 @@ pub struct InetSocket {
     pub inode: u64,
 }
 
+impl InetSocket {
+    /// A row of `table` with every field zero, to fill in.
+    pub fn empty(table: InetTable) -> InetSocket {
+        InetSocket {
+            table,
+            local_addr: [0; 16],
+            local_port: 0,
+            remote_addr: [0; 16],
+            remote_port: 0,
+            state: 0,
+            tx_queue: 0,
+            rx_queue: 0,
+            timer_active: 0,
+            timer_ticks: 0,
+            retransmits: 0,
+            uid: 0,
+            timeout: 0,
+            inode: 0,
+        }
+    }
+}
+
 /// One row of /proc/net/unix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnixSocket {

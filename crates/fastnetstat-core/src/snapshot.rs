@@ -529,22 +529,7 @@ pub(crate) mod tests {
     pub(crate) const PANIC_ROOT: &str = "/nonexistent/fastnetstat-test-panic";
 
     fn inet(inode: u64, remote_port: u16, state: u8) -> InetSocket {
-        InetSocket {
-            table: InetTable::Tcp,
-            local_addr: [0; 16],
-            local_port: 80,
-            remote_addr: [0; 16],
-            remote_port,
-            state,
-            tx_queue: 0,
-            rx_queue: 0,
-            timer_active: 0,
-            timer_ticks: 0,
-            retransmits: 0,
-            uid: 0,
-            timeout: 0,
-            inode,
-        }
+        InetSocket { local_port: 80, remote_port, state, inode, ..InetSocket::empty(InetTable::Tcp) }
     }
 
     fn unix(inode: u64) -> UnixSocket {

@@ -141,22 +141,16 @@ pub fn decode_message(message: &[u8], table: InetTable, ticks_per_second: u64) -
     let u32_at = |at: usize| u32::from_ne_bytes(message[at..at + 4].try_into().unwrap());
     let state = message[1];
     let mut row = InetSocket {
-        table,
-        local_addr: [0; 16],
         local_port: u16::from_be_bytes([message[4], message[5]]),
-        remote_addr: [0; 16],
         remote_port: u16::from_be_bytes([message[6], message[7]]),
         state,
         // /proc prints the accept queue as Recv-Q and 0 as Send-Q for a
         // listener; netlink gives the backlog limit as its write queue.
         rx_queue: u32_at(56),
         tx_queue: if is_tcp && state == TCP_LISTEN { 0 } else { u32_at(60) },
-        timer_active: 0,
-        timer_ticks: 0,
-        retransmits: 0,
         uid: u32_at(64),
-        timeout: 0,
         inode: u32_at(68) as u64,
+        ..InetSocket::empty(table)
     };
     row.local_addr[..address_len].copy_from_slice(&message[8..8 + address_len]);
     row.remote_addr[..address_len].copy_from_slice(&message[24..24 + address_len]);
