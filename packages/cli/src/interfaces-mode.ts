@@ -77,7 +77,7 @@ export async function runInterfaces(flags: NetstatFlags): Promise<number> {
   return repeat(flags.continuous > 0, async (first) => {
     if (!flags.json) return ifaceInfo(flags, first);
     const list = await interfaces({ procRoot: flags.procRoot });
-    stdout.write(`${JSON.stringify(interfacesDocument(list, flags))}\n`);
+    stdout.utf8(`${JSON.stringify(interfacesDocument(list, flags))}\n`);
     return 0;
   });
 }

@@ -3,11 +3,12 @@
  * the same rows the text shows (same -a/-l selection), untruncated, numeric
  * values always, resolved names beside them unless -n says otherwise.
  */
-import type { SocketList } from '@fastnetstat/core';
+import type { InetSockets, OwnerAccess, SocketChunk, TableReport, UnixSockets } from '@fastnetstat/core';
 import { isShown as inetShown, type InetLayout } from './format/inet.js';
 import { isShown as unixShown } from './format/unix.js';
 import type { NetstatNames } from './netstat-names.js';
 import type { NetstatFlags } from './options.js';
+import type { Output } from './output.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -28,8 +29,9 @@ function exactBytes(field: string, bytes: Uint8Array | undefined): Record<string
 
 const SERVICE_PROTO = { tcp: 'tcp', udp: 'udp', udplite: 'udp', raw: 'raw' } as const;
 
-export async function socketsDocument(list: SocketList, flags: NetstatFlags, names: NetstatNames): Promise<unknown> {
-  const layout: InetLayout = {
+/** What the JSON form shows of a listing: netstat's -a/-l selection, every column. */
+export function jsonLayout(flags: NetstatFlags): InetLayout {
+  return {
     all: flags.all > 0,
     listening: flags.listening > 0,
     wide: true,
@@ -37,80 +39,119 @@ export async function socketsDocument(list: SocketList, flags: NetstatFlags, nam
     programs: flags.programs > 0,
     timers: true,
   };
-  const inet = list.inet;
-  const shownInet: number[] = [];
-  for (let i = 0; i < inet.length; i++) if (inetShown(inet, i, layout)) shownInet.push(i);
-  if (!flags.numericHosts) {
-    await names.prepare(
-      shownInet.flatMap((i) => {
-        const family = inet.isIPv6(i) ? 6 : 4;
-        return [
-          { family, addr: inet.localAddressBytes(i) },
-          { family, addr: inet.remoteAddressBytes(i) },
-        ] as const;
-      }),
-    );
-  }
-  const inetRows = shownInet.map((i) => {
-    const row = inet.at(i);
-    const family = inet.isIPv6(i) ? 6 : 4;
-    const service = SERVICE_PROTO[row.protocol];
-    const out: Record<string, unknown> = {
-      protocol: row.protocol,
-      family: row.family,
-      localAddress: row.localAddress,
-      localPort: row.localPort,
-      remoteAddress: row.remoteAddress,
-      remotePort: row.remotePort,
-      state: row.protocol === 'tcp' ? row.state : row.stateCode === 1 ? 'ESTABLISHED' : row.stateCode === 7 ? 'CLOSE' : 'UNKNOWN',
-      stateCode: row.stateCode,
-      receiveQueue: row.receiveQueue,
-      sendQueue: row.sendQueue,
-      uid: row.uid,
-      inode: row.inode,
-      timer: row.timer,
-      pid: row.pid ?? null,
-      program: row.processName ?? null,
-      ...exactBytes('program', row.processNameBytes),
-    };
-    if (!flags.numericHosts) {
-      out.localHost = names.host(family, inet.localAddressBytes(i));
-      out.remoteHost = names.host(family, inet.remoteAddressBytes(i));
-    }
-    if (!flags.numericPorts) {
-      out.localService = names.port(row.localPort, service);
-      out.remoteService = names.port(row.remotePort, service);
-    }
-    if (!flags.numericUsers) out.user = names.user(row.uid);
-    return out;
-  });
-  const unix = list.unix;
-  const unixRows: unknown[] = [];
-  for (let i = 0; i < unix.length; i++) {
-    if (!unixShown(unix, i, layout)) continue;
-    const row = unix.at(i);
-    unixRows.push({
-      protocol: 'unix',
-      refCount: row.refCount,
-      flags: row.flags,
-      accepting: row.acceptingConnections,
-      type: row.type,
-      state: row.acceptingConnections && row.stateCode === 1 ? 'LISTENING' : row.state,
-      stateCode: row.stateCode,
-      inode: row.inode,
-      path: row.path ?? null,
-      ...exactBytes('path', row.pathBytes),
-      pid: row.pid ?? null,
-      program: row.processName ?? null,
-      ...exactBytes('program', unix.processNameBytes(i)),
-    });
-  }
-  return {
-    kind: 'sockets',
-    time: new Date().toISOString(),
-    inet: inetRows,
-    unix: unixRows,
-    ownerAccess: list.ownerAccess,
-    tables: list.reports,
+}
+
+/** One inet row of the document (names prepared beforehand unless -n). */
+function inetRowDocument(inet: InetSockets, i: number, flags: NetstatFlags, names: NetstatNames): Record<string, unknown> {
+  const row = inet.at(i);
+  const family = inet.isIPv6(i) ? 6 : 4;
+  const service = SERVICE_PROTO[row.protocol];
+  const out: Record<string, unknown> = {
+    protocol: row.protocol,
+    family: row.family,
+    localAddress: row.localAddress,
+    localPort: row.localPort,
+    remoteAddress: row.remoteAddress,
+    remotePort: row.remotePort,
+    state: row.protocol === 'tcp' ? row.state : row.stateCode === 1 ? 'ESTABLISHED' : row.stateCode === 7 ? 'CLOSE' : 'UNKNOWN',
+    stateCode: row.stateCode,
+    receiveQueue: row.receiveQueue,
+    sendQueue: row.sendQueue,
+    uid: row.uid,
+    inode: row.inode,
+    timer: row.timer,
+    pid: row.pid ?? null,
+    program: row.processName ?? null,
+    ...exactBytes('program', row.processNameBytes),
   };
+  if (!flags.numericHosts) {
+    out.localHost = names.host(family, inet.localAddressBytes(i));
+    out.remoteHost = names.host(family, inet.remoteAddressBytes(i));
+  }
+  if (!flags.numericPorts) {
+    out.localService = names.port(row.localPort, service);
+    out.remoteService = names.port(row.remotePort, service);
+  }
+  if (!flags.numericUsers) out.user = names.user(row.uid);
+  return out;
+}
+
+function unixRowDocument(unix: UnixSockets, i: number): Record<string, unknown> {
+  const row = unix.at(i);
+  return {
+    protocol: 'unix',
+    refCount: row.refCount,
+    flags: row.flags,
+    accepting: row.acceptingConnections,
+    type: row.type,
+    state: row.acceptingConnections && row.stateCode === 1 ? 'LISTENING' : row.state,
+    stateCode: row.stateCode,
+    inode: row.inode,
+    path: row.path ?? null,
+    ...exactBytes('path', row.pathBytes),
+    pid: row.pid ?? null,
+    program: row.processName ?? null,
+    ...exactBytes('program', unix.processNameBytes(i)),
+  };
+}
+
+/**
+ * Writes the sockets document of a streamed listing as its chunks arrive
+ * (the document JSON.stringify would make of it, without holding it whole):
+ * kind, time, inet, unix, ownerAccess, tables. Each chunk is done with
+ * before the next is taken.
+ */
+export async function writeSocketsDocument(
+  chunks: Iterable<SocketChunk>,
+  flags: NetstatFlags,
+  names: NetstatNames,
+  out: Output,
+): Promise<void> {
+  const layout = jsonLayout(flags);
+  const tables: TableReport[] = [];
+  let bogusLines = 0;
+  let ownerAccess: OwnerAccess = 'not-requested';
+  // the inet rows, then the unix rows: chunks come in that order
+  out.utf8(`{"kind":"sockets","time":${JSON.stringify(new Date().toISOString())},"inet":[`);
+  let inUnix = false;
+  let first = true;
+  const toUnix = () => {
+    if (inUnix) return;
+    out.utf8('],"unix":[');
+    inUnix = true;
+    first = true;
+  };
+  const row = (document: Record<string, unknown>) => {
+    out.utf8(first ? JSON.stringify(document) : `,${JSON.stringify(document)}`);
+    first = false;
+  };
+  for (const chunk of chunks) {
+    ownerAccess = chunk.ownerAccess;
+    if (chunk.table === 'unix') toUnix();
+    const inet = chunk.inet;
+    const shown: number[] = [];
+    for (let i = 0; i < inet.length; i++) if (inetShown(inet, i, layout)) shown.push(i);
+    if (!flags.numericHosts && shown.length > 0) {
+      await names.prepare(
+        shown.flatMap((i) => {
+          const family = inet.isIPv6(i) ? 6 : 4;
+          return [
+            { family, addr: inet.localAddressBytes(i) },
+            { family, addr: inet.remoteAddressBytes(i) },
+          ] as const;
+        }),
+      );
+    }
+    for (const i of shown) row(inetRowDocument(inet, i, flags, names));
+    const unix = chunk.unix;
+    for (let i = 0; i < unix.length; i++) if (unixShown(unix, i, layout)) row(unixRowDocument(unix, i));
+    const report = chunk.report(chunk.table);
+    bogusLines += report.bogusLines;
+    if (chunk.last) {
+      tables.push({ ...report, bogusLines });
+      bogusLines = 0;
+    }
+  }
+  toUnix();
+  out.utf8(`],"ownerAccess":${JSON.stringify(ownerAccess)},"tables":${JSON.stringify(tables)}}\n`);
 }

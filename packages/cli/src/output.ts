@@ -65,6 +65,12 @@ export class Output {
     this.at = at;
   }
 
+  /** Unicode text (a JSON document), written as UTF-8, not as a byte string. */
+  utf8(text: string): void {
+    this.room(Buffer.byteLength(text, 'utf8'));
+    this.at += this.buffer.write(text, this.at, 'utf8');
+  }
+
   byte(code: number): void {
     this.room(1);
     this.buffer[this.at++] = code;

@@ -281,7 +281,7 @@ export async function runRoutes(flags: NetstatFlags): Promise<number> {
   return repeat(flags.continuous > 0, async () => {
     if (!flags.json) return routeInfo(run);
     const r = await routesDocument(run);
-    if (r.doc) stdout.write(`${JSON.stringify(r.doc)}\n`);
+    if (r.doc) stdout.utf8(`${JSON.stringify(r.doc)}\n`);
     return r.status;
   });
 }

@@ -5,7 +5,6 @@
 import { repeat } from './continuous.js';
 import {
   kernelHasFamily,
-  sockets,
   streamSocketsSync,
   TCP_STATES,
   type OtherFamily,
@@ -15,7 +14,7 @@ import {
 } from '@fastnetstat/core';
 import { InetFormatter, inetHeading, isShown as inetShown, type InetLayout } from './format/inet.js';
 import { isShown as unixShown, unixHeading, writeUnixRow } from './format/unix.js';
-import { socketsDocument } from './json.js';
+import { writeSocketsDocument } from './json.js';
 import { groupsDocument, printGroups } from './groups-mode.js';
 import { NetstatNames } from './netstat-names.js';
 import type { NetstatFlags } from './options.js';
@@ -342,19 +341,22 @@ async function printSections(flags: NetstatFlags, sel: Selection, root: string, 
 async function jsonOnce(flags: NetstatFlags, sel: Selection): Promise<void> {
   // -g alone: only the groups document (kind "groups"); with socket kinds too, both.
   if (sel.groups && !(sel.tcp || sel.sctp || sel.udp || sel.udplite || sel.raw || sel.unix)) {
-    stdout.write(`${JSON.stringify(await groupsDocument(flags, sel))}\n`);
+    stdout.utf8(`${JSON.stringify(await groupsDocument(flags, sel))}\n`);
     return;
   }
-  const list = await sockets({
-    tables: tablesOf(sel),
-    processes: flags.programs > 0,
-    procRoot: flags.procRoot,
-    source: flags.source,
-    tcpStates: flags.procRoot ? undefined : tcpStatesShown({ all: flags.all > 0, listening: flags.listening > 0 }),
-  });
+  const chunks = streamSocketsSync(
+    {
+      tables: tablesOf(sel),
+      processes: flags.programs > 0,
+      procRoot: flags.procRoot,
+      source: flags.source,
+      tcpStates: flags.procRoot ? undefined : tcpStatesShown({ all: flags.all > 0, listening: flags.listening > 0 }),
+    },
+    { reuse: true },
+  );
   const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
-  stdout.write(`${JSON.stringify(await socketsDocument(list, flags, names))}\n`);
-  if (sel.groups) stdout.write(`${JSON.stringify(await groupsDocument(flags, sel))}\n`);
+  await writeSocketsDocument(chunks, flags, names, stdout);
+  if (sel.groups) stdout.utf8(`${JSON.stringify(await groupsDocument(flags, sel))}\n`);
 }
 
 /** Runs the socket listing (repeating every second with -c); returns the exit status. */

@@ -48,7 +48,7 @@ export async function runStatistics(flags: NetstatFlags): Promise<number> {
   const protocols = statisticsFlags(flags);
   const stats = await statistics({ family: afname, procRoot: flags.procRoot, partial: true });
   if (flags.json) {
-    stdout.write(statisticsDocument(stats, protocols));
+    stdout.utf8(statisticsDocument(stats, protocols));
     return 0;
   }
   printStatistics(stats, protocols, { out: (text) => stdout.write(text), err: (text) => warn(text) });

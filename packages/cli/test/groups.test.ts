@@ -67,7 +67,7 @@ describe.skipIf(skip)('netstat -g', () => {
     expect(both[1].memberships[0]).not.toHaveProperty('host');
   });
 
-  for (const tree of ['live', 'malformed', 'no-igmp']) {
+  for (const tree of ['live', 'malformed', 'no-igmp', 'numbers']) {
     for (const args of [['-gn'], ['-g'], ['-gn', '-6'], ['-gn', '-4']]) {
       it(`${tree} tree: netstat ${args.join(' ')}`, async () => {
         const dir = join(TREES, tree);

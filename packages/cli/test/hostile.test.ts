@@ -83,6 +83,28 @@ describe('hostile program names and socket paths', () => {
   });
 });
 
+describe('names that are UTF-8', () => {
+  it('--json writes them as UTF-8 (text mode passes the bytes through)', async () => {
+    const name = Buffer.from('\0fns-café-☃-日本', 'utf8');
+    const holder = spawn('python3', ['-c', `import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.bind(bytes.fromhex(sys.argv[1]))\ns.listen()\nprint('ok',flush=True)\nsys.stdin.read()`, name.toString('hex')], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise((done) => holder.stdout!.once('data', done));
+      const json = spawnSync(cli, ['--json', '-xl']).stdout;
+      // strict decoding: a byte that is not UTF-8 would throw
+      const doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(json));
+      const row = doc.unix.find((s: { path: string | null }) => s.path === '@fns-café-☃-日本');
+      expect(row).toBeDefined();
+      expect(row).not.toHaveProperty('pathBase64');
+      const text = spawnSync(cli, ['-xl']).stdout;
+      expect(text.includes(Buffer.from('@fns-café-☃-日本', 'utf8'))).toBe(true);
+    } finally {
+      holder.kill();
+    }
+  });
+});
+
 describe('interrupts and closed pipes', () => {
   it('SIGINT during -c ends the process by the signal (status 130) after whole lines', async () => {
     const run = spawn(cli, ['-c', '-tn'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -78,7 +78,7 @@ describe.skipIf(skip)('netstat -i', () => {
     expect(up.interfaces).toHaveLength(text.length);
   });
 
-  for (const tree of ['live', 'malformed', 'unknown', 'no-dev']) {
+  for (const tree of ['live', 'malformed', 'unknown', 'no-dev', 'numbers']) {
     for (const args of [['-i'], ['-ia'], ['-iea']]) {
       it(`${tree} tree: netstat ${args.join(' ')}`, async () => {
         const dir = join(TREES, tree);

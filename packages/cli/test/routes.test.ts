@@ -87,7 +87,7 @@ describe.skipIf(skip)('netstat -r in a namespace', () => {
 
 describe.skipIf(skip)('netstat -r on captured and malformed /proc trees', () => {
   const cases: Array<[string, string[]]> = [];
-  for (const tree of ['live', 'malformed', 'cache', 'badheader', 'oldcache']) {
+  for (const tree of ['live', 'malformed', 'cache', 'badheader', 'oldcache', 'numbers']) {
     for (const args of [['-rn'], ['-rne'], ['-rnee'], ['-rn6'], ['-rCn'], ['-rCne'], ['-rCnee'], ['-rFCn6'], ['-rCn6']]) {
       cases.push([tree, args]);
     }
