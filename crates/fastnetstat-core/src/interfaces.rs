@@ -170,16 +170,9 @@ fn rindex_nondigit(name: &[u8]) -> usize {
     name.iter().rposition(|c| !c.is_ascii_digit()).map_or(0, |i| i + 1)
 }
 
-/// C `atoi`: leading blanks, sign, digits.
+/// C `atoi`: `(int) strtol(s, NULL, 10)`, which is `%d`'s reading.
 fn atoi(s: &[u8]) -> i64 {
-    let mut c = Cursor::new(s);
-    match c.dec_signed() {
-        Some((neg, mag)) => {
-            let v = mag.min(i64::MAX as u64) as i64;
-            (if neg { -v } else { v }) as i32 as i64
-        }
-        None => 0,
-    }
+    scanf::dec_i32(&mut Cursor::new(s)).unwrap_or(0) as i64
 }
 
 /// lib/nstrcmp.c `nstrcmp`: like strcmp, but knows about numbers and ':'

@@ -28,37 +28,28 @@ pub(crate) fn skip_string(c: &mut Cursor<'_>) -> bool {
     string(c, usize::MAX).is_some()
 }
 
-/// `%d` into an `int`: strtol (saturating at the 64-bit limits), then
-/// truncated to 32 bits as glibc stores it.
+// Each conversion is one of text.rs's glibc-exact readers (signs, "0x",
+// overflow, truncation as glibc 2.36 stores them), named for the format.
+
+/// `%d` into an `int`: strtol, of which glibc stores the low 32 bits.
 pub(crate) fn dec_i32(c: &mut Cursor<'_>) -> Option<i32> {
-    let (neg, mag) = c.dec_signed()?;
-    let v: i64 = if neg {
-        if mag > i64::MAX as u64 {
-            i64::MIN
-        } else {
-            -(mag as i64)
-        }
-    } else {
-        mag.min(i64::MAX as u64) as i64
-    };
-    Some(v as i32)
+    c.dec_int()
 }
 
-/// `%X` / `%x` into an `unsigned int`: strtoul, truncated to 32 bits.
+/// `%X` / `%x` into an `unsigned int`: strtoul, low 32 bits.
 pub(crate) fn hex_u32(c: &mut Cursor<'_>) -> Option<u32> {
-    c.hex().map(|v| v as u32)
+    c.hex_uint()
 }
 
-/// `%0Nx` (a field width of N): white space, then 1 to N hex digits.
+/// `%0Nx` (a field width of N): as `%x`, the sign, "0x" and digits within
+/// N bytes.
 pub(crate) fn hex_width(c: &mut Cursor<'_>, width: usize) -> Option<u32> {
-    c.skip_ws();
-    let digits = c.hex_run(width)?;
-    Some(crate::text::hex_digits_u64(digits) as u32)
+    c.hex_uint_width(width)
 }
 
-/// `%Lu` / `%lu`: strtoull (saturating).
+/// `%Lu` / `%lu` / `%llu` (64 bits here): strtoull ("-1" is 2^64 - 1).
 pub(crate) fn dec_u64(c: &mut Cursor<'_>) -> Option<u64> {
-    c.dec_u64()
+    c.dec_ulong()
 }
 
 /// lib/inet.c `INET_getsock`: exactly 8 hex digits (more are ignored) read
@@ -205,13 +196,21 @@ mod tests {
 
     #[test]
     fn conversions() {
-        let mut c = Cursor::new(b"  eth0:1 -5 fF 4294967296 12345");
+        let mut c = Cursor::new(b"  eth0:1 -5 fF 4294967296 12345 -0x3 -1 -0x12345678 -1 0x");
         assert_eq!(string(&mut c, 4), Some(&b"eth0"[..]));
         assert_eq!(string(&mut c, 16), Some(&b":1"[..]));
         assert_eq!(dec_i32(&mut c), Some(-5));
         assert_eq!(hex_u32(&mut c), Some(0xff));
         assert_eq!(dec_i32(&mut c), Some(0)); // 2^32 truncated
         assert_eq!(hex_width(&mut c, 2), Some(0x12));
+        assert_eq!(dec_i32(&mut c), Some(345));
+        assert_eq!(hex_u32(&mut c), Some(0u32.wrapping_sub(3)));
+        assert_eq!(dec_u64(&mut c), Some(u64::MAX));
+        // the width counts the sign and the 0x: "-0x12345" of "-0x12345678"
+        assert_eq!(hex_width(&mut c, 8), Some(0u32.wrapping_sub(0x12345)));
+        assert_eq!(hex_width(&mut c, 8), Some(0x678));
+        assert_eq!(hex_width(&mut c, 2), Some(u32::MAX));
+        assert_eq!(hex_width(&mut c, 2), Some(0));
         assert_eq!(
             inet_getsock(b"010200C0"),
             Some(u32::from_str_radix("010200C0", 16).unwrap().to_ne_bytes())

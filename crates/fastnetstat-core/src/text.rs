@@ -175,7 +175,7 @@ fn is_space(c: u8) -> bool {
 /// bits. (Storing into an unsigned int then keeps the low 32 bits.)
 #[inline]
 pub(crate) fn hex_digits_u64(digits: &[u8]) -> u64 {
-    Cursor::new(digits).digits::<true>().map_or(0, Number::saturated)
+    Cursor::new(digits).digits::<true>(usize::MAX).map_or(0, Number::saturated)
 }
 
 /// Exactly `N` hex digits (no more checks than that) as a u64; None if any
@@ -306,6 +306,16 @@ impl<'a> Cursor<'a> {
         self.number::<false>().map(|n| n.strtol() as i32)
     }
 
+    /// `%Nx` (a field width of N, as if_inet6's `%02x` and ipv6_route's
+    /// `%08x`): as [`Self::hex_uint`], but the sign, the "0x" and the
+    /// digits together take at most `width` bytes (the white space before
+    /// them does not count): "-1" is 4294967295 in `%02x`, "-0x5" is 0,
+    /// "0x12345678" is 0x123456 in `%08x`, and "-1" is no conversion in `%1x`.
+    #[inline]
+    pub(crate) fn hex_uint_width(&mut self, width: usize) -> Option<u32> {
+        self.number_within::<true>(width.max(1)).map(|n| n.strtoul() as u32)
+    }
+
     /// glibc's reading of a number (vfscanf's `number:`): white space, an
     /// optional sign, in base 16 an optional "0x"/"0X" after which digits may
     /// be missing (its 0 is the number: "0x:" is 0, the x consumed), then
@@ -313,25 +323,39 @@ impl<'a> Cursor<'a> {
     /// in "-", "+x", "- 1".
     #[inline(always)]
     fn number<const IS_HEX: bool>(&mut self) -> Option<Number> {
+        self.number_within::<IS_HEX>(usize::MAX)
+    }
+
+    /// [`Self::number`] with a field width: the sign, the "0x" and the
+    /// digits count against `width` (> 0); a "0x" that does not fit is a
+    /// 0 digit.
+    #[inline(always)]
+    fn number_within<const IS_HEX: bool>(&mut self, width: usize) -> Option<Number> {
         self.skip_ws();
         let save = self.i;
+        let mut left = width;
         let neg = match self.peek() {
             Some(b'-') => {
                 self.i += 1;
+                left -= 1;
                 true
             }
             Some(b'+') => {
                 self.i += 1;
+                left -= 1;
                 false
             }
             _ => false,
         };
-        let prefix =
-            IS_HEX && self.peek() == Some(b'0') && matches!(self.s.get(self.i + 1), Some(b'x' | b'X'));
+        let prefix = IS_HEX
+            && left >= 2
+            && self.peek() == Some(b'0')
+            && matches!(self.s.get(self.i + 1), Some(b'x' | b'X'));
         if prefix {
             self.i += 2;
+            left -= 2;
         }
-        match self.digits::<IS_HEX>() {
+        match self.digits::<IS_HEX>(left) {
             Some(n) => Some(Number { neg, ..n }),
             None if prefix => Some(Number { neg, value: 0, overflow: false }),
             None => {
@@ -341,12 +365,15 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// The digits from here on, in base 16 or 10, consumed (none: None).
+    /// The digits from here on (at most `max` of them), in base 16 or 10,
+    /// consumed (none: None).
     #[inline(always)]
-    fn digits<const IS_HEX: bool>(&mut self) -> Option<Number> {
+    fn digits<const IS_HEX: bool>(&mut self, max: usize) -> Option<Number> {
         let start = self.i;
+        let end = self.s.len().min(start.saturating_add(max));
         let (base, mut value, mut overflow) = (if IS_HEX { 16u64 } else { 10 }, 0u64, false);
-        while let Some(&c) = self.s.get(self.i) {
+        while self.i < end {
+            let c = self.s[self.i];
             let d = if IS_HEX { HEX[c as usize] } else { c.wrapping_sub(b'0') } as u64;
             if d >= base {
                 break;
@@ -359,33 +386,10 @@ impl<'a> Cursor<'a> {
         (self.i != start).then_some(Number { neg: false, value, overflow })
     }
 
-    // The narrower readers scanf.rs builds its route, interface and group
-    // conversions on: `%X` as hex digits only (no sign, no 0x) and `%lu`
-    // without a '-'. glibc reads those formats as above too; scanf.rs has
-    // not moved to the readers above, which the socket tables use.
-
-    /// Hex digits after white space, saturating at u64::MAX.
-    #[inline]
-    pub(crate) fn hex(&mut self) -> Option<u64> {
-        self.skip_ws();
-        self.digits::<true>().map(Number::saturated)
-    }
-
-    /// Decimal digits after white space and an optional '+', saturating.
-    #[inline]
-    pub(crate) fn dec_u64(&mut self) -> Option<u64> {
-        self.skip_ws();
-        let save = self.i;
-        self.lit(b'+');
-        let n = self.digits::<false>();
-        if n.is_none() {
-            self.i = save;
-        }
-        n.map(Number::saturated)
-    }
-
+    // Used by inet.rs's tests only (to step over a socket line's "sl:").
     /// glibc's reading of a `%d`: whether it was negative, and its magnitude
     /// (saturated at u64::MAX).
+    #[cfg(test)]
     #[inline]
     pub(crate) fn dec_signed(&mut self) -> Option<(bool, u64)> {
         self.number::<false>().map(|n| (n.neg, n.saturated()))
@@ -648,26 +652,58 @@ mod tests {
         assert_eq!(pair("-x:5"), (None, None));
     }
 
-    /// The readers scanf.rs is built on keep their narrower reading.
+    /// `%Nx` against glibc 2.36's sscanf (a C program: value stored, bytes
+    /// consumed by `%n`; None is no conversion).
     #[test]
-    fn scanf_rs_readers() {
-        let mut c = Cursor::new(b"  12: 0A1b:FFFFFFFFFFFFFFFFFF -7 0x5 +3 -3 x");
+    fn hex_with_a_field_width_is_glibcs() {
+        #[rustfmt::skip]
+        let table: &[(usize, &str, Option<u32>, usize)] = &[
+            (2, "-1", Some(u32::MAX), 2),
+            (2, "0x5", Some(0), 2),
+            (2, "-0x5", Some(0), 2),
+            (2, "+12", Some(1), 2),
+            (2, "0x", Some(0), 2),
+            (2, "0", Some(0), 1),
+            (2, "12345", Some(0x12), 2),
+            (2, "-12", Some(u32::MAX), 2),
+            (2, "ffffffffff", Some(0xff), 2),
+            (2, "-ffffffff", Some(4294967281), 2),
+            (2, " -7", Some(4294967289), 3),
+            (2, "-", None, 0),
+            (2, "+", None, 0),
+            (2, "x", None, 0),
+            (1, "-1", None, 0),
+            (1, "-0x5", None, 0),
+            (1, "0x5", Some(0), 1),
+            (1, "ffffffffff", Some(0xf), 1),
+            (3, "-1", Some(u32::MAX), 2),
+            (3, "0x5", Some(5), 3),
+            (3, "-0x5", Some(0), 3),
+            (3, "0xg", Some(0), 2),
+            (3, "0x12345678", Some(1), 3),
+            (8, "-0x5", Some(4294967291), 4),
+            (8, "-0x", Some(0), 3),
+            (8, "12345", Some(0x12345), 5),
+            (8, "0x12345678", Some(0x123456), 8),
+            (8, "-0x12345678", Some(4294892731), 8),
+            (8, "ffffffffff", Some(u32::MAX), 8),
+            (8, "-ffffffff", Some(4026531841), 8),
+        ];
+        for &(width, input, x, used) in table {
+            assert_eq!(conv(input, |c| c.hex_uint_width(width)), (x, used), "%{width}x {input:?}");
+        }
+        // with no limit in reach, it is %X
+        assert_eq!(conv("-0x1F z", |c| c.hex_uint_width(usize::MAX)), conv("-0x1F z", |c| c.hex_uint()));
+    }
+
+    /// What inet.rs's tests step over a socket line's "sl:" with.
+    #[test]
+    fn signed_decimal() {
+        let mut c = Cursor::new(b"  12: -7 x");
         assert_eq!(c.dec_signed(), Some((false, 12)));
         assert!(c.lit(b':'));
-        c.skip_ws();
-        assert_eq!(c.hex_run(64), Some(&b"0A1b"[..]));
-        assert!(c.lit(b':'));
-        assert_eq!(c.hex(), Some(u64::MAX));
         assert_eq!(c.dec_signed(), Some((true, 7)));
-        // %X as digits only: the 0 of "0x5"
-        assert_eq!(c.hex(), Some(0));
-        assert_eq!(c.hex(), None);
-        c.advance(2);
-        assert_eq!(c.dec_u64(), Some(3));
-        assert_eq!(c.dec_u64(), None);
-        assert_eq!(c.dec_signed(), Some((true, 3)));
-        assert_eq!(c.hex(), None);
-        assert_eq!(c.dec_u64(), None);
+        assert_eq!(c.dec_signed(), None);
         assert_eq!(c.rest(), b"x");
         assert_eq!(Cursor::new(b"-99999999999999999999").dec_signed(), Some((true, u64::MAX)));
     }

@@ -388,6 +388,12 @@ fn rt_cache(text: &[u8]) {
     }
 }
 
+/// What `%02x` can store: two hex digits, or a sign and one digit (glibc
+/// negates: "-1" is 0xFFFFFFFF, "-F" 0xFFFFFFF1).
+fn fits_two_hex_digits(value: u32) -> bool {
+    value <= 0xFF || value >= 0xFFFF_FFF1
+}
+
 fn ipv6_route(text: &[u8]) {
     let rows = routes::parse_ipv6_route(text);
     let lines = fgets_pieces(text, 1022);
@@ -395,7 +401,7 @@ fn ipv6_route(text: &[u8]) {
     for (r, line) in rows.iter().zip(&lines) {
         assert!((-1..=31).contains(&r.conversions));
         assert_eq!(r.conversions == -1, line.iter().all(|&b| is_c_space(b)), "-1 is a blank line");
-        assert!(r.destination_len <= 0xFF && r.source_len <= 0xFF, "%02x");
+        assert!(fits_two_hex_digits(r.destination_len) && fits_two_hex_digits(r.source_len), "%02x");
         assert!(r.iface.len() <= 15 && !r.iface.iter().any(|&b| is_c_space(b)), "%15s");
     }
 }
@@ -452,7 +458,10 @@ fn if_inet6(text: &[u8]) {
     assert!(out.len() <= words, "each record reads at least one byte");
     for a in &out {
         assert!((1..=13).contains(&a.conversions), "{} conversions", a.conversions);
-        assert!(a.prefix_len <= 0xFF && a.scope <= 0xFF && a.flags <= 0xFF, "%02x");
+        assert!(
+            fits_two_hex_digits(a.prefix_len) && fits_two_hex_digits(a.scope) && fits_two_hex_digits(a.flags),
+            "%02x"
+        );
         assert!(a.name.len() <= 20 && !a.name.iter().any(|&b| is_c_space(b)), "%20s");
     }
 }
