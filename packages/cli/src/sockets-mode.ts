@@ -9,6 +9,7 @@ import {
   TCP_STATES,
   type OtherFamily,
   type SocketChunk,
+  type SocketsOptions,
   type TableName,
   type TcpState,
 } from '@fastnetstat/core';
@@ -129,13 +130,28 @@ function unavailable(report: { status: string; error?: string }): boolean {
 }
 
 /**
+ * A listing's chunks. With -n the rows are printed as they are read, a chunk
+ * at a time: the kernel fills the next chunk while this one is formatted, and
+ * one reused buffer holds every chunk, so memory stays small however big the
+ * tables. Looking up host names opens sockets of our own (the resolver's
+ * query to the DNS server, open until it is answered or times out), which
+ * a table read after the first lookup would list: then every table is read
+ * before the first lookup, as netstat's own lookups are over before it reads
+ * the next table.
+ */
+function listingChunks(flags: NetstatFlags, options: SocketsOptions): IterableIterator<SocketChunk> {
+  if (flags.numericHosts) return streamSocketsSync(options, { reuse: true });
+  return [...streamSocketsSync(options)][Symbol.iterator]();
+}
+
+/**
  * The listing's chunks, taken table by table in the order the tables were
  * asked for (netstat's order): each table's rows are printed as they arrive.
  */
 class Chunks {
   private next: SocketChunk | undefined;
 
-  constructor(private readonly source: Generator<SocketChunk, void, undefined>) {}
+  constructor(private readonly source: IterableIterator<SocketChunk>) {}
 
   private peek(): SocketChunk | undefined {
     if (this.next === undefined) {
@@ -161,7 +177,7 @@ class Chunks {
 
   /** Stops the listing (a section ended it early). */
   close(): void {
-    this.source.return();
+    this.source.return?.();
   }
 }
 
@@ -271,18 +287,15 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
     programs: flags.programs > 0,
     timers: flags.timers > 0,
   };
-  // The rows are printed as they are read, a chunk at a time: the kernel
-  // fills the next chunk while this one is formatted, and memory stays small
-  // however big the tables.
   const chunks = new Chunks(
-    streamSocketsSync({
+    listingChunks(flags, {
       tables: tablesOf(sel),
       processes: layout.programs,
       procRoot: flags.procRoot,
       source: flags.source,
       tcpStates: flags.procRoot ? undefined : tcpStatesShown(layout),
       tcpCounters: layout.timers,
-    }, { reuse: true }),
+    }),
   );
   try {
     return await printSections(flags, sel, root, chunks, layout);
@@ -344,16 +357,13 @@ async function jsonOnce(flags: NetstatFlags, sel: Selection): Promise<void> {
     stdout.utf8(`${JSON.stringify(await groupsDocument(flags, sel))}\n`);
     return;
   }
-  const chunks = streamSocketsSync(
-    {
-      tables: tablesOf(sel),
-      processes: flags.programs > 0,
-      procRoot: flags.procRoot,
-      source: flags.source,
-      tcpStates: flags.procRoot ? undefined : tcpStatesShown({ all: flags.all > 0, listening: flags.listening > 0 }),
-    },
-    { reuse: true },
-  );
+  const chunks = listingChunks(flags, {
+    tables: tablesOf(sel),
+    processes: flags.programs > 0,
+    procRoot: flags.procRoot,
+    source: flags.source,
+    tcpStates: flags.procRoot ? undefined : tcpStatesShown({ all: flags.all > 0, listening: flags.listening > 0 }),
+  });
   const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
   await writeSocketsDocument(chunks, flags, names, stdout);
   if (sel.groups) stdout.utf8(`${JSON.stringify(await groupsDocument(flags, sel))}\n`);
