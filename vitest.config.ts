@@ -1,11 +1,44 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Suites that build network namespaces, churn the kernel's tables or fill the machine (the oracle
+ * zoo, churn, the 1,000,000-row scale test, packaging through npm): one file at a time, after the
+ * rest. Everything else runs in parallel.
+ */
+const SYSTEM = [
+  'tests/oracle/oracle.test.ts',
+  'tests/churn/**/*.test.ts',
+  'tests/packaging/**/*.test.ts',
+  'packages/cli/test/routes.test.ts',
+  'packages/cli/test/interfaces.test.ts',
+  'packages/cli/test/groups.test.ts',
+  'packages/cli/test/scale.test.ts',
+];
+
+const shared = { testTimeout: 60_000, hookTimeout: 120_000 };
+
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    // the oracle suite owns a network namespace; run files one at a time
-    fileParallelism: false,
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['packages/*/test/**/*.test.ts', 'tests/**/*.test.ts'],
+          exclude: SYSTEM,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'system',
+          include: SYSTEM,
+          pool: 'forks',
+          poolOptions: { forks: { singleFork: true } },
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

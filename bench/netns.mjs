@@ -31,8 +31,11 @@ process.stderr.write(
   `(pids ${table.pids.join(' ')}), built in ${table.seconds.toFixed(2)} s\n`,
 );
 // Ctrl-C goes to the command (same terminal); we clean up when it exits.
-for (const sig of ['SIGINT', 'SIGQUIT']) process.removeAllListeners(sig), process.on(sig, () => {});
+for (const sig of ['SIGINT', 'SIGQUIT']) {
+  process.removeAllListeners(sig);
+  process.on(sig, () => {});
+}
 const child = spawn('ip', ['netns', 'exec', ns.name, ...cmd], { stdio: 'inherit' });
-const code = await new Promise((r) => child.on('exit', (c, s) => r(c ?? 128)));
+const code = await new Promise((r) => child.on('exit', (c) => r(c ?? 128)));
 await ns.destroy();
 process.exit(code);

@@ -15,12 +15,12 @@ const Module = require('node:module');
 const t = { boot: performance.now() };
 const calls = [];
 const origLoad = Module._load;
-Module._load = function (request, parent, isMain) {
+Module._load = function (request, ...rest) {
   if (request !== '@fastnetstat/native' && !/fastnetstat-node[\\/]index\.js$/.test(request)) {
-    return origLoad.apply(this, arguments);
+    return origLoad.call(this, request, ...rest);
   }
   const start = performance.now();
-  const binding = origLoad.apply(this, arguments);
+  const binding = origLoad.call(this, request, ...rest);
   if (t.addonStart === undefined) {
     t.addonStart = start;
     t.addonEnd = performance.now();
@@ -30,7 +30,7 @@ Module._load = function (request, parent, isMain) {
     for (const name of ['listSockets', 'listSocketsSync']) {
       const fn = binding[name];
       if (typeof fn !== 'function') continue;
-      wrapped[name] = function (...args) {
+      wrapped[name] = (...args) => {
         const call = { name, start: performance.now() };
         calls.push(call);
         const r = fn.apply(binding, args);

@@ -36,15 +36,18 @@ const out = {
   'sockets() + iterate (InetSocket objects: localPort, pid)': await time(async () => {
     let c = 0;
     for (const s of (await core.sockets(opts)).inet) c += s.localPort + (s.pid ?? 0);
+    return c;
   }),
   'iterate only, InetSocket objects': await time(() => {
     let c = 0;
     for (const s of list.inet) c += s.localPort + (s.pid ?? 0);
+    return c;
   }),
   'iterate only, by index (rows.localPort(i), rows.pid(i))': await time(() => {
     let c = 0;
     const r = list.inet;
     for (let i = 0; i < r.length; i++) c += r.localPort(i) + (r.pid(i) ?? 0);
+    return c;
   }),
 };
 for (const [k, v] of Object.entries(out)) console.log(`${k.padEnd(60)} ${v} ms`);

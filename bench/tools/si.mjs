@@ -6,4 +6,4 @@ const t0 = performance.now();
 const rows = await si.networkConnections();
 let check = 0;
 for (const c of rows) check += Number(c.localPort) + (c.pid || 0);
-process.stdout.write(JSON.stringify({ ms: performance.now() - t0, rows: rows.length }) + '\n');
+process.stdout.write(JSON.stringify({ ms: performance.now() - t0, rows: rows.length, check }) + '\n');

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pidAlive, REPO_ROOT, RUN_ENV, sh, sleep } from '../oracle/zoo.js';
 import { checkRows, MAX_EXAMPLES } from './check.mjs';
+import { stageInstall, type StagedInstall } from '../support/staged-install.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(REPO_ROOT, 'node_modules', '.bin', 'fastnetstat');
@@ -202,6 +203,9 @@ const SKIP = unavailableReason();
 describe.skipIf(SKIP !== null)(SKIP ? `churn (skipped: ${SKIP})` : 'churn', () => {
   const ns = `${NS_PREFIX}${process.pid}`;
   let dir = '';
+  /** The build as nobody can run it (the checkout may sit under a private home). */
+  let staged: StagedInstall | undefined;
+  let lister = '';
   const helpers: Helper[] = [];
   /** Every short-lived child we spawned and have not seen exit (CLI runs, API listers). */
   const running = new Set<ChildProcessWithoutNullStreams>();
@@ -223,6 +227,8 @@ describe.skipIf(SKIP !== null)(SKIP ? `churn (skipped: ${SKIP})` : 'churn', () =
       nsMade = false;
     }
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    staged?.remove();
+    staged = undefined;
   };
 
   /** `cmd` inside the namespace (as nobody through setpriv); ip netns exec and setpriv exec in place. */
@@ -259,7 +265,7 @@ describe.skipIf(SKIP !== null)(SKIP ? `churn (skipped: ${SKIP})` : 'churn', () =
     const env = via === 'env' ? { FASTNETSTAT_SOURCE: source } : {};
     const listing: Listing = { lane: 'cli', user, source, how: `${args.join(' ')} ${via === 'env' ? 'env' : '--source'}`, errors: [] };
     const t0 = performance.now();
-    const child = nsSpawn([CLI, ...argv], user, env);
+    const child = nsSpawn([user === 'nobody' ? staged!.cli : CLI, ...argv], user, env);
     child.stdin.end();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -322,7 +328,7 @@ describe.skipIf(SKIP !== null)(SKIP ? `churn (skipped: ${SKIP})` : 'churn', () =
       }),
     );
     fs.chmodSync(cfgPath, 0o644);
-    const child = nsSpawn([process.execPath, path.join(HERE, 'lister.mjs'), cfgPath], user);
+    const child = nsSpawn([process.execPath, lister, cfgPath], user);
     child.stdin.end();
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -360,6 +366,9 @@ describe.skipIf(SKIP !== null)(SKIP ? `churn (skipped: ${SKIP})` : 'churn', () =
     process.once('exit', cleanupSync);
     dir = fs.mkdtempSync(path.join('/tmp', `${NS_PREFIX}${process.pid}-`));
     fs.chmodSync(dir, 0o755); // nobody reads the lister's config here
+    staged = stageInstall(`${NS_PREFIX}${process.pid}-stage-`);
+    staged.copy('tests/churn/check.mjs');
+    lister = staged.copy('tests/churn/lister.mjs');
     for (const [src, bin] of [
       ['stable.c', 'fns-stable'],
       ['churner.c', 'fns-churner'],

@@ -111,8 +111,13 @@ export function linesMatch(a: string, b: string, timers = false, unixBlankPaths 
   if (!timers) return false;
   const sa: number[] = [];
   const sb: number[] = [];
-  const ma = a.replace(TIMER_RE, (_m, kind: string, s: string) => (sa.push(Number(s)), `${kind} (#/`));
-  const mb = b.replace(TIMER_RE, (_m, kind: string, s: string) => (sb.push(Number(s)), `${kind} (#/`));
+  const mask = (text: string, seconds: number[]) =>
+    text.replace(TIMER_RE, (_m, kind: string, s: string) => {
+      seconds.push(Number(s));
+      return `${kind} (#/`;
+    });
+  const ma = mask(a, sa);
+  const mb = mask(b, sb);
   if (ma !== mb || sa.length !== sb.length || sa.length === 0) return false;
   return sa.every((x, i) => Math.abs(x - sb[i]) <= 1.0 + 1e-9);
 }

@@ -5,7 +5,8 @@
  * within 1.00, -c compared over its first 2 complete iterations, and unix paths containing a
  * blank, which netstat cuts and the CLI may print whole, a documented deviation).
  *
- *   FASTNETSTAT_BIN    the CLI under test (default <repo>/node_modules/.bin/fastnetstat)
+ *   FASTNETSTAT_BIN    the CLI under test (default <repo>/node_modules/.bin/fastnetstat; nobody
+ *                      runs a world-readable copy of the build, see ../support/staged-install.ts)
  *   FASTNETSTAT_ARGV0  run it with this argv[0] (e.g. "netstat" when FASTNETSTAT_BIN is
  *                      /usr/bin/netstat, to check the harness itself: getopt messages use argv[0])
  *   ORACLE_FILTER      only cases whose name contains this text
@@ -24,6 +25,7 @@ import * as path from 'node:path';
 import { REPO_ROOT, RUN_ENV, Zoo, unavailableReason, type RunResult, type User } from './zoo.js';
 import { compareRuns } from './compare.js';
 import { CASES, CONTINUOUS_CASES, NOBODY_CASES, hasTimers, type Case } from './matrix.js';
+import { stageInstall, type StagedInstall } from '../support/staged-install.js';
 
 const CANDIDATE = process.env.FASTNETSTAT_BIN || path.join(REPO_ROOT, 'node_modules', '.bin', 'fastnetstat');
 const CANDIDATE_ARGV0 = process.env.FASTNETSTAT_ARGV0 || undefined;
@@ -54,12 +56,20 @@ if (reason) {
 } else {
   describe('netstat oracle', () => {
     let zoo: Zoo;
+    let staged: StagedInstall | undefined;
+    /** What nobody runs: the build's world-readable copy, unless FASTNETSTAT_BIN names the CLI. */
+    let nobodyCandidate = CANDIDATE;
 
     beforeAll(async () => {
+      if (!process.env.FASTNETSTAT_BIN) {
+        staged = stageInstall();
+        nobodyCandidate = staged.cli;
+      }
       zoo = await Zoo.create();
     }, 120_000);
 
     afterAll(async () => {
+      staged?.remove();
       await zoo?.destroy();
     }, 60_000);
 
@@ -96,7 +106,7 @@ if (reason) {
 
     it('the CLI under test can be executed, also by nobody', () => {
       expect(fs.existsSync(CANDIDATE), `${CANDIDATE} does not exist (set FASTNETSTAT_BIN?)`).toBe(true);
-      for (const p of [CANDIDATE, fs.realpathSync(CANDIDATE)]) {
+      for (const p of [nobodyCandidate, fs.realpathSync(nobodyCandidate)]) {
         try {
           execFileSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'test', '-x', p], {
             env: RUN_ENV,
@@ -116,9 +126,10 @@ if (reason) {
         ? await zoo.runContinuous(REFERENCE, c.args, opts)
         : await zoo.run(REFERENCE, c.args, opts);
       const actOpts = { ...opts, argv0: CANDIDATE_ARGV0, env: { FASTNETSTAT_SOURCE: source } };
+      const candidate = user === 'nobody' ? nobodyCandidate : CANDIDATE;
       const act = c.continuous
-        ? await zoo.runContinuous(CANDIDATE, c.args, actOpts)
-        : await zoo.run(CANDIDATE, c.args, actOpts);
+        ? await zoo.runContinuous(candidate, c.args, actOpts)
+        : await zoo.run(candidate, c.args, actOpts);
       if (DUMP) dump(caseName(user, c, source), exp, act);
       const problem = compareRuns(exp, act, {
         timers,

@@ -256,6 +256,14 @@ export class Zoo {
     fs.mkdirSync(path.join(this.tmpDir, 'nobody'), { recursive: true });
     fs.chmodSync(this.tmpDir, 0o755);
     fs.chownSync(path.join(this.tmpDir, 'nobody'), 65534, 65534);
+    // the holders run from here: nobody may not reach a checkout under a private home
+    fs.copyFileSync(HOLDER_PY, this.holderPy);
+    fs.chmodSync(this.holderPy, 0o644);
+  }
+
+  /** The copy of holder.py the holders run. */
+  private get holderPy(): string {
+    return path.join(this.tmpDir, 'holder.py');
   }
 
   private spawnHolder(role: string, argv0: string, user: User): Holder {
@@ -263,8 +271,8 @@ export class Zoo {
     // pid we get is the holder's pid.
     const launch =
       argv0 === PYTHON
-        ? [PYTHON, '-u', HOLDER_PY, role, this.ns, this.tmpDir]
-        : ['/bin/bash', '-c', 'exec -a "$0" "$@"', argv0, PYTHON, '-u', HOLDER_PY, role, this.ns, this.tmpDir];
+        ? [PYTHON, '-u', this.holderPy, role, this.ns, this.tmpDir]
+        : ['/bin/bash', '-c', 'exec -a "$0" "$@"', argv0, PYTHON, '-u', this.holderPy, role, this.ns, this.tmpDir];
     const args = ['netns', 'exec', this.ns, ...(user === 'nobody' ? SETPRIV : []), ...launch];
     const child = spawn('ip', args, { stdio: ['pipe', 'pipe', 'pipe'], env: RUN_ENV });
     const h: Holder = { role, argv0, user, child, lines: [], waiters: [], stderr: '' };

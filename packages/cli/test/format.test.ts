@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixed2, left, right } from '../src/format/printf.js';
-import { argv, canMountProc, CLI, CRAFTED, cliOn, LIVE, netstatOn, REPO, run, type Result } from './oracle.js';
+import { argv, canMountProc, CRAFTED, cliOn, LIVE, netstatOn, REPO, run, type Result } from './oracle.js';
+import { stageInstall, type StagedInstall } from '../../../tests/support/staged-install.js';
 
 /** C's printf through awk (awk's printf is the C library's, on doubles). */
 function cPrintf(format: string, values: readonly number[]): string[] {
@@ -305,9 +306,22 @@ describe('row rules on crafted tables', () => {
 
 describe.skipIf(!canMountProc)('fixtures/proc/malformed against a live netstat', () => {
   const dir = join(REPO, 'fixtures/proc/malformed');
-  for (const args of ['-uan', '-wan', '-Uan', '-uanee']) {
+  for (const args of ['-uan', '-wan', '-Uan']) {
     it(args, () => expectSame(cliOn(dir, argv(args)), netstatOn(dir, argv(args))));
   }
+  // udp lines 7610-7612 end before their inode: sscanf leaves netstat's inode variable as it
+  // was, and netstat prints whatever its stack held there (bytes of another buffer, e.g.
+  // "cal_addr" as a number, or 0, depending on the environment); the core prints 0 (compat.md).
+  // Everything else, and that row's other columns, must match.
+  it('-uanee (but the inode netstat reads from uninitialised memory)', () => {
+    const maskInode = (r: Result): Result => ({
+      ...r,
+      stdout: r.stdout.replace(/^(udp +832 +0 127\.0\.0\.1:53 .* 0 {10})\d+ *$/m, '$1<uninitialised>'),
+    });
+    const got = cliOn(dir, argv('-uanee'));
+    expect(got.stdout).toMatch(/^udp +832 +0 127\.0\.0\.1:53 .* 0 {10}0 {9}$/m);
+    expectSame(maskInode(got), maskInode(netstatOn(dir, argv('-uanee'))));
+  });
   // Differences on input no kernel writes (see the report): netstat reads a 9000-byte line as
   // two fgets() chunks (one more bogus warning), keeps 40-bit tx_queue values (%lX into
   // unsigned long) where the core saturates at 32 bits, and decides IPv4/IPv6 per address by
@@ -376,15 +390,21 @@ describe('netstat rules that are easy to miss', () => {
   const setpriv = '/usr/bin/setpriv';
   describe.skipIf(process.getuid?.() !== 0 || !existsSync(setpriv))('an unreadable table (run as nobody)', () => {
     let root = '';
+    // nobody may not reach a checkout under a private home: it runs a world-readable copy
+    let staged: StagedInstall;
     beforeAll(() => {
+      staged = stageInstall();
       root = mkdtempSync(join(tmpdir(), 'fns-eacces-'));
       cpSync(join(CRAFTED, 'bogus'), root, { recursive: true });
       chmodSync(root, 0o755);
       chmodSync(join(root, 'net', 'tcp'), 0o000);
     });
-    afterAll(() => rmSync(root, { recursive: true, force: true }));
+    afterAll(() => {
+      rmSync(root, { recursive: true, force: true });
+      staged?.remove();
+    });
     const asNobody = (args: string[]) =>
-      run(setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', CLI, '--proc-root', root, ...args]);
+      run(setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', staged.cli, '--proc-root', root, ...args]);
 
     it('-tn: reported like a missing table, exit 1', () => {
       const r = asNobody(['-tn']);

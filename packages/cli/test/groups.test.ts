@@ -1,15 +1,6 @@
-/**
- * netstat -g against fastnetstat -g, byte for byte (stdout, stderr, exit
- * status): in a network namespace where a process holds IPv4 and IPv6 group
- * memberships (one joined twice, one on an interface with a 14-byte name),
- * and on captured /proc trees (fixtures/proc/groups) with malformed lines or
- * without /proc/net/igmp. -g -c reproduces netstat's second-round misreading
- * of /proc/net/igmp.
- */
-import { readFileSync } from 'node:fs';
+
 import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { schemaValidator } from '../../../tests/support/json-schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNs, onTree, ROOT, rounds, run, sameRun, setupNamespace, teardownNamespace, unavailable } from './modes-ns.js';
 
@@ -52,9 +43,7 @@ describe.skipIf(skip)('netstat -g', () => {
   }
 
   it('--json: memberships with names', async () => {
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    addFormats(ajv);
-    const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'docs/json.schema.json'), 'utf8')));
+    const validate = schemaValidator();
     const doc = JSON.parse((await run(inNs(ns!, 'fastnetstat', ['--json', '-g']))).stdout);
     expect(validate(doc) ? [] : validate.errors).toEqual([]);
     expect(doc.kind).toBe('groups');

@@ -1,14 +1,6 @@
-/**
- * netstat -i against fastnetstat -i, byte for byte (stdout, stderr, exit
- * status): in a network namespace with a veth pair (one end with an IPv4
- * alias), a bridge without carrier, down interfaces (ifb, tun), and on
- * captured /proc trees (fixtures/proc/interfaces) whose counters and IPv6
- * addresses include malformed lines or name an interface the kernel lacks.
- */
-import { readFileSync } from 'node:fs';
+
 import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { schemaValidator } from '../../../tests/support/json-schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNs, onTree, ROOT, rounds, run, sameRun, setupNamespace, teardownNamespace, unavailable, type Run } from './modes-ns.js';
 
@@ -58,9 +50,7 @@ describe.skipIf(skip)('netstat -i', () => {
   });
 
   it('--json: the interfaces the table shows', async () => {
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    addFormats(ajv);
-    const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'docs/json.schema.json'), 'utf8')));
+    const validate = schemaValidator();
     const all = JSON.parse((await run(inNs(ns!, 'fastnetstat', ['--json', '-ia']))).stdout);
     expect(validate(all) ? [] : validate.errors).toEqual([]);
     expect(all.kind).toBe('interfaces');

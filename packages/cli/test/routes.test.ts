@@ -1,14 +1,6 @@
-/**
- * netstat -r against fastnetstat -r, byte for byte (stdout, stderr, exit
- * status): in a network namespace with known routes, names from its own
- * /etc (fixtures/modes/etc), and on captured /proc trees with malformed
- * lines (fixtures/proc/routes). Also -M, the rejected mode combinations and
- * the --json document.
- */
-import { readFileSync } from 'node:fs';
+
 import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { schemaValidator } from '../../../tests/support/json-schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNs, onTree, ROOT, rounds, run, sameRun, setupNamespace, teardownNamespace, unavailable, type Run } from './modes-ns.js';
 
@@ -62,10 +54,7 @@ describe.skipIf(skip)('netstat -r in a namespace', () => {
   }
 
   it('--json: the rows netstat shows, names beside the numbers', async () => {
-    const schema = JSON.parse(readFileSync(join(ROOT, 'docs/json.schema.json'), 'utf8'));
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    addFormats(ajv);
-    const validate = ajv.compile(schema);
+    const validate = schemaValidator();
     const r = await run(inNs(ns!, 'fastnetstat', ['--json', '-r', '-A', 'inet,inet6']));
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);
