@@ -27,6 +27,7 @@ import {
 import { NetstatNames } from './netstat-names.js';
 import type { NetstatFlags } from './options.js';
 import { stdout, warn } from './output.js';
+import { addressFamiliesOf } from './selection.js';
 
 /** lib/af.c's address families: those with a routing printer, and those without. */
 const ROUTED = new Set(['inet', 'inet6', 'ax25', 'netrom', 'rose', 'ipx', 'ddp', 'x25']);
@@ -99,11 +100,6 @@ function runOf(flags: NetstatFlags): RouteRun {
   };
 }
 
-/** The families in the order given (netstat's comma-joined afname). */
-function familiesOf(flags: NetstatFlags): string[] {
-  return flags.afnames.length ? flags.afnames : ['inet'];
-}
-
 /** rprint_fib: 0, or 1 when the table cannot be read. */
 async function printInetFib(run: RouteRun, list: RouteList): Promise<number> {
   const r = list.report('route');
@@ -165,7 +161,7 @@ async function printInet6(run: RouteRun, list: RouteList, cache: boolean): Promi
 
 /** route_info(afname, options): each family in turn; the first failure ends it. */
 async function routeInfo(run: RouteRun): Promise<number> {
-  for (const af of familiesOf(run.flags)) {
+  for (const af of addressFamiliesOf(run.flags)) {
     if (af === '') continue;
     if (!ROUTED.has(af)) {
       warn(UNROUTED.has(af) ? `No routing for address family \`${af}'.\n` : `Address family \`${af}' not supported.\n`);
@@ -202,9 +198,9 @@ async function routeInfo(run: RouteRun): Promise<number> {
 
 /** The --json document: the rows the text shows, numbers and (unless -n) names. */
 async function routesDocument(run: RouteRun): Promise<{ doc?: unknown; status: number }> {
-  const wantInet = familiesOf(run.flags).includes('inet');
-  const wantInet6 = familiesOf(run.flags).includes('inet6');
-  for (const af of familiesOf(run.flags)) {
+  const wantInet = addressFamiliesOf(run.flags).includes('inet');
+  const wantInet6 = addressFamiliesOf(run.flags).includes('inet6');
+  for (const af of addressFamiliesOf(run.flags)) {
     if (af === '' || af === 'inet' || af === 'inet6') continue;
     if (!ROUTED.has(af)) {
       warn(UNROUTED.has(af) ? `No routing for address family \`${af}'.\n` : `Address family \`${af}' not supported.\n`);
