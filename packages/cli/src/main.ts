@@ -2,14 +2,14 @@
  * fastnetstat: net-tools netstat 2.10, compatible to the byte, on a native core.
  */
 import { FastnetstatError, kernelHasFamily } from '@fastnetstat/core';
-import { parseArguments, setTexts, type NetstatFlags } from './options.js';
+import { parseArguments, type NetstatFlags } from './options.js';
 import { ClosedPipe, stderr, stdout, warn } from './output.js';
 import { runInterfaces } from './interfaces-mode.js';
 import { runRoutes } from './routes-mode.js';
 import { runSockets } from './sockets-mode.js';
 import { modeOf } from './selection.js';
 import { runStatistics } from './statistics-mode.js';
-import { AF_LIST, USAGE, VERSION } from './usage.js';
+import { AF_LIST, USAGE } from './usage.js';
 
 async function run(flags: NetstatFlags): Promise<number> {
   switch (modeOf(flags)) {
@@ -35,12 +35,12 @@ async function run(flags: NetstatFlags): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  setTexts(USAGE, AF_LIST, VERSION);
   const parsed = parseArguments(argv);
   if (parsed.kind === 'exit') {
     if (parsed.stdout) stdout.write(parsed.stdout);
     stdout.flush();
     if (parsed.stderr) warn(parsed.stderr);
+    if (parsed.trailer) stdout.write(parsed.trailer);
     return parsed.status;
   }
   if (parsed.stderr) warn(parsed.stderr);
