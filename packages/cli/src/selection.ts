@@ -89,7 +89,7 @@ export function listsInet(sel: Selection): boolean {
 }
 
 /** The kernel tables a selection reads, in netstat's order (the core's selectTables). */
-export function tablesOf(sel: Selection): TableName[] {
+function tablesOf(sel: Selection): TableName[] {
   const protocols = (['tcp', 'udp', 'udplite', 'raw', 'unix'] as const).filter((p): p is Protocol => sel[p]);
   const families: Family[] = ['unix'];
   if (sel.inet) families.push('inet');

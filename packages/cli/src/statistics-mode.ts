@@ -14,7 +14,7 @@ import { addressFamiliesOf, statisticsProtocols } from './selection.js';
  * (zero or not, known to netstat or not) in file order, values exact and
  * signed (MaxConn -1), and how each file was read.
  */
-export function statisticsDocument(stats: Statistics, flags: StatFlags): string {
+function statisticsDocument(stats: Statistics, flags: StatFlags): string {
   const merged = new Map<string, Map<string, bigint>>();
   for (const section of stats.sections) {
     if (!sectionShown(section, flags)) continue;

@@ -10,7 +10,7 @@ import { left, right } from './printf.js';
 export const SHORT_HEADING = 'Iface             MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR Flg\n';
 
 /** The letters of the Flg column, in netstat's order. */
-export function shortFlags(flags: number): string {
+function shortFlags(flags: number): string {
   let s = flags === 0 ? '[NO FLAGS]' : '';
   for (const [bit, letter] of [
     [IFF_BITS.ALLMULTI, 'A'], [IFF_BITS.BROADCAST, 'B'], [IFF_BITS.DEBUG, 'D'], [IFF_BITS.LOOPBACK, 'L'],
@@ -95,7 +95,7 @@ const BINARY_UNITS: ReadonlyArray<readonly [unit: string, above: bigint]> = [
 ];
 
 /** ife_print_long's byte counts with binary units: "(239.5 MiB)". */
-export function humanBytes(n: bigint): string {
+function humanBytes(n: bigint): string {
   // netstat's tenths: n * 10 in 64 bits, then divided by the unit
   let tenths = (n * 10n) & ((1n << 64n) - 1n);
   let unit = 'B';
@@ -113,7 +113,7 @@ export function humanBytes(n: bigint): string {
 }
 
 /** "flags=4163<UP,BROADCAST,RUNNING,MULTICAST>", quirks included (flags 0 prints "flags=0<"). */
-export function longFlags(flags: number): string {
+function longFlags(flags: number): string {
   let s = `flags=${(flags << 16) >> 16}<`;
   if (flags === 0) s += '>';
   for (const [bit, name] of FLAG_NAMES_FOR_IFCONFIG) if (flags & bit) s += `${name},`;
