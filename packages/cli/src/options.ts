@@ -122,8 +122,9 @@ function addFamilies(flags: NetstatFlags, list: string): Parsed | undefined {
 }
 
 /** The values of --source and FASTNETSTAT_SOURCE: the core's `source` option. */
-const SOURCES: ReadonlyArray<NonNullable<SocketsOptions['source']>> = ['auto', 'proc', 'netlink'];
-const isSource = (v: string | undefined): v is NonNullable<SocketsOptions['source']> => SOURCES.includes(v as never);
+type Source = NonNullable<SocketsOptions['source']>;
+const SOURCES: readonly Source[] = ['auto', 'proc', 'netlink'];
+const isSource = (v: string | undefined): v is Source => (SOURCES as readonly (string | undefined)[]).includes(v);
 
 /**
  * What an option does when getopt returns it: change the flags, add a note
