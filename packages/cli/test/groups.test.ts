@@ -6,12 +6,10 @@
  * without /proc/net/igmp. -g -c reproduces netstat's second-round misreading
  * of /proc/net/igmp.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNs, onTree, ROOT, rounds, run, sameRun, setupNamespace, teardownNamespace, unavailable } from './modes-ns.js';
+import { jsonSchemaValidator } from './schema.js';
 
 const skip = unavailable();
 const TREES = join(ROOT, 'fixtures/proc/groups');
@@ -52,9 +50,7 @@ describe.skipIf(skip)('netstat -g', () => {
   }
 
   it('--json: memberships with names', async () => {
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    addFormats(ajv);
-    const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'docs/json.schema.json'), 'utf8')));
+    const validate = jsonSchemaValidator();
     const doc = JSON.parse((await run(inNs(ns!, 'fastnetstat', ['--json', '-g']))).stdout);
     expect(validate(doc) ? [] : validate.errors).toEqual([]);
     expect(doc.kind).toBe('groups');

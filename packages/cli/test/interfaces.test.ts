@@ -5,12 +5,10 @@
  * captured /proc trees (fixtures/proc/interfaces) whose counters and IPv6
  * addresses include malformed lines or name an interface the kernel lacks.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNs, onTree, ROOT, rounds, run, sameRun, setupNamespace, teardownNamespace, unavailable, type Run } from './modes-ns.js';
+import { jsonSchemaValidator } from './schema.js';
 
 const skip = unavailable();
 const TREES = join(ROOT, 'fixtures/proc/interfaces');
@@ -58,9 +56,7 @@ describe.skipIf(skip)('netstat -i', () => {
   });
 
   it('--json: the interfaces the table shows', async () => {
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    addFormats(ajv);
-    const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'docs/json.schema.json'), 'utf8')));
+    const validate = jsonSchemaValidator();
     const all = JSON.parse((await run(inNs(ns!, 'fastnetstat', ['--json', '-ia']))).stdout);
     expect(validate(all) ? [] : validate.errors).toEqual([]);
     expect(all.kind).toBe('interfaces');

@@ -3,21 +3,17 @@
  * and carry the same rows as the text table.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonSchemaValidator } from './schema.js';
 
 const root = resolve(__dirname, '../../..');
 const cli = join(root, 'node_modules/.bin/fastnetstat');
-const schema = JSON.parse(readFileSync(join(root, 'docs/json.schema.json'), 'utf8'));
-const ajv = new Ajv({ allErrors: true, strict: true });
-addFormats(ajv);
-const validate = ajv.compile(schema);
+const validate = jsonSchemaValidator();
 
 function run(args: string[]): { stdout: string; stderr: string; status: number | null } {
   const r = spawnSync(cli, args, { encoding: 'utf8', timeout: 30_000 });

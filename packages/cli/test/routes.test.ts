@@ -5,12 +5,10 @@
  * lines (fixtures/proc/routes). Also -M, the rejected mode combinations and
  * the --json document.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNs, onTree, ROOT, rounds, run, sameRun, setupNamespace, teardownNamespace, unavailable, type Run } from './modes-ns.js';
+import { jsonSchemaValidator } from './schema.js';
 
 const skip = unavailable();
 const TREES = join(ROOT, 'fixtures/proc/routes');
@@ -62,10 +60,7 @@ describe.skipIf(skip)('netstat -r in a namespace', () => {
   }
 
   it('--json: the rows netstat shows, names beside the numbers', async () => {
-    const schema = JSON.parse(readFileSync(join(ROOT, 'docs/json.schema.json'), 'utf8'));
-    const ajv = new Ajv({ allErrors: true, strict: true });
-    addFormats(ajv);
-    const validate = ajv.compile(schema);
+    const validate = jsonSchemaValidator();
     const r = await run(inNs(ns!, 'fastnetstat', ['--json', '-r', '-A', 'inet,inet6']));
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);

@@ -17,10 +17,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { statistics, statisticsSync, FastnetstatError } from '@fastnetstat/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonSchemaValidator } from './schema.js';
 
 const root = resolve(__dirname, '../../..');
 const cli = join(root, 'node_modules/.bin/fastnetstat');
@@ -170,10 +169,7 @@ describe.skipIf(!frozen)('netstat -s against the real netstat', () => {
 });
 
 describe('--json -s', () => {
-  const schema = JSON.parse(readFileSync(join(root, 'docs/json.schema.json'), 'utf8'));
-  const ajv = new Ajv({ allErrors: true, strict: true });
-  addFormats(ajv);
-  const validate = ajv.compile(schema);
+  const validate = jsonSchemaValidator();
   const json = (tree: string, args: string[]) => {
     const r = fastnetstat(tree, ['--json', ...args]);
     expect(r.status).toBe(0);
