@@ -15,8 +15,26 @@
  * - `unixBlankPaths` (on unless ORACLE_STRICT=1): netstat reads /proc/net/unix with `%s`, so it
  *   cuts a path at its first blank; docs/compat.md lets the CLI print the whole path. A `unix`
  *   row matches when the CLI's row is netstat's row followed by a blank and the rest of the path.
+ *
+ * And one difference by design, for `-h`/`--help` and `-V`/`--version` alone (fastnetstatTexts):
+ * -h appends fastnetstat's extensions section to netstat's usage on stdout, -V puts fastnetstat's
+ * name, version and what it is compatible with before netstat's version text.
  */
+import { createRequire } from 'node:module';
+import { extensionsHelp } from '../../packages/cli/src/options.js';
+import { VERSION_HEADING } from '../../packages/cli/src/usage.js';
 import type { RunResult } from './zoo.js';
+
+/** What the CLI prints where it differs from netstat on purpose: netstat's run, adjusted. */
+export function fastnetstatTexts(args: readonly string[], netstat: RunResult): RunResult {
+  const only = args.length === 1 ? args[0] : undefined;
+  if (only === '-h' || only === '--help') return { ...netstat, stdout: netstat.stdout + extensionsHelp() };
+  if (only === '-V' || only === '--version') {
+    const { version } = createRequire(import.meta.url)('../../packages/cli/package.json') as { version: string };
+    return { ...netstat, stdout: VERSION_HEADING(version) + netstat.stdout };
+  }
+  return netstat;
+}
 
 const TIMER_RE = /\b(on\d*|keepalive|timewait|probe) \((\d+\.\d\d)\//g;
 

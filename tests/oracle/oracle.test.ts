@@ -23,7 +23,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT, RUN_ENV, Zoo, unavailableReason, type RunResult, type User } from './zoo.js';
-import { compareRuns } from './compare.js';
+import { compareRuns, fastnetstatTexts } from './compare.js';
 import { CASES, CONTINUOUS_CASES, NOBODY_CASES, hasTimers, type Case } from './matrix.js';
 import { stageInstall, type StagedInstall } from '../support/staged-install.js';
 
@@ -122,9 +122,10 @@ if (reason) {
       const timers = hasTimers(c);
       if (timers) await zoo.quietTimers();
       const opts = { user, iterations: 2 };
-      const exp = c.continuous
-        ? await zoo.runContinuous(REFERENCE, c.args, opts)
-        : await zoo.run(REFERENCE, c.args, opts);
+      const exp = fastnetstatTexts(
+        c.args,
+        c.continuous ? await zoo.runContinuous(REFERENCE, c.args, opts) : await zoo.run(REFERENCE, c.args, opts),
+      );
       const actOpts = { ...opts, argv0: CANDIDATE_ARGV0, env: { FASTNETSTAT_SOURCE: source } };
       const candidate = user === 'nobody' ? nobodyCandidate : CANDIDATE;
       const act = c.continuous

@@ -8,7 +8,7 @@ import { bogusLine, groupAddresses, groupRow, GROUPS_HEADING } from './format/gr
 import { NetstatNames } from './netstat-names.js';
 import type { NetstatFlags } from './options.js';
 import { stdout, warn } from './output.js';
-import type { Selection } from './sockets-mode.js';
+import { groupFamiliesOf, type Selection } from './selection.js';
 
 /** strerror() texts for the errno names the core reports. */
 const STRERROR: Record<string, string> = {
@@ -22,18 +22,11 @@ const STRERROR: Record<string, string> = {
  */
 let previous: GroupList | undefined;
 
-function familiesOf(sel: Selection): Array<'inet' | 'inet6'> {
-  const f: Array<'inet' | 'inet6'> = [];
-  if (sel.inet) f.push('inet');
-  if (sel.inet6) f.push('inet6');
-  return f;
-}
-
 /** Prints the group table; returns netstat's status for it (0, 1, -1). */
 export async function printGroups(flags: NetstatFlags, sel: Selection): Promise<number> {
   stdout.write(GROUPS_HEADING);
   const root = flags.procRoot ?? '/proc';
-  const list = await groups({ families: familiesOf(sel), procRoot: flags.procRoot, continueFrom: previous });
+  const list = await groups({ families: groupFamiliesOf(sel), procRoot: flags.procRoot, continueFrom: previous });
   previous = list;
   const igmp = list.report('igmp');
   let status = 0;
@@ -60,7 +53,7 @@ export async function printGroups(flags: NetstatFlags, sel: Selection): Promise<
 
 /** The --json document of -g (one per round with -c): the plain reading, untruncated names. */
 export async function groupsDocument(flags: NetstatFlags, sel: Selection): Promise<unknown> {
-  const list = await groups({ families: familiesOf(sel), procRoot: flags.procRoot });
+  const list = await groups({ families: groupFamiliesOf(sel), procRoot: flags.procRoot });
   const names = new NetstatNames({ numericHosts: flags.numericHosts });
   await names.prepare(groupAddresses(list));
   const memberships: unknown[] = [];

@@ -30,7 +30,7 @@ function exactBytes(field: string, bytes: Uint8Array | undefined): Record<string
 const SERVICE_PROTO = { tcp: 'tcp', udp: 'udp', udplite: 'udp', raw: 'raw' } as const;
 
 /** What the JSON form shows of a listing: netstat's -a/-l selection, every column. */
-export function jsonLayout(flags: NetstatFlags): InetLayout {
+function jsonLayout(flags: NetstatFlags): InetLayout {
   return {
     all: flags.all > 0,
     listening: flags.listening > 0,

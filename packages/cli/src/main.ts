@@ -2,40 +2,45 @@
  * fastnetstat: net-tools netstat 2.10, compatible to the byte, on a native core.
  */
 import { FastnetstatError, kernelHasFamily } from '@fastnetstat/core';
-import { parseArguments, setTexts, type NetstatFlags } from './options.js';
+import { parseArguments, type NetstatFlags } from './options.js';
 import { ClosedPipe, stderr, stdout, warn } from './output.js';
 import { runInterfaces } from './interfaces-mode.js';
 import { runRoutes } from './routes-mode.js';
 import { runSockets } from './sockets-mode.js';
+import { modeOf } from './selection.js';
 import { runStatistics } from './statistics-mode.js';
-import { AF_LIST, USAGE, VERSION } from './usage.js';
+import { AF_LIST, USAGE } from './usage.js';
 
 async function run(flags: NetstatFlags): Promise<number> {
-  if (flags.interfaces + flags.route + flags.masquerade + flags.statistics > 1) {
-    warn(USAGE + AF_LIST);
-    return 3;
-  }
-  if (flags.masquerade) {
-    if (!kernelHasFamily('masquerade', { procRoot: flags.procRoot })) {
-      warn("netstat: no support for `ip_masquerade' on this system.\n");
+  switch (modeOf(flags)) {
+    case 'usage':
+      warn(USAGE + AF_LIST);
+      return 3;
+    case 'masquerade':
+      if (!kernelHasFamily('masquerade', { procRoot: flags.procRoot })) {
+        warn("netstat: no support for `ip_masquerade' on this system.\n");
+        return 1;
+      }
+      warn('fastnetstat: the masquerade table is not supported yet.\n');
       return 1;
-    }
-    warn('fastnetstat: the masquerade table is not supported yet.\n');
-    return 1;
+    case 'statistics':
+      return runStatistics(flags);
+    case 'route':
+      return runRoutes(flags);
+    case 'interfaces':
+      return runInterfaces(flags);
+    case 'sockets':
+      return runSockets(flags);
   }
-  if (flags.statistics) return runStatistics(flags);
-  if (flags.route) return runRoutes(flags);
-  if (flags.interfaces) return runInterfaces(flags);
-  return runSockets(flags);
 }
 
 async function main(argv: string[]): Promise<number> {
-  setTexts(USAGE, AF_LIST, VERSION);
   const parsed = parseArguments(argv);
   if (parsed.kind === 'exit') {
     if (parsed.stdout) stdout.write(parsed.stdout);
     stdout.flush();
     if (parsed.stderr) warn(parsed.stderr);
+    if (parsed.trailer) stdout.write(parsed.trailer);
     return parsed.status;
   }
   if (parsed.stderr) warn(parsed.stderr);

@@ -1,10 +1,21 @@
 /**
- * netstat's command line, parsed with commander but with getopt_long's
- * behaviour: options act in the order given (so `-V -k` prints the version
- * and `-k -V` complains), unique prefixes of long options are accepted, and
- * errors print getopt's messages followed by netstat's usage (exit 3).
+ * netstat's command line: one table of options (OPTIONS) feeds commander
+ * once, with getopt_long's behaviour: options act in the order given (so
+ * `-V -k` prints the version and `-k -V` complains), unique prefixes of long
+ * options are accepted, and errors print getopt's messages followed by
+ * netstat's usage (exit 3).
+ *
+ * Commander splits clusters (-tulpn), takes option-arguments (-Ainet, -A inet,
+ * --protocol=inet, --protocol inet), skips operands and `--`, and calls each
+ * option's parser in order; its missing-argument error arrives through
+ * exitOverride as a code. What getopt_long does and commander does not is
+ * done before it, from the same table: a long option's unique prefix becomes
+ * its full name, and the scan stops where getopt stops (an unknown or
+ * ambiguous option, an argument to a flag), with getopt's message.
  */
+import type { SocketsOptions } from '@fastnetstat/core';
 import { Command, CommanderError, Option } from 'commander';
+import { AF_LIST, USAGE, versionText } from './usage.js';
 
 /** netstat's flags after option processing (the names follow netstat.c). */
 export interface NetstatFlags {
@@ -51,14 +62,21 @@ export interface NetstatFlags {
   afnames: string[];
   // fastnetstat extensions
   json: boolean;
-  procRoot?: string;
-  source?: 'auto' | 'proc' | 'netlink';
+  procRoot?: SocketsOptions['procRoot'];
+  source?: SocketsOptions['source'];
 }
 
 /** What the command line asks for: run with flags, or stop with output and a status. */
 export type Parsed =
   | { kind: 'run'; flags: NetstatFlags; stderr: string }
-  | { kind: 'exit'; status: number; stdout?: string; stderr?: string };
+  | {
+      kind: 'exit';
+      status: number;
+      stdout?: string;
+      stderr?: string;
+      /** More for stdout, written after stderr: -h's extensions, after netstat's family list. */
+      trailer?: string;
+    };
 
 export function initialFlags(): NetstatFlags {
   return {
@@ -70,6 +88,7 @@ export function initialFlags(): NetstatFlags {
     afnames: [], json: false,
   };
 }
+
 
 /** lib/af.c's aftrans table: alias -> (name, flag). */
 const AF_ALIASES: Record<string, [string, keyof NetstatFlags]> = {
@@ -91,63 +110,87 @@ const AF_ALIASES: Record<string, [string, keyof NetstatFlags]> = {
   bluetooth: ['bluetooth', 'bluetooth'],
 };
 
-/** aftrans_opt(): returns the error line for an unknown family, or undefined. */
-function addFamilies(flags: NetstatFlags, list: string): string | undefined {
+/** aftrans_opt(): counts each family of a comma list; an unknown one ends the run (status 1). */
+function addFamilies(flags: NetstatFlags, list: string): Parsed | undefined {
   for (const alias of list.slice(0, 255).split(',')) {
     const known = AF_ALIASES[alias];
-    if (!known) return `Unknown address family \`${alias}'.\n`;
+    if (!known) return { kind: 'exit', status: 1, stderr: `Unknown address family \`${alias}'.\n` };
     (flags[known[1]] as number)++;
     flags.afnames.push(known[0]);
   }
   return undefined;
 }
 
-interface Spec {
-  short?: string;
-  long?: string;
-  /** Takes an argument. */
-  arg?: boolean;
-  /** A fastnetstat option (not netstat's): matched by its exact name only. */
-  extension?: boolean;
-  apply: (flags: NetstatFlags, value: string | undefined) => Parsed | string | void;
-}
-
-const count = (key: keyof NetstatFlags) => (f: NetstatFlags) => {
-  (f[key] as number)++;
-};
-const family = (name: string) => (f: NetstatFlags) => addFamilies(f, name);
+/** The values of --source and FASTNETSTAT_SOURCE: the core's `source` option. */
+type Source = NonNullable<SocketsOptions['source']>;
+const SOURCES: readonly Source[] = ['auto', 'proc', 'netlink'];
+const isSource = (v: string | undefined): v is Source => (SOURCES as readonly (string | undefined)[]).includes(v);
 
 /**
- * Every option netstat 2.10 (Debian) accepts, in its getopt_long table order
- * (the order decides how ambiguous prefixes are listed).
+ * What an option does when getopt returns it: change the flags, add a note
+ * to stderr (a string), or end the run (a Parsed exit).
  */
-const SPECS: Spec[] = [
-  { long: 'ax25', apply: family('ax25') },
-  { long: 'x25', apply: family('x25') },
-  { long: 'ip', apply: family('ip') },
-  { long: 'ipx', apply: family('ipx') },
-  { long: 'appletalk', apply: family('appletalk') },
-  { long: 'netrom', apply: family('netrom') },
-  { long: 'inet', apply: family('inet') },
-  { long: 'inet6', apply: family('inet6') },
-  { long: 'ddp', apply: family('ddp') },
-  { long: 'unix', apply: family('unix') },
+// biome-ignore lint/suspicious/noConfusingVoidType: most options only change the flags and return nothing
+type Apply = (flags: NetstatFlags, value: string | undefined) => Parsed | string | void;
+
+interface OptionSpec {
+  /** The long name (getopt_long's table; an extension's exact name). */
+  long?: string;
+  short?: string;
+  /** Set when the option takes an argument: its name in --help. */
+  arg?: string;
+  /**
+   * An address-family option: getopt returns 1 for all of them, so to
+   * prefix matching they are one option (--ine is --inet, not ambiguous).
+   */
+  family?: true;
+  /** A fastnetstat extension: matched by its exact name only, listed by --help with this text. */
+  extension?: string;
+  apply: Apply;
+}
+
+const count =
+  (key: keyof NetstatFlags): Apply =>
+  (f) => {
+    (f[key] as number)++;
+  };
+const af = (long: string): OptionSpec => ({ long, family: true, apply: (f) => addFamilies(f, long) });
+const usageError = (message: string): Parsed => ({ kind: 'exit', status: 3, stderr: message + USAGE + AF_LIST });
+
+/**
+ * Every option, once. First netstat 2.10's getopt_long table in its order
+ * (read from the Debian binary; the order decides how ambiguous prefixes are
+ * listed), then the short options without a long name, then fastnetstat's
+ * extensions (long only, so they cannot clash with netstat's letters).
+ */
+const OPTIONS: readonly OptionSpec[] = [
+  af('ax25'),
+  af('x25'),
+  af('ip'),
+  af('ipx'),
+  af('appletalk'),
+  af('netrom'),
+  af('inet'),
+  af('inet6'),
+  af('ddp'),
+  af('rose'),
+  af('unix'),
+  af('bluetooth'),
   // Debian's table has one more entry than its AFTRANS_CNT: netstat complains and ignores it.
-  { long: 'tcpip', apply: () => "netstat.c: Internal Error `longopts 1 range'.\n" },
-  { long: 'rose', apply: family('rose') },
-  { long: 'bluetooth', apply: family('bluetooth') },
-  { short: 'V', long: 'version', apply: () => ({ kind: 'exit', status: 0, stdout: VERSION_TEXT() }) },
+  { long: 'tcpip', family: true, apply: () => "netstat.c: Internal Error `longopts 1 range'.\n" },
+  { short: 'V', long: 'version', apply: () => ({ kind: 'exit', status: 0, stdout: versionText() }) },
   { short: 'i', long: 'interfaces', apply: count('interfaces') },
-  { short: 'h', long: 'help', apply: () => ({ kind: 'exit', status: 0, stdout: USAGE_TEXT(), stderr: AF_LIST_TEXT() }) },
+  { short: 'h', long: 'help', apply: () => ({ kind: 'exit', status: 0, stdout: USAGE, stderr: AF_LIST, trailer: extensionsHelp() }) },
   { short: 'r', long: 'route', apply: count('route') },
   { short: 'M', long: 'masquerade', apply: count('masquerade') },
-  { short: 'A', long: 'protocol', arg: true, apply: (f, v) => addFamilies(f, v ?? '') },
+  { short: 'A', long: 'protocol', arg: 'LIST', apply: (f, v) => addFamilies(f, v ?? '') },
   { short: 't', long: 'tcp', apply: count('tcp') },
   { short: 'S', long: 'sctp', apply: count('sctp') },
   { short: 'u', long: 'udp', apply: count('udp') },
   { short: 'U', long: 'udplite', apply: count('udplite') },
   { short: 'w', long: 'raw', apply: count('raw') },
-  { short: 'x', apply: family('unix') },
+  // the second `unix`: --unix itself finds the family option above, but prefixes see both
+  { short: 'x', long: 'unix', apply: (f) => addFamilies(f, 'unix') },
   { short: '2', long: 'l2cap', apply: count('l2cap') },
   { short: 'f', long: 'rfcomm', apply: count('rfcomm') },
   { short: 'l', long: 'listening', apply: count('listening') },
@@ -159,11 +202,7 @@ const SPECS: Spec[] = [
   { short: 'v', long: 'verbose', apply: (f) => void (f.verbose = true) },
   { short: 's', long: 'statistics', apply: count('statistics') },
   { short: 'W', long: 'wide', apply: count('wide') },
-  {
-    short: 'n',
-    long: 'numeric',
-    apply: (f) => void (f.numericHosts = f.numericPorts = f.numericUsers = true),
-  },
+  { short: 'n', long: 'numeric', apply: (f) => void (f.numericHosts = f.numericPorts = f.numericUsers = true) },
   { long: 'numeric-hosts', apply: (f) => void (f.numericHosts = true) },
   { long: 'numeric-ports', apply: (f) => void (f.numericPorts = true) },
   { long: 'numeric-users', apply: (f) => void (f.numericUsers = true) },
@@ -171,87 +210,68 @@ const SPECS: Spec[] = [
   { short: 'C', long: 'cache', apply: (f) => void (f.cache = true) },
   { short: 'F', long: 'fib', apply: (f) => void (f.fib = true) },
   { short: 'g', long: 'groups', apply: count('groups') },
-  {
-    short: 'Z',
-    long: 'context',
-    apply: () => ({ kind: 'exit', status: 1, stderr: 'SELinux is not enabled on this machine.\n' }),
-  },
+  { short: 'Z', long: 'context', apply: () => ({ kind: 'exit', status: 1, stderr: 'SELinux is not enabled on this machine.\n' }) },
   { short: 'd', apply: () => undefined },
-  { short: '6', apply: family('inet6') },
-  { short: '4', apply: family('inet') },
+  { short: '6', apply: (f) => addFamilies(f, 'inet6') },
+  { short: '4', apply: (f) => addFamilies(f, 'inet') },
   { short: '?', apply: () => usageError('') },
-  // fastnetstat extensions (long only, so they cannot clash with netstat's letters)
-  { long: 'json', extension: true, apply: (f) => void (f.json = true) },
-  { long: 'proc-root', extension: true, arg: true, apply: (f, v) => void (f.procRoot = v) },
+  { long: 'json', extension: 'print the listing as JSON (docs/json.md)', apply: (f) => void (f.json = true) },
+  {
+    long: 'proc-root',
+    arg: 'DIR',
+    extension: 'read the tables of DIR, a copy of /proc',
+    apply: (f, v) => void (f.procRoot = v),
+  },
   {
     long: 'source',
-    extension: true,
-    arg: true,
+    arg: 'netlink|proc',
+    extension: 'where socket rows come from (default: auto)',
     apply: (f, v) => {
-      if (v !== 'auto' && v !== 'proc' && v !== 'netlink') {
-        return { kind: 'exit', status: 3, stderr: `fastnetstat: --source takes auto, proc or netlink, not '${v}'\n` };
-      }
+      if (!isSource(v)) return { kind: 'exit', status: 3, stderr: `fastnetstat: --source takes auto, proc or netlink, not '${v}'\n` };
       f.source = v;
     },
   },
 ];
 
-let USAGE_TEXT = () => '';
-let AF_LIST_TEXT = () => '';
-let VERSION_TEXT = () => '';
+/** The environment variables fastnetstat reads, for --help. */
+const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [['FASTNETSTAT_SOURCE', 'the default of --source']];
 
-function usageError(message: string): Parsed {
-  return { kind: 'exit', status: 3, stderr: message + USAGE_TEXT() + AF_LIST_TEXT() };
+/** -h's section after netstat's usage: fastnetstat's own options, one line each, in netstat's columns. */
+export function extensionsHelp(): string {
+  const line = (left: string, text: string) => `        ${left.padEnd(24)} ${text}\n`;
+  const options = OPTIONS.filter((o) => o.extension).map((o) => line(`--${o.long}${o.arg ? ` ${o.arg}` : ''}`, o.extension!));
+  return `\nfastnetstat's extensions (not netstat's):\n${options.join('')}${ENVIRONMENT.map(([name, text]) => line(name, text)).join('')}`;
 }
 
-/**
- * netstat 2.10's getopt_long table, in its order (read from the Debian
- * binary): name, takes an argument, and the value getopt returns. Options
- * with the same value are interchangeable for prefix matching (all the
- * address-family options return 1), which decides what is ambiguous.
- */
-const GETOPT_LONG: ReadonlyArray<readonly [string, boolean, string]> = [
-  ['ax25', false, '1'], ['x25', false, '1'], ['ip', false, '1'], ['ipx', false, '1'], ['appletalk', false, '1'],
-  ['netrom', false, '1'], ['inet', false, '1'], ['inet6', false, '1'], ['ddp', false, '1'], ['rose', false, '1'],
-  ['unix', false, '1'], ['bluetooth', false, '1'], ['tcpip', false, '1'],
-  ['version', false, 'V'], ['interfaces', false, 'i'], ['help', false, 'h'], ['route', false, 'r'],
-  ['masquerade', false, 'M'], ['protocol', true, 'A'], ['tcp', false, 't'], ['sctp', false, 'S'], ['udp', false, 'u'],
-  ['udplite', false, 'U'], ['raw', false, 'w'], ['unix', false, 'x'], ['l2cap', false, '2'], ['rfcomm', false, 'f'],
-  ['listening', false, 'l'], ['all', false, 'a'], ['timers', false, 'o'], ['continuous', false, 'c'],
-  ['extend', false, 'e'], ['programs', false, 'p'], ['verbose', false, 'v'], ['statistics', false, 's'],
-  ['wide', false, 'W'], ['numeric', false, 'n'], ['numeric-hosts', false, '!'], ['numeric-ports', false, '@'],
-  ['numeric-users', false, '#'], ['symbolic', false, 'N'], ['cache', false, 'C'], ['fib', false, 'F'],
-  ['groups', false, 'g'], ['context', false, 'Z'],
-];
-/** Our own long options: exact names only, so netstat's prefixes keep their meaning. */
-const EXTENSIONS = SPECS.filter((s) => s.extension).map((s) => s.long!);
-const TAKES_VALUE = SPECS.filter((s) => s.long && s.arg).map((s) => s.long!);
+/** getopt's `val` of a long option: with the same has_arg, the same val makes two entries one option. */
+const getoptVal = (o: OptionSpec): unknown => (o.family ? 1 : (o.short ?? o));
+const sameOption = (a: OptionSpec, b: OptionSpec) => !!a.arg === !!b.arg && getoptVal(a) === getoptVal(b);
 
 /**
- * glibc getopt_long's lookup of `--body`: an exact name wins; otherwise the
- * first option the name is a prefix of, unless a later one returns something
- * else, which makes it ambiguous.
+ * glibc getopt_long's lookup of a long name: an extension or an exact name
+ * wins; otherwise the first option the name is a prefix of, unless a later
+ * one is another option, which makes it ambiguous (the message lists the
+ * first and the others).
  */
-function lookUpLong(body: string): { name?: string; ambiguous?: string } {
-  const eq = body.indexOf('=');
-  const name = eq < 0 ? body : body.slice(0, eq);
-  if (EXTENSIONS.includes(name)) return { name };
-  const exact = GETOPT_LONG.find(([n]) => n === name);
-  if (exact) return { name: exact[0] };
-  const matches = GETOPT_LONG.filter(([n]) => n.startsWith(name));
+function lookUpLong(name: string): { option?: OptionSpec; ambiguous?: OptionSpec[] } {
+  const exact = OPTIONS.find((o) => o.long === name);
+  if (exact) return { option: exact };
+  const matches = OPTIONS.filter((o) => !o.extension && o.long?.startsWith(name));
   const first = matches[0];
   if (!first) return {};
-  const differing = matches.filter(([, arg, val]) => arg !== first[1] || val !== first[2]);
-  if (differing.length === 0) return { name: first[0] };
-  const listed = GETOPT_LONG.filter((o) => o === first || differing.includes(o));
-  return { ambiguous: `netstat: option '--${body}' is ambiguous; possibilities:${listed.map(([n]) => ` '--${n}'`).join('')}\n` };
+  const others = matches.filter((o) => !sameOption(o, first));
+  return others.length ? { ambiguous: [first, ...others] } : { option: first };
 }
 
+const SHORT = new Map(OPTIONS.filter((o) => o.short).map((o) => [o.short!, o]));
+
 /**
- * Rewrites long options to their full names as getopt_long would resolve
- * them, or stops at the first ambiguous one with getopt's message.
+ * What getopt_long does before commander sees the arguments: long options
+ * get their full names, and the arguments end where getopt stops, with its
+ * message. A missing option-argument (only possible at the very end) is left
+ * to commander.
  */
-function expandLongPrefixes(argv: string[]): { argv: string[]; message?: string } {
+function getoptScan(argv: readonly string[]): { argv: string[]; error?: string } {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -259,136 +279,99 @@ function expandLongPrefixes(argv: string[]): { argv: string[]; message?: string 
       out.push(...argv.slice(i));
       break;
     }
-    if (!arg.startsWith('--')) {
-      out.push(arg);
-      // -A's separate argument is never an option itself
-      if (/^-[^-]*A$/.test(arg) && i + 1 < argv.length) out.push(argv[++i]!);
+    if (arg.length < 2 || arg[0] !== '-') {
+      out.push(arg); // an operand: getopt skips it and goes on
       continue;
     }
-    const body = arg.slice(2);
-    const found = lookUpLong(body);
-    if (found.ambiguous) return { argv: out, message: found.ambiguous };
-    if (!found.name) {
-      out.push(arg);
+    if (arg[1] === '-') {
+      const body = arg.slice(2);
+      const eq = body.indexOf('=');
+      const found = lookUpLong(eq < 0 ? body : body.slice(0, eq));
+      if (found.ambiguous) {
+        const names = found.ambiguous.map((o) => ` '--${o.long}'`).join('');
+        return { argv: out, error: `netstat: option '${arg}' is ambiguous; possibilities:${names}\n` };
+      }
+      const option = found.option;
+      if (!option) return { argv: out, error: `netstat: unrecognized option '${arg}'\n` };
+      if (eq >= 0 && !option.arg) return { argv: out, error: `netstat: option '--${option.long}' doesn't allow an argument\n` };
+      out.push(`--${option.long}${eq < 0 ? '' : body.slice(eq)}`);
+      if (option.arg && eq < 0 && i + 1 < argv.length) out.push(argv[++i]!);
       continue;
     }
-    const eq = body.indexOf('=');
-    out.push(`--${found.name}${eq < 0 ? '' : body.slice(eq)}`);
-    if (eq < 0 && TAKES_VALUE.includes(found.name) && i + 1 < argv.length) out.push(argv[++i]!);
+    // a cluster of short options: one that takes an argument takes the rest, or the next argument
+    let takes = 0;
+    for (let j = 1; j < arg.length && !takes; j++) {
+      const option = SHORT.get(arg[j]!);
+      if (!option) {
+        if (j > 1) out.push(arg.slice(0, j));
+        return { argv: out, error: `netstat: invalid option -- '${arg[j]}'\n` };
+      }
+      if (option.arg) takes = j;
+    }
+    out.push(arg);
+    if (takes === arg.length - 1 && i + 1 < argv.length) out.push(argv[++i]!);
   }
   return { argv: out };
 }
 
-/** The getopt message for the option commander rejected. */
-function getoptMessage(error: CommanderError, argv: string[]): string {
-  const quoted = /'([^']*)'/.exec(error.message)?.[1] ?? '';
-  switch (error.code) {
-    case 'commander.unknownOption': {
-      if (quoted.startsWith('--')) {
-        const name = quoted.slice(2).split('=')[0]!;
-        const spec = SPECS.find((s) => s.long === name);
-        if (spec && !spec.arg && quoted.includes('=')) return `netstat: option '--${name}' doesn't allow an argument\n`;
-        return `netstat: unrecognized option '${quoted}'\n`;
-      }
-      return `netstat: invalid option -- '${quoted.slice(1, 2)}'\n`;
-    }
-    case 'commander.optionMissingArgument': {
-      const last = argv[argv.length - 1] ?? '';
-      if (last.startsWith('--')) return `netstat: option '${last}' requires an argument\n`;
-      return `netstat: option requires an argument -- '${last.slice(-1)}'\n`;
-    }
-    default:
-      return `netstat: ${error.message.replace(/^error: /, '')}\n`;
-  }
-}
-
-export function setTexts(usage: string, afList: string, version: string): void {
-  USAGE_TEXT = () => usage;
-  AF_LIST_TEXT = () => afList;
-  VERSION_TEXT = () => version;
-}
-
-interface Collected {
-  events: Array<{ spec: Spec; value: string | undefined }>;
-  error?: CommanderError;
-}
-
-/** Runs commander over `argv`, recording each option occurrence in order. */
-function collect(argv: string[]): Collected {
-  const program = new Command('netstat')
-    .helpOption(false)
-    .allowExcessArguments(true)
-    .argument('[operands...]')
-    .exitOverride()
-    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  const events: Collected['events'] = [];
-  for (const spec of SPECS) {
-    const letters = [spec.short && `-${spec.short}`, spec.long && `--${spec.long}`].filter(Boolean).join(', ');
-    const option = new Option(spec.arg ? `${letters} <value>` : letters);
-    // commander calls the parser for every occurrence, flags included, in order
-    option.argParser((value: string | undefined) => {
-      events.push({ spec, value: spec.arg ? value : undefined });
-      return value;
-    });
-    program.addOption(option);
-  }
-  try {
-    program.parse(argv, { from: 'user' });
-    return { events };
-  } catch (error) {
-    if (!(error instanceof CommanderError)) throw error;
-    return { events, error };
-  }
+/** One option as getopt returned it: the table's entry and its argument. */
+interface Occurrence {
+  option: OptionSpec;
+  value: string | undefined;
 }
 
 /**
- * The arguments before the one commander rejected: getopt acts on those and
- * stops there (commander goes on recording later options, getopt does not).
+ * The commander program made from OPTIONS: each option's parser records its
+ * occurrences in order (commander calls it for flags too), nothing is printed
+ * and nothing exits.
  */
-function argumentsBefore(argv: string[], error: CommanderError): string[] {
-  if (error.code !== 'commander.unknownOption') return argv;
-  const token = /'([^']*)'/.exec(error.message)?.[1] ?? '';
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === token) return argv.slice(0, i);
-    // a cluster such as -tkl: commander reports the tail from the bad letter on
-    if (!token.startsWith('--') && arg.startsWith('-') && !arg.startsWith('--') && arg.endsWith(token.slice(1))) {
-      const head = arg.slice(0, arg.length - (token.length - 1));
-      return head.length > 1 ? [...argv.slice(0, i), head] : argv.slice(0, i);
-    }
+function program(occurrences: Occurrence[]): Command {
+  const command = new Command('netstat')
+    .helpOption(false)
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  const registered = new Set<string>();
+  for (const option of OPTIONS) {
+    // -x's long name is the family option's --unix: commander knows it once
+    const long = option.long && !registered.has(option.long) ? `--${option.long}` : undefined;
+    if (option.long) registered.add(option.long);
+    const flags = [option.short && `-${option.short}`, long].filter(Boolean).join(', ');
+    const entry = new Option(option.arg ? `${flags} <${option.arg}>` : flags);
+    entry.argParser((value: string | undefined) => {
+      occurrences.push({ option, value: option.arg ? value : undefined });
+      return value;
+    });
+    command.addOption(entry);
   }
-  return argv;
+  return command;
 }
 
 /** Parses netstat's arguments (without node and script). */
 export function parseArguments(rawArgv: string[]): Parsed {
-  const flags = initialFlags();
-  const expanded = expandLongPrefixes(rawArgv);
-  const argv = expanded.argv;
-  let { events, error } = collect(argv);
-  let failure: Parsed | undefined;
-  if (error) {
-    failure = usageError(getoptMessage(error, argv));
-    events = collect(argumentsBefore(argv, error)).events;
-  } else if (expanded.message) {
-    failure = usageError(expanded.message);
+  const scanned = getoptScan(rawArgv);
+  const occurrences: Occurrence[] = [];
+  let failure = scanned.error;
+  try {
+    program(occurrences).parseOptions(scanned.argv);
+  } catch (error) {
+    if (!(error instanceof CommanderError) || error.code !== 'commander.optionMissingArgument') throw error;
+    // only the last argument can miss its option-argument
+    const last = scanned.argv[scanned.argv.length - 1]!;
+    failure = last.startsWith('--') ? `netstat: option '${last}' requires an argument\n` : `netstat: option requires an argument -- '${last.slice(-1)}'\n`;
   }
 
+  const flags = initialFlags();
   let notes = '';
-  for (const { spec, value } of events) {
-    const result = spec.apply(flags, value);
-    if (typeof result === 'string') {
-      if (result.startsWith('Unknown address family')) return { kind: 'exit', status: 1, stderr: notes + result };
-      notes += result;
-    } else if (result) {
-      return { ...result, stderr: notes + (result.stderr ?? '') };
-    }
+  for (const { option, value } of occurrences) {
+    const result = option.apply(flags, value);
+    if (typeof result === 'string') notes += result;
+    else if (result) return { ...result, stderr: notes + (result.stderr ?? '') };
   }
-  if (failure?.kind === 'exit') return { ...failure, stderr: notes + (failure.stderr ?? '') };
+  if (failure !== undefined) return usageError(notes + failure);
   // The environment can choose the source too, so a run's arguments stay netstat's own.
   const fromEnv = process.env.FASTNETSTAT_SOURCE;
   if (flags.source === undefined && fromEnv) {
-    if (fromEnv !== 'auto' && fromEnv !== 'proc' && fromEnv !== 'netlink') {
+    if (!isSource(fromEnv)) {
       return { kind: 'exit', status: 3, stderr: `fastnetstat: FASTNETSTAT_SOURCE takes auto, proc or netlink, not '${fromEnv}'\n` };
     }
     flags.source = fromEnv;

@@ -141,7 +141,7 @@ export function needsEscape(bytes: Uint8Array): boolean {
 export function safeByteString(bytes: Uint8Array): string {
   let text = '';
   let clean = 0; // bytes[clean..k) are copied as they are
-  const escape = (k: number, count: number) => {
+  const escapeRun = (k: number, count: number) => {
     text += byteString(bytes.subarray(clean, k));
     for (let j = k; j < k + count; j++) text += `\\x${bytes[j]!.toString(16).padStart(2, '0')}`;
     clean = k + count;
@@ -149,14 +149,14 @@ export function safeByteString(bytes: Uint8Array): string {
   for (let k = 0; k < bytes.length; ) {
     const b = bytes[k]!;
     if (b < 0x20 || b === 0x7f) {
-      escape(k, 1);
+      escapeRun(k, 1);
       k += 1;
     } else if (b < 0x80) {
       k += 1;
     } else {
       const length = utf8Length(bytes, k);
-      if (length === 0) escape(k, 1); // not UTF-8: a lone byte a terminal might take as C1
-      else if (b === 0xc2 && bytes[k + 1]! <= 0x9f) escape(k, 2); // U+0080..U+009F: C1 controls
+      if (length === 0) escapeRun(k, 1); // not UTF-8: a lone byte a terminal might take as C1
+      else if (b === 0xc2 && bytes[k + 1]! <= 0x9f) escapeRun(k, 2); // U+0080..U+009F: C1 controls
       k += Math.max(length, 1);
     }
   }

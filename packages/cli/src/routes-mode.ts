@@ -6,7 +6,7 @@
 import { repeat } from './continuous.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { inetNtop6, routes, RTF_UP, type RouteList } from '@fastnetstat/core';
+import { inetNtop6, routes, RTF_UP, type Ipv4CacheRoute, type Ipv4Route, type Ipv6Route, type RouteList } from '@fastnetstat/core';
 import {
   cacheFlagLetters,
   cacheHeading,
@@ -27,10 +27,17 @@ import {
 import { NetstatNames } from './netstat-names.js';
 import type { NetstatFlags } from './options.js';
 import { stdout, warn } from './output.js';
+import { addressFamiliesOf } from './selection.js';
 
 /** lib/af.c's address families: those with a routing printer, and those without. */
 const ROUTED = new Set(['inet', 'inet6', 'ax25', 'netrom', 'rose', 'ipx', 'ddp', 'x25']);
 const UNROUTED = new Set(['unix', 'ec', 'ash', 'unspec']);
+
+/** route_info's answer to a family without a routing table: a message and status 3. */
+function notRouted(af: string): number {
+  warn(UNROUTED.has(af) ? `No routing for address family \`${af}'.\n` : `Address family \`${af}' not supported.\n`);
+  return 3;
+}
 
 /** What netstat says for the families fastnetstat has no table reader for, when their files are missing. */
 function otherFamilyMissing(af: string, root: string): { files: string[]; err: string; out: string } | undefined {
@@ -99,11 +106,6 @@ function runOf(flags: NetstatFlags): RouteRun {
   };
 }
 
-/** The families in the order given (netstat's comma-joined afname). */
-function familiesOf(flags: NetstatFlags): string[] {
-  return flags.afnames.length ? flags.afnames : ['inet'];
-}
-
 /** rprint_fib: 0, or 1 when the table cannot be read. */
 async function printInetFib(run: RouteRun, list: RouteList): Promise<number> {
   const r = list.report('route');
@@ -165,12 +167,9 @@ async function printInet6(run: RouteRun, list: RouteList, cache: boolean): Promi
 
 /** route_info(afname, options): each family in turn; the first failure ends it. */
 async function routeInfo(run: RouteRun): Promise<number> {
-  for (const af of familiesOf(run.flags)) {
+  for (const af of addressFamiliesOf(run.flags)) {
     if (af === '') continue;
-    if (!ROUTED.has(af)) {
-      warn(UNROUTED.has(af) ? `No routing for address family \`${af}'.\n` : `Address family \`${af}' not supported.\n`);
-      return 3;
-    }
+    if (!ROUTED.has(af)) return notRouted(af);
     let rc = 0;
     if (af === 'inet' || af === 'inet6') {
       const list = await routes({
@@ -200,16 +199,52 @@ async function routeInfo(run: RouteRun): Promise<number> {
   return 0;
 }
 
+/**
+ * One table's rows in the JSON form: each shown row's fields, then (unless
+ * -n) its names, byte strings read as UTF-8.
+ */
+function documentRows<R>(
+  run: RouteRun,
+  decoded: readonly R[],
+  shown: (i: number) => boolean,
+  fields: (route: R, i: number) => Record<string, unknown>,
+  names: (route: R, i: number) => Record<string, string>,
+): unknown[] {
+  const rows: unknown[] = [];
+  decoded.forEach((route, i) => {
+    if (!shown(i)) return;
+    const row = fields(route, i);
+    if (!run.numeric) for (const [key, name] of Object.entries(names(route, i))) row[key] = Buffer.from(name, 'latin1').toString('utf8');
+    rows.push(row);
+  });
+  return rows;
+}
+
+const ipv4Fields = (r: Ipv4Route): Record<string, unknown> => ({
+  destination: r.destination, gateway: r.gateway, genmask: r.genmask, prefixLength: r.prefixLength, flags: r.flags,
+  flagLetters: inetFlagLetters(r.flags), metric: r.metric, refCount: r.refCount, use: r.use, mss: r.mss, window: r.window,
+  irtt: r.irtt, iface: r.iface,
+});
+
+const cacheFields = (r: Ipv4CacheRoute, old: boolean): Record<string, unknown> => ({
+  source: r.source, destination: r.destination, gateway: r.gateway, specDst: r.specDst, flags: r.flags,
+  flagLetters: cacheFlagLetters(r.flags, old), metric: r.metric, refCount: r.refCount, use: r.use, mss: r.mss,
+  window: r.window, irtt: r.irtt, iface: r.iface,
+});
+
+const ipv6Fields = (r: Ipv6Route, list: RouteList, i: number): Record<string, unknown> => ({
+  destination: inetNtop6(list.inet6DestinationBytes(i)), prefixLength: r.destinationPrefix, nextHop: r.nextHop,
+  flags: r.flags, flagLetters: inet6FlagLetters(r.flags), metric: list.inet6Numbers(i)[0], refCount: r.refCount,
+  use: r.use, iface: r.iface, cache: (r.flags & 0x0100_0000) !== 0,
+});
+
 /** The --json document: the rows the text shows, numbers and (unless -n) names. */
 async function routesDocument(run: RouteRun): Promise<{ doc?: unknown; status: number }> {
-  const wantInet = familiesOf(run.flags).includes('inet');
-  const wantInet6 = familiesOf(run.flags).includes('inet6');
-  for (const af of familiesOf(run.flags)) {
+  const wantInet = addressFamiliesOf(run.flags).includes('inet');
+  const wantInet6 = addressFamiliesOf(run.flags).includes('inet6');
+  for (const af of addressFamiliesOf(run.flags)) {
     if (af === '' || af === 'inet' || af === 'inet6') continue;
-    if (!ROUTED.has(af)) {
-      warn(UNROUTED.has(af) ? `No routing for address family \`${af}'.\n` : `Address family \`${af}' not supported.\n`);
-      return { status: 3 };
-    }
+    if (!ROUTED.has(af)) return { status: notRouted(af) };
   }
   const tables: Array<'route' | 'rt_cache' | 'ipv6_route'> = [];
   if (wantInet && run.fib) tables.push('route');
@@ -223,52 +258,20 @@ async function routesDocument(run: RouteRun): Promise<{ doc?: unknown; status: n
   await n4.prepare(cacheLookups(list));
   const shown6 = (i: number) => (run.fib && inet6Shown(list, i, false)) || (run.cache && inet6Shown(list, i, true));
   await n6.prepare([...(run.fib ? inet6Lookups(list, false) : []), ...(run.cache ? inet6Lookups(list, true) : [])]);
-  const text = (s: string) => Buffer.from(s, 'latin1').toString('utf8');
-  const inet: unknown[] = [];
-  const decoded4 = list.inet;
-  for (let i = 0; i < list.inetCount; i++) {
-    if (!shown4(i)) continue;
-    const r = decoded4[i]!;
-    const row: Record<string, unknown> = {
-      destination: r.destination, gateway: r.gateway, genmask: r.genmask, prefixLength: r.prefixLength,
-      flags: r.flags, flagLetters: inetFlagLetters(r.flags), metric: r.metric, refCount: r.refCount, use: r.use,
-      mss: r.mss, window: r.window, irtt: r.irtt, iface: r.iface,
-    };
-    if (!run.numeric) {
-      row.destinationName = text(routeDestinationName(n4, false, list.inetDestinationBytes(i), list.inetMaskBytes(i), r.flags));
-      row.gatewayName = text(routeGatewayName(n4, false, list.inetGatewayBytes(i)));
-    }
-    inet.push(row);
-  }
-  const cache = list.cache.map((r, i) => {
-    const row: Record<string, unknown> = {
-      source: r.source, destination: r.destination, gateway: r.gateway, specDst: r.specDst,
-      flags: r.flags, flagLetters: cacheFlagLetters(r.flags, list.report('rt_cache').format === 'old'),
-      metric: r.metric, refCount: r.refCount, use: r.use, mss: r.mss, window: r.window, irtt: r.irtt, iface: r.iface,
-    };
-    if (!run.numeric) {
-      row.sourceName = text(n4.host(4, list.cacheAddressBytes(i, 2)));
-      row.destinationName = text(n4.host(4, list.cacheAddressBytes(i, 0)));
-      row.gatewayName = text(n4.host(4, list.cacheAddressBytes(i, 1)));
-    }
-    return row;
-  });
-  const inet6: unknown[] = [];
-  const decoded6 = list.inet6;
-  for (let i = 0; i < list.inet6Count; i++) {
-    if (!shown6(i)) continue;
-    const r = decoded6[i]!;
-    const row: Record<string, unknown> = {
-      destination: inetNtop6(list.inet6DestinationBytes(i)), prefixLength: r.destinationPrefix, nextHop: r.nextHop,
-      flags: r.flags, flagLetters: inet6FlagLetters(r.flags), metric: list.inet6Numbers(i)[0], refCount: r.refCount,
-      use: r.use, iface: r.iface, cache: (r.flags & 0x0100_0000) !== 0,
-    };
-    if (!run.numeric) {
-      row.destinationName = text(n6.host(6, list.inet6DestinationBytes(i)));
-      row.nextHopName = text(n6.host(6, list.inet6NextHopBytes(i)));
-    }
-    inet6.push(row);
-  }
+  const inet = documentRows(run, list.inet, shown4, ipv4Fields, (r, i) => ({
+    destinationName: routeDestinationName(n4, false, list.inetDestinationBytes(i), list.inetMaskBytes(i), r.flags),
+    gatewayName: routeGatewayName(n4, false, list.inetGatewayBytes(i)),
+  }));
+  const oldCache = list.report('rt_cache').format === 'old';
+  const cache = documentRows(run, list.cache, () => true, (r) => cacheFields(r, oldCache), (_, i) => ({
+    sourceName: n4.host(4, list.cacheAddressBytes(i, 2)),
+    destinationName: n4.host(4, list.cacheAddressBytes(i, 0)),
+    gatewayName: n4.host(4, list.cacheAddressBytes(i, 1)),
+  }));
+  const inet6 = documentRows(run, list.inet6, shown6, (r, i) => ipv6Fields(r, list, i), (_, i) => ({
+    destinationName: n6.host(6, list.inet6DestinationBytes(i)),
+    nextHopName: n6.host(6, list.inet6NextHopBytes(i)),
+  }));
   return {
     status: 0,
     doc: { kind: 'routes', time: new Date().toISOString(), inet, cache, inet6, tables: list.reports },

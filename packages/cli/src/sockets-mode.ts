@@ -3,16 +3,7 @@
  * order, with its messages and exit statuses (netstat.c main loop).
  */
 import { repeat } from './continuous.js';
-import {
-  kernelHasFamily,
-  streamSocketsSync,
-  TCP_STATES,
-  type OtherFamily,
-  type SocketChunk,
-  type SocketsOptions,
-  type TableName,
-  type TcpState,
-} from '@fastnetstat/core';
+import { kernelHasFamily, streamSocketsSync, type OtherFamily, type SocketChunk, type SocketsOptions, type TableName } from '@fastnetstat/core';
 import { InetFormatter, inetHeading, isShown as inetShown, type InetLayout } from './format/inet.js';
 import { isShown as unixShown, unixHeading, writeUnixRow } from './format/unix.js';
 import { writeSocketsDocument } from './json.js';
@@ -20,88 +11,7 @@ import { groupsDocument, printGroups } from './groups-mode.js';
 import { NetstatNames } from './netstat-names.js';
 import type { NetstatFlags } from './options.js';
 import { stdout, warn } from './output.js';
-
-/** The flags that decide which sections print, after netstat's defaulting. */
-export interface Selection {
-  /** flag_arg: how many socket kinds were named explicitly. */
-  explicit: number;
-  /**
-   * flag_noprot: only a family was given (-4, -A inet, ...), so every inet
-   * protocol is on and a missing table is not worth a message.
-   */
-  familyOnly: boolean;
-  tcp: boolean;
-  sctp: boolean;
-  udp: boolean;
-  udplite: boolean;
-  raw: boolean;
-  unix: boolean;
-  inet: boolean;
-  inet6: boolean;
-  groups: boolean;
-  others: Record<Exclude<OtherFamily, 'sctp' | 'masquerade'>, boolean>;
-  bluetooth: boolean;
-}
-
-export function selection(f: NetstatFlags): Selection {
-  let { tcp, sctp, udp, udplite, raw, inet, inet6, l2cap, rfcomm } = f;
-  let familyOnly = false;
-  if ((inet || inet6 || f.statistics) && !(tcp || sctp || udp || udplite || raw)) {
-    familyOnly = true;
-    tcp = sctp = udp = udplite = raw = 1;
-  }
-  if ((tcp || sctp || udp || udplite || raw || f.groups) && !(inet || inet6)) inet = inet6 = 1;
-  if (f.bluetooth && !(l2cap || rfcomm)) l2cap = rfcomm = 1;
-  const explicit =
-    tcp + sctp + udplite + udp + raw + f.unix + f.ipx + f.ax25 + f.netrom + f.groups + f.x25 + f.rose + l2cap + rfcomm;
-  const all = explicit === 0;
-  return {
-    explicit,
-    familyOnly,
-    tcp: all || tcp > 0,
-    sctp: all || sctp > 0,
-    udp: all || udp > 0,
-    udplite: all || udplite > 0,
-    raw: all || raw > 0,
-    unix: all || f.unix > 0,
-    inet: all || inet > 0,
-    inet6: all || inet6 > 0,
-    groups: f.groups > 0,
-    others: {
-      ipx: all || f.ipx > 0,
-      ax25: all || f.ax25 > 0,
-      x25: all || f.x25 > 0,
-      netrom: all || f.netrom > 0,
-      rose: all || f.rose > 0,
-    },
-    bluetooth: !all && (l2cap > 0 || rfcomm > 0),
-  };
-}
-
-/**
- * The TCP states a listing can show. netstat selects tcp rows by remote port
- * (-l: port 0), which in the kernel's tables is exactly the LISTEN state; with
- * netlink the kernel then filters, and a -l listing never walks established
- * connections. The rows are still selected by netstat's own rule afterwards.
- * A captured tree (--proc-root) may hold any rows, so it is not narrowed.
- */
-function tcpStatesShown(layout: Pick<InetLayout, 'all' | 'listening'>): TcpState[] | undefined {
-  if (layout.all) return undefined;
-  const others = TCP_STATES.filter((s): s is TcpState => s !== '' && s !== 'LISTEN');
-  return layout.listening ? ['LISTEN'] : others;
-}
-
-/** The kernel tables a selection reads, in netstat's order. */
-function tablesOf(sel: Selection): TableName[] {
-  const tables: TableName[] = [];
-  for (const p of ['tcp', 'udp', 'udplite', 'raw'] as const) {
-    if (!sel[p]) continue;
-    if (sel.inet) tables.push(p);
-    if (sel.inet6) tables.push(`${p}6`);
-  }
-  if (sel.unix) tables.push('unix');
-  return tables;
-}
+import { listsInet, selection, socketsOptions, type Selection } from './selection.js';
 
 const FAMILY_NAMES: Record<string, string> = {
   tcp: 'AF INET (tcp)', sctp: 'AF INET (sctp)', udp: 'AF INET (udp)', udplite: 'AF INET (udplite)', raw: 'AF INET (raw)',
@@ -277,7 +187,7 @@ async function resolveNames(pass: Pass, chunk: SocketChunk): Promise<void> {
   await pass.names.prepare(hosts);
 }
 
-/** One pass of netstat's loop; returns its exit status or undefined to go on. */
+/** One pass of netstat's loop; returns its exit status. */
 async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Promise<number> {
   const layout: InetLayout = {
     all: flags.all > 0,
@@ -287,16 +197,7 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
     programs: flags.programs > 0,
     timers: flags.timers > 0,
   };
-  const chunks = new Chunks(
-    listingChunks(flags, {
-      tables: tablesOf(sel),
-      processes: layout.programs,
-      procRoot: flags.procRoot,
-      source: flags.source,
-      tcpStates: flags.procRoot ? undefined : tcpStatesShown(layout),
-      tcpCounters: layout.timers,
-    }),
-  );
+  const chunks = new Chunks(listingChunks(flags, socketsOptions(flags, sel)));
   try {
     return await printSections(flags, sel, root, chunks, layout);
   } finally {
@@ -308,7 +209,7 @@ async function printSections(flags: NetstatFlags, sel: Selection, root: string, 
   const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
   const pass: Pass = { flags, sel, chunks, layout, names, programsReported: false, formatter: new InetFormatter(stdout, layout, names) };
 
-  if (sel.tcp || sel.sctp || sel.udp || sel.udplite || sel.raw) {
+  if (listsInet(sel)) {
     reportPrograms(pass);
     stdout.write(inetHeading(layout));
   }
@@ -353,17 +254,11 @@ async function printSections(flags: NetstatFlags, sel: Selection, root: string, 
 
 async function jsonOnce(flags: NetstatFlags, sel: Selection): Promise<void> {
   // -g alone: only the groups document (kind "groups"); with socket kinds too, both.
-  if (sel.groups && !(sel.tcp || sel.sctp || sel.udp || sel.udplite || sel.raw || sel.unix)) {
+  if (sel.groups && !(listsInet(sel) || sel.unix)) {
     stdout.utf8(`${JSON.stringify(await groupsDocument(flags, sel))}\n`);
     return;
   }
-  const chunks = listingChunks(flags, {
-    tables: tablesOf(sel),
-    processes: flags.programs > 0,
-    procRoot: flags.procRoot,
-    source: flags.source,
-    tcpStates: flags.procRoot ? undefined : tcpStatesShown({ all: flags.all > 0, listening: flags.listening > 0 }),
-  });
+  const chunks = listingChunks(flags, socketsOptions(flags, sel));
   const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
   await writeSocketsDocument(chunks, flags, names, stdout);
   if (sel.groups) stdout.utf8(`${JSON.stringify(await groupsDocument(flags, sel))}\n`);

@@ -1,28 +1,20 @@
 /**
  * netstat -s: protocol counters (netstat.c's flag_sta branch and statistics.c).
- * The text rules live in format/statistics.ts; this file picks the family and
- * the protocols the way netstat does, and writes the text or the JSON form.
+ * The text rules live in format/statistics.ts, the family and protocols are
+ * picked in selection.ts; this file writes the text or the JSON form.
  */
 import { statistics, type Statistics } from '@fastnetstat/core';
 import { printStatistics, sectionShown, type StatFlags } from './format/statistics.js';
 import type { NetstatFlags } from './options.js';
 import { stdout, warn } from './output.js';
-
-/**
- * netstat's protocol flags for -s: with none of -t/-S/-u/-U/-w given, all of
- * them (and -U alone turns off the others without showing anything itself).
- */
-export function statisticsFlags(f: NetstatFlags): StatFlags {
-  const none = !(f.tcp || f.sctp || f.udp || f.udplite || f.raw);
-  return { raw: none || f.raw > 0, tcp: none || f.tcp > 0, udp: none || f.udp > 0, sctp: none || f.sctp > 0 };
-}
+import { addressFamiliesOf, statisticsProtocols } from './selection.js';
 
 /**
  * The JSON form: the sections whose title the text would print, every field
  * (zero or not, known to netstat or not) in file order, values exact and
  * signed (MaxConn -1), and how each file was read.
  */
-export function statisticsDocument(stats: Statistics, flags: StatFlags): string {
+function statisticsDocument(stats: Statistics, flags: StatFlags): string {
   const merged = new Map<string, Map<string, bigint>>();
   for (const section of stats.sections) {
     if (!sectionShown(section, flags)) continue;
@@ -40,12 +32,12 @@ export function statisticsDocument(stats: Statistics, flags: StatFlags): string 
 
 /** Runs -s (once: netstat's statistics mode ignores -c) and returns the exit status. */
 export async function runStatistics(flags: NetstatFlags): Promise<number> {
-  const afname = flags.afnames.length ? flags.afnames.join(',') : 'inet';
+  const afname = addressFamiliesOf(flags).join(',');
   if (afname !== 'inet' && afname !== 'inet6') {
     stdout.write(`netstat: No statistics support for specified address family: ${afname}\n`);
     return 1;
   }
-  const protocols = statisticsFlags(flags);
+  const protocols = statisticsProtocols(flags);
   const stats = await statistics({ family: afname, procRoot: flags.procRoot, partial: true });
   if (flags.json) {
     stdout.utf8(statisticsDocument(stats, protocols));

@@ -1,4 +1,6 @@
-/** netstat 2.10's usage and version texts, byte for byte. */
+/** netstat 2.10's usage and version texts, byte for byte, and fastnetstat's -V. */
+import { createRequire } from 'node:module';
+
 
 export const USAGE = `usage: netstat [-vWeenNcCF] [<Af>] -r         netstat {-V|--version|-h|--help}
        netstat [-vWnNcaeol] [<Socket> ...]
@@ -40,9 +42,19 @@ export const AF_LIST = `    inet (DARPA Internet) inet6 (IPv6) ax25 (AMPR AX.25)
     ddp (Appletalk DDP) x25 (CCITT X.25) 
 `;
 
+/** netstat -V. */
 export const VERSION = `net-tools 2.10
 Fred Baumgarten, Alan Cox, Bernd Eckenfels, Phil Blundell, Tuan Hoang, Brian Micek and others
 +NEW_ADDRT +RTF_IRTT +RTF_REJECT +FW_MASQUERADE +I18N +SELINUX
 AF: (inet) +UNIX +INET +INET6 +IPX +AX25 +NETROM +X25 +ATALK +ECONET +ROSE -BLUETOOTH
 HW:  +ETHER +ARC +SLIP +PPP +TUNNEL -TR +AX25 +NETROM +X25 +FR +ROSE +ASH +SIT +FDDI +HIPPI +HDLC/LAPB +EUI64 
 `;
+
+/** The first line of -V, then the line that says what follows: the -V of the netstat it matches. */
+export const VERSION_HEADING = (version: string) => `fastnetstat ${version}\ncompatible with netstat from net-tools 2.10:\n`;
+
+/** fastnetstat -V (the version read from the CLI's package.json when asked for). */
+export function versionText(): string {
+  const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+  return VERSION_HEADING(version) + VERSION;
+}

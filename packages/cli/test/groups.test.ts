@@ -1,8 +1,15 @@
-
+/**
+ * netstat -g against fastnetstat -g, byte for byte (stdout, stderr, exit
+ * status): in a network namespace where a process holds IPv4 and IPv6 group
+ * memberships (one joined twice, one on an interface with a 14-byte name),
+ * and on captured /proc trees (fixtures/proc/groups) with malformed lines or
+ * without /proc/net/igmp. -g -c reproduces netstat's second-round misreading
+ * of /proc/net/igmp.
+ */
 import { join } from 'node:path';
-import { schemaValidator } from '../../../tests/support/json-schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNs, onTree, ROOT, rounds, run, sameRun, setupNamespace, teardownNamespace, unavailable } from './modes-ns.js';
+import { jsonSchemaValidator } from './schema.js';
 
 const skip = unavailable();
 const TREES = join(ROOT, 'fixtures/proc/groups');
@@ -43,7 +50,7 @@ describe.skipIf(skip)('netstat -g', () => {
   }
 
   it('--json: memberships with names', async () => {
-    const validate = schemaValidator();
+    const validate = jsonSchemaValidator();
     const doc = JSON.parse((await run(inNs(ns!, 'fastnetstat', ['--json', '-g']))).stdout);
     expect(validate(doc) ? [] : validate.errors).toEqual([]);
     expect(doc.kind).toBe('groups');

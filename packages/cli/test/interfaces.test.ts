@@ -1,8 +1,14 @@
-
+/**
+ * netstat -i against fastnetstat -i, byte for byte (stdout, stderr, exit
+ * status): in a network namespace with a veth pair (one end with an IPv4
+ * alias), a bridge without carrier, down interfaces (ifb, tun), and on
+ * captured /proc trees (fixtures/proc/interfaces) whose counters and IPv6
+ * addresses include malformed lines or name an interface the kernel lacks.
+ */
 import { join } from 'node:path';
-import { schemaValidator } from '../../../tests/support/json-schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNs, onTree, ROOT, rounds, run, sameRun, setupNamespace, teardownNamespace, unavailable, type Run } from './modes-ns.js';
+import { jsonSchemaValidator } from './schema.js';
 
 const skip = unavailable();
 const TREES = join(ROOT, 'fixtures/proc/interfaces');
@@ -50,7 +56,7 @@ describe.skipIf(skip)('netstat -i', () => {
   });
 
   it('--json: the interfaces the table shows', async () => {
-    const validate = schemaValidator();
+    const validate = jsonSchemaValidator();
     const all = JSON.parse((await run(inNs(ns!, 'fastnetstat', ['--json', '-ia']))).stdout);
     expect(validate(all) ? [] : validate.errors).toEqual([]);
     expect(all.kind).toBe('interfaces');

@@ -8,12 +8,12 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { schemaValidator } from '../../../tests/support/json-schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonSchemaValidator } from './schema.js';
 
 const root = resolve(__dirname, '../../..');
 const cli = join(root, 'node_modules/.bin/fastnetstat');
-const validate = schemaValidator();
+const validate = jsonSchemaValidator();
 
 function run(args: string[]): { stdout: string; stderr: string; status: number | null } {
   const r = spawnSync(cli, args, { encoding: 'utf8', timeout: 30_000 });

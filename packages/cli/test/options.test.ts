@@ -3,12 +3,15 @@
  * against the real /usr/bin/netstat for the same argument vectors (stdout,
  * stderr and exit status, byte for byte).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { initialFlags, parseArguments, setTexts, type NetstatFlags, type Parsed } from '../src/options.js';
-import { AF_LIST, USAGE, VERSION } from '../src/usage.js';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { extensionsHelp, initialFlags, parseArguments, type NetstatFlags, type Parsed } from '../src/options.js';
+import { AF_LIST, USAGE, VERSION, VERSION_HEADING } from '../src/usage.js';
 import { argv, canMountProc, cli, cliOn, hasNetstat, LIVE, netstat, netstatOn, type Result } from './oracle.js';
 
-beforeAll(() => setTexts(USAGE, AF_LIST, VERSION));
+const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** fastnetstat -V: its own name and version, then netstat's -V. */
+const FASTNETSTAT_VERSION = `fastnetstat ${PACKAGE_VERSION}\ncompatible with netstat from net-tools 2.10:\n${VERSION}`;
 
 function flagsOf(args: string[]): NetstatFlags {
   const parsed = parseArguments(args);
@@ -98,12 +101,31 @@ describe('parseArguments: flags', () => {
 
 describe('parseArguments: exits', () => {
   it('-V prints the version and stops, whatever follows', () => {
-    expect(parseArguments(['-V'])).toEqual({ kind: 'exit', status: 0, stdout: VERSION, stderr: '' });
-    expect(parseArguments(['--version', '-k'])).toMatchObject({ kind: 'exit', status: 0, stdout: VERSION });
+    expect(parseArguments(['-V'])).toEqual({ kind: 'exit', status: 0, stdout: FASTNETSTAT_VERSION, stderr: '' });
+    expect(parseArguments(['--version', '-k'])).toMatchObject({ kind: 'exit', status: 0, stdout: FASTNETSTAT_VERSION });
+    expect(VERSION_HEADING(PACKAGE_VERSION)).toBe(`fastnetstat ${PACKAGE_VERSION}\ncompatible with netstat from net-tools 2.10:\n`);
   });
 
-  it('-h: usage on stdout, the family list on stderr, status 0', () => {
-    expect(parseArguments(['-h'])).toEqual({ kind: 'exit', status: 0, stdout: USAGE, stderr: AF_LIST });
+  it('-h: usage on stdout, the family list on stderr, status 0, then the extensions on stdout', () => {
+    expect(parseArguments(['-h'])).toEqual({ kind: 'exit', status: 0, stdout: USAGE, stderr: AF_LIST, trailer: extensionsHelp() });
+  });
+
+  it("-h's extensions: one line each, in netstat's columns", () => {
+    expect(extensionsHelp()).toBe(
+      [
+        '',
+        "fastnetstat's extensions (not netstat's):",
+        '        --json                   print the listing as JSON (docs/json.md)',
+        '        --proc-root DIR          read the tables of DIR, a copy of /proc',
+        '        --source netlink|proc    where socket rows come from (default: auto)',
+        '        FASTNETSTAT_SOURCE       the default of --source',
+        '',
+      ].join('\n'),
+    );
+    // the texts start in the column of netstat's own option lines
+    const column = (line: string) => /^( +\S+(?: \S+)? +)/.exec(line)![1]!.length;
+    const netstatColumn = column(USAGE.split('\n').find((l) => l.includes('--numeric-hosts'))!);
+    for (const line of extensionsHelp().split('\n').slice(2, -1)) expect(column(line)).toBe(netstatColumn);
   });
 
   it('an unknown option: getopt message, usage on stderr, status 3', () => {
@@ -137,6 +159,18 @@ function expectSame(got: Result, want: Result): void {
   expect(got.status).toBe(want.status);
 }
 
+/**
+ * The same, where fastnetstat's -h and -V differ from netstat's on purpose:
+ * -h appends exactly the extensions section to netstat's usage on stdout, -V
+ * puts fastnetstat's two lines before netstat's version text.
+ */
+function expectSameAsNetstat(got: Result, want: Result): void {
+  let stdout = want.stdout;
+  if (want.stdout === USAGE) stdout = USAGE + extensionsHelp();
+  else if (want.stdout === VERSION) stdout = FASTNETSTAT_VERSION;
+  expectSame(got, { ...want, stdout });
+}
+
 /** Vectors whose output does not depend on the sockets of the machine: run as they are. */
 const STANDALONE = [
   '-k', '-tkl', '--bogus', '--bogus=2', '--tcp=1', '-A', '--protocol', '--num', '-A foo', '-A inet,foo',
@@ -145,6 +179,8 @@ const STANDALONE = [
   '-k -A foo', '-h -k', '--num -V', '-e -h', '-A inet6 --bogus', '--bogus -A foo', '-4 -k', '---',
   '--tcpip -V', '--tcpip -k', '-A ,inet', '-A inet,', '--n', '--r', '--ro', '--c', '--nu', '--numeric-',
   '--ve', '--l', '--t', '--ud', '--ip=3',
+  // getopt stops at the first bad option, whatever commander would make of what follows
+  '-k -A', '-k --prot', '-5 -A', '-: -A', '-t-', '-t- --num', '-Ak -k', '-A -t', '--tcp=1 -V', '-tk -V',
 ];
 
 /** Vectors that list sockets: run both on the live fixture (netstat in a mount namespace). */
@@ -174,19 +210,19 @@ const AMBIGUITY: Array<[string, 'standalone' | 'listing']> = [
 
 describe.skipIf(!hasNetstat)('the CLI against /usr/bin/netstat: errors and quick exits', () => {
   for (const args of STANDALONE) {
-    it(args, () => expectSame(cli(argv(args)), netstat(argv(args))));
+    it(args, () => expectSameAsNetstat(cli(argv(args)), netstat(argv(args))));
   }
   for (const [args, kind] of AMBIGUITY) {
-    if (kind === 'standalone') it(`${args} (getopt ambiguity rules)`, () => expectSame(cli(argv(args)), netstat(argv(args))));
+    if (kind === 'standalone') it(`${args} (getopt ambiguity rules)`, () => expectSameAsNetstat(cli(argv(args)), netstat(argv(args))));
   }
 });
 
 describe.skipIf(!canMountProc)('the CLI against /usr/bin/netstat: listings of the live fixture', () => {
   for (const args of LISTING) {
-    it(args, () => expectSame(cliOn(LIVE, argv(args)), netstatOn(LIVE, argv(args))));
+    it(args, () => expectSameAsNetstat(cliOn(LIVE, argv(args)), netstatOn(LIVE, argv(args))));
   }
   for (const [args, kind] of AMBIGUITY) {
-    if (kind === 'listing') it(`${args} (getopt ambiguity rules)`, () => expectSame(cliOn(LIVE, argv(args)), netstatOn(LIVE, argv(args))));
+    if (kind === 'listing') it(`${args} (getopt ambiguity rules)`, () => expectSameAsNetstat(cliOn(LIVE, argv(args)), netstatOn(LIVE, argv(args))));
   }
 });
 

@@ -1,8 +1,14 @@
-
+/**
+ * netstat -r against fastnetstat -r, byte for byte (stdout, stderr, exit
+ * status): in a network namespace with known routes, names from its own
+ * /etc (fixtures/modes/etc), and on captured /proc trees with malformed
+ * lines (fixtures/proc/routes). Also -M, the rejected mode combinations and
+ * the --json document.
+ */
 import { join } from 'node:path';
-import { schemaValidator } from '../../../tests/support/json-schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inNs, onTree, ROOT, rounds, run, sameRun, setupNamespace, teardownNamespace, unavailable, type Run } from './modes-ns.js';
+import { jsonSchemaValidator } from './schema.js';
 
 const skip = unavailable();
 const TREES = join(ROOT, 'fixtures/proc/routes');
@@ -54,7 +60,7 @@ describe.skipIf(skip)('netstat -r in a namespace', () => {
   }
 
   it('--json: the rows netstat shows, names beside the numbers', async () => {
-    const validate = schemaValidator();
+    const validate = jsonSchemaValidator();
     const r = await run(inNs(ns!, 'fastnetstat', ['--json', '-r', '-A', 'inet,inet6']));
     expect(r.status).toBe(0);
     const doc = JSON.parse(r.stdout);

@@ -17,9 +17,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { schemaValidator } from '../../../tests/support/json-schema.js';
 import { statistics, statisticsSync, FastnetstatError } from '@fastnetstat/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonSchemaValidator } from './schema.js';
 
 const root = resolve(__dirname, '../../..');
 const cli = join(root, 'node_modules/.bin/fastnetstat');
@@ -169,7 +169,7 @@ describe.skipIf(!frozen)('netstat -s against the real netstat', () => {
 });
 
 describe('--json -s', () => {
-  const validate = schemaValidator();
+  const validate = jsonSchemaValidator();
   const json = (tree: string, args: string[]) => {
     const r = fastnetstat(tree, ['--json', ...args]);
     expect(r.status).toBe(0);

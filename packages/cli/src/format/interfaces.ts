@@ -10,7 +10,7 @@ import { left, right } from './printf.js';
 export const SHORT_HEADING = 'Iface             MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR Flg\n';
 
 /** The letters of the Flg column, in netstat's order. */
-export function shortFlags(flags: number): string {
+function shortFlags(flags: number): string {
   let s = flags === 0 ? '[NO FLAGS]' : '';
   for (const [bit, letter] of [
     [IFF_BITS.ALLMULTI, 'A'], [IFF_BITS.BROADCAST, 'B'], [IFF_BITS.DEBUG, 'D'], [IFF_BITS.LOOPBACK, 'L'],
@@ -85,35 +85,35 @@ export function hardware(type: number, addr: Uint8Array): { name: string; title:
   return { name: hw.name, title: hw.title, address };
 }
 
+/** ife_print_long's units, largest first (EiB divides n by 2^60 / 10: n * 10 could overflow). */
+const BINARY_UNITS: ReadonlyArray<readonly [unit: string, above: bigint]> = [
+  ['PiB', 1n << 50n],
+  ['TiB', 1n << 40n],
+  ['GiB', 1n << 30n],
+  ['MiB', 1n << 20n],
+  ['KiB', 1n << 10n],
+];
+
 /** ife_print_long's byte counts with binary units: "(239.5 MiB)". */
-export function humanBytes(n: bigint): string {
-  const MAX = (1n << 64n) - 1n;
-  let short = (n * 10n) & MAX;
+function humanBytes(n: bigint): string {
+  // netstat's tenths: n * 10 in 64 bits, then divided by the unit
+  let tenths = (n * 10n) & ((1n << 64n) - 1n);
   let unit = 'B';
-  if (n > 1152921504606846976n) {
-    short = n / 115292150460684697n;
+  if (n > 1n << 60n) {
+    tenths = n / 115292150460684697n;
     unit = 'EiB';
-  } else if (n > 1125899906842624n) {
-    short /= 1125899906842624n;
-    unit = 'PiB';
-  } else if (n > 1099511627776n) {
-    short /= 1099511627776n;
-    unit = 'TiB';
-  } else if (n > 1073741824n) {
-    short /= 1073741824n;
-    unit = 'GiB';
-  } else if (n > 1048576n) {
-    short /= 1048576n;
-    unit = 'MiB';
-  } else if (n > 1024n) {
-    short /= 1024n;
-    unit = 'KiB';
+  } else {
+    const found = BINARY_UNITS.find(([, above]) => n > above);
+    if (found) {
+      tenths /= found[1];
+      unit = found[0];
+    }
   }
-  return `${short / 10n}.${short % 10n} ${unit}`;
+  return `${tenths / 10n}.${tenths % 10n} ${unit}`;
 }
 
 /** "flags=4163<UP,BROADCAST,RUNNING,MULTICAST>", quirks included (flags 0 prints "flags=0<"). */
-export function longFlags(flags: number): string {
+function longFlags(flags: number): string {
   let s = `flags=${(flags << 16) >> 16}<`;
   if (flags === 0) s += '>';
   for (const [bit, name] of FLAG_NAMES_FOR_IFCONFIG) if (flags & bit) s += `${name},`;

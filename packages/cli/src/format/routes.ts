@@ -5,7 +5,7 @@
  */
 import {
   inetNtoa,
-  RouteList,
+  type RouteList,
   RTF_ADDRCONF,
   RTF_ALLONLINK,
   RTF_CACHE,
@@ -53,81 +53,45 @@ const RTCF = {
   LOCAL: 0x8000_0000,
 };
 
-/** The letters rprint_fib prints for an IPv4 route (a reject route starts over with "!"). */
-export function inetFlagLetters(f: number): string {
+/** Flag letters in print order: a bit's letters, or with RESTART the text starts over (a reject route's "!"). */
+type Letters = ReadonlyArray<readonly [bit: number, letters: string, restart?: typeof RESTART]>;
+const RESTART = true;
+
+function flagLetters(f: number, table: Letters): string {
   let s = '';
-  if (f & RTF_UP) s += 'U';
-  if (f & RTF_GATEWAY) s += 'G';
-  if (f & RTF_REJECT) s = '!';
-  if (f & RTF_HOST) s += 'H';
-  if (f & RTF_REINSTATE) s += 'R';
-  if (f & RTF_DYNAMIC) s += 'D';
-  if (f & RTF_MODIFIED) s += 'M';
-  if (f & RTF_DEFAULT) s += 'd';
-  if (f & RTF_ALLONLINK) s += 'a';
-  if (f & RTF_ADDRCONF) s += 'c';
-  if (f & RTF_NONEXTHOP) s += 'o';
-  if (f & RTF_EXPIRES) s += 'e';
-  if (f & RTF_CACHE) s += 'c';
-  if (f & RTF_FLOW) s += 'f';
-  if (f & RTF_POLICY) s += 'p';
-  if (f & RTF_LOCAL) s += 'l';
-  if (f & RTF_MTU) s += 'u';
-  if (f & RTF_WINDOW) s += 'w';
-  if (f & RTF_IRTT) s += 'i';
-  if (f & RTF_NOTCACHED) s += 'n';
+  for (const [bit, letters, restart] of table) if (f & bit) s = restart ? letters : s + letters;
   return s;
 }
+
+const INET_LETTERS: Letters = [
+  [RTF_UP, 'U'], [RTF_GATEWAY, 'G'], [RTF_REJECT, '!', RESTART], [RTF_HOST, 'H'], [RTF_REINSTATE, 'R'], [RTF_DYNAMIC, 'D'],
+  [RTF_MODIFIED, 'M'], [RTF_DEFAULT, 'd'], [RTF_ALLONLINK, 'a'], [RTF_ADDRCONF, 'c'], [RTF_NONEXTHOP, 'o'], [RTF_EXPIRES, 'e'],
+  [RTF_CACHE, 'c'], [RTF_FLOW, 'f'], [RTF_POLICY, 'p'], [RTF_LOCAL, 'l'], [RTF_MTU, 'u'], [RTF_WINDOW, 'w'], [RTF_IRTT, 'i'],
+  [RTF_NOTCACHED, 'n'],
+];
+const CACHE_COMMON: Letters = [[RTF_GATEWAY, 'G'], [RTF_REJECT, '!', RESTART], [RTF_REINSTATE, 'R'], [RTF_DYNAMIC, 'D'], [RTF_MODIFIED, 'M']];
+const CACHE_RTCF: Letters = [
+  [RTCF.NOTIFY, 'n'], [RTCF.DIRECTDST, 'd'], [RTCF.TPROXY, 't'], [RTCF.FAST, 'f'], [RTCF.MASQ, 'q'], [RTCF.SNAT, 'Ns'],
+  [RTCF.DOREDIRECT, 'r'], [RTCF.DIRECTSRC, 'i'], [RTCF.DNAT, 'Nd'], [RTCF.BROADCAST, 'b'], [RTCF.MULTICAST, 'm'],
+  [RTCF.REJECT, '#'], [RTCF.LOCAL, 'l'],
+];
+/** The 2.0 cache layout starts with U and H; the 2.2 one has - (dead) and o (on link) after M. */
+const CACHE_OLD_LETTERS: Letters = [[RTF_UP, 'U'], [RTF_HOST, 'H'], ...CACHE_COMMON, ...CACHE_RTCF];
+const CACHE_LETTERS: Letters = [...CACHE_COMMON, [RTCF.DEAD, '-'], [RTCF.ONLINK, 'o'], ...CACHE_RTCF];
+/** rprint_fib6's letters: its "!" does not start over. */
+const INET6_LETTERS: Letters = [
+  [RTF_UP, 'U'], [RTF_REJECT, '!'], [RTF_GATEWAY, 'G'], [RTF_HOST, 'H'], [RTF_DEFAULT, 'D'], [RTF_ADDRCONF, 'A'],
+  [RTF_CACHE, 'C'], [RTF_ALLONLINK, 'a'], [RTF_EXPIRES, 'e'], [RTF_MODIFIED, 'm'], [RTF_NONEXTHOP, 'n'], [RTF_FLOW, 'f'],
+];
+
+/** The letters rprint_fib prints for an IPv4 route (a reject route starts over with "!"). */
+export const inetFlagLetters = (f: number): string => flagLetters(f, INET_LETTERS);
 
 /** The letters rprint_cache prints (`old`: the 2.0 layout). */
-export function cacheFlagLetters(f: number, old: boolean): string {
-  let s = '';
-  if (old) {
-    if (f & RTF_UP) s += 'U';
-    if (f & RTF_HOST) s += 'H';
-  }
-  if (f & RTF_GATEWAY) s += 'G';
-  if (f & RTF_REJECT) s = '!';
-  if (f & RTF_REINSTATE) s += 'R';
-  if (f & RTF_DYNAMIC) s += 'D';
-  if (f & RTF_MODIFIED) s += 'M';
-  if (!old) {
-    if (f & RTCF.DEAD) s += '-';
-    if (f & RTCF.ONLINK) s += 'o';
-  }
-  if (f & RTCF.NOTIFY) s += 'n';
-  if (f & RTCF.DIRECTDST) s += 'd';
-  if (f & RTCF.TPROXY) s += 't';
-  if (f & RTCF.FAST) s += 'f';
-  if (f & RTCF.MASQ) s += 'q';
-  if (f & RTCF.SNAT) s += 'Ns';
-  if (f & RTCF.DOREDIRECT) s += 'r';
-  if (f & RTCF.DIRECTSRC) s += 'i';
-  if (f & RTCF.DNAT) s += 'Nd';
-  if (f & RTCF.BROADCAST) s += 'b';
-  if (f & RTCF.MULTICAST) s += 'm';
-  if (f & RTCF.REJECT) s += '#';
-  if (f & RTCF.LOCAL) s += 'l';
-  return s;
-}
+export const cacheFlagLetters = (f: number, old: boolean): string => flagLetters(f, old ? CACHE_OLD_LETTERS : CACHE_LETTERS);
 
 /** The letters rprint_fib6 prints. */
-export function inet6FlagLetters(f: number): string {
-  let s = '';
-  if (f & RTF_UP) s += 'U';
-  if (f & RTF_REJECT) s += '!';
-  if (f & RTF_GATEWAY) s += 'G';
-  if (f & RTF_HOST) s += 'H';
-  if (f & RTF_DEFAULT) s += 'D';
-  if (f & RTF_ADDRCONF) s += 'A';
-  if (f & RTF_CACHE) s += 'C';
-  if (f & RTF_ALLONLINK) s += 'a';
-  if (f & RTF_EXPIRES) s += 'e';
-  if (f & RTF_MODIFIED) s += 'm';
-  if (f & RTF_NONEXTHOP) s += 'n';
-  if (f & RTF_FLOW) s += 'f';
-  return s;
-}
+export const inet6FlagLetters = (f: number): string => flagLetters(f, INET6_LETTERS);
 
 const isZero = (a: Uint8Array) => a.every((b) => b === 0);
 
