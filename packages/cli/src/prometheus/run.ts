@@ -1,0 +1,51 @@
+/**
+ * `--prometheus`: the exporter (docs/prometheus.md). Without --listen, one
+ * scrape printed on stdout (for node_exporter's textfile collector or cron);
+ * with it, an HTTP server. Loaded by main only in this mode, so prom-client
+ * and the server cost a plain listing nothing.
+ */
+import { streamSockets, streamSocketsSync } from '@fastnetstat/core';
+import type { NetstatFlags } from '../options.js';
+import { stdout, warn } from '../output.js';
+import { prometheusOptions } from '../selection.js';
+import { packageVersion } from '../usage.js';
+import { Collector, type Snapshot } from './collect.js';
+import { exposition } from './metrics.js';
+import { serve } from './serve.js';
+
+/** Said once when not every owner could be read, as netstat -p does. */
+function ownersNote(snapshot: Snapshot, say: (line: string) => void): void {
+  if (snapshot.ownerAccess === 'partial' || snapshot.ownerAccess === 'denied') {
+    say("fastnetstat: not every socket's owner could be read (run as root): their program and process metrics are missing");
+  }
+}
+
+export async function runPrometheus(flags: NetstatFlags): Promise<number> {
+  const options = prometheusOptions(flags);
+  const collector = new Collector();
+  if (!flags.listen) {
+    const metrics = exposition(packageVersion(), { processMetrics: false });
+    const snapshot = await collector.collect(streamSocketsSync(options, { reuse: true }), options);
+    ownersNote(snapshot, (line) => warn(`${line}\n`));
+    // stdout takes byte strings (one char per byte): the text as UTF-8
+    stdout.write(Buffer.from(await metrics.render(snapshot), 'utf8').toString('latin1'));
+    return 0;
+  }
+  const metrics = exposition(packageVersion(), { processMetrics: true });
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  let noted = false;
+  return serve({
+    address: flags.listen,
+    logRequests: flags.logRequests,
+    contentType: metrics.contentType,
+    log,
+    async scrape() {
+      const snapshot = await collector.collect(streamSockets(options), options);
+      if (!noted) {
+        noted = true;
+        ownersNote(snapshot, log);
+      }
+      return metrics.render(snapshot);
+    },
+  });
+}
