@@ -22,7 +22,13 @@ export interface Exposition {
  */
 export function exposition(version: string, { processMetrics }: { processMetrics: boolean }): Exposition {
   const registry = new Registry();
-  if (processMetrics) collectDefaultMetrics({ register: registry });
+  if (processMetrics) {
+    collectDefaultMetrics({ register: registry });
+    // gauges whose names end in _total, which promtool (rightly) rejects
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      registry.removeSingleMetric(name);
+    }
+  }
   const registers = [registry];
   const sockets = new Gauge({
     name: 'fastnetstat_sockets',

@@ -87,11 +87,15 @@ export function serve(options: ServeOptions): Promise<number> {
     return inflight;
   };
 
-  const answer = (response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) => {
-    const body = Buffer.from(text);
-    response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.length), ...headers });
-    response.end(body);
+  // headers are set one by one (not through writeHead) so that the request log can read them back
+  const send = (request: IncomingMessage, response: ServerResponse, status: number, body: Buffer, headers: Record<string, string>) => {
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    response.setHeader('Content-Length', String(body.length));
+    response.writeHead(status);
+    response.end(request.method === 'HEAD' ? undefined : body);
   };
+  const answer = (request: IncomingMessage, response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) =>
+    send(request, response, status, Buffer.from(text), { 'Content-Type': 'text/plain; charset=utf-8', ...headers });
 
   const metrics = async (request: IncomingMessage, response: ServerResponse) => {
     let body: Body;
@@ -100,7 +104,7 @@ export function serve(options: ServeOptions): Promise<number> {
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
       options.log(`fastnetstat: scrape failed: ${message}`);
-      if (!response.destroyed) answer(response, 500, `scrape failed: ${message}\n`);
+      if (!response.destroyed) answer(request, response, 500, `scrape failed: ${message}\n`);
       return;
     }
     if (response.destroyed) return;
@@ -111,9 +115,7 @@ export function serve(options: ServeOptions): Promise<number> {
       headers['Content-Encoding'] = 'gzip';
       if (response.destroyed) return;
     }
-    headers['Content-Length'] = String(bytes.length);
-    response.writeHead(200, headers);
-    response.end(request.method === 'HEAD' ? undefined : bytes);
+    send(request, response, 200, bytes, headers);
   };
 
   const server = createServer(
@@ -136,9 +138,9 @@ export function serve(options: ServeOptions): Promise<number> {
         });
       }
       const path = (request.url ?? '').split('?')[0];
-      if (path !== '/metrics') return answer(response, 404, 'Not found: the metrics are at /metrics\n');
+      if (path !== '/metrics') return answer(request, response, 404, 'Not found: the metrics are at /metrics\n');
       if (request.method !== 'GET' && request.method !== 'HEAD') {
-        return answer(response, 405, 'Method not allowed: GET or HEAD\n', { Allow: 'GET, HEAD' });
+        return answer(request, response, 405, 'Method not allowed: GET or HEAD\n', { Allow: 'GET, HEAD' });
       }
       metrics(request, response).catch((error: unknown) => {
         options.log(`fastnetstat: ${error instanceof Error ? error.message : String(error)}`);
