@@ -12,7 +12,7 @@
 //! fewer than 10, is bogus and skipped (netstat warns once per such line);
 //! fields after the last conversion default to 0.
 //!
-//! Numbers are what glibc's sscanf stores (see text.rs): a sign and a `0x`
+//! Numbers are what glibc's sscanf stores (see the text toolkit): a sign and a `0x`
 //! are read, `%lX`/`%lu` give strtoul's value, `%X` its low 32 bits, `%d`
 //! strtol's low 32 bits. Where a row field is narrower than netstat's
 //! variable, it keeps what netstat prints where it can: a port its low 16
