@@ -57,13 +57,7 @@ pub fn parse_lines(table: InetTable, lines: &[u8], out: &mut Vec<InetSocket>) ->
 
 /// Reads `<root>/net/<table>` and parses it.
 pub fn read_table(root: &ProcRoot, table: InetTable, out: &mut Vec<InetSocket>) -> crate::Result<u32> {
-    let mut bogus = 0u32;
-    read_table_in_blocks(root, table, 0, |rows, bogus_lines| {
-        out.append(rows);
-        bogus = bogus.saturating_add(bogus_lines);
-        true
-    })?;
-    Ok(bogus)
+    text::collect_blocks(out, |on_rows| read_table_in_blocks(root, table, 0, on_rows))
 }
 
 /// Reads `<root>/net/<table>` a block at a time, so a huge table is never

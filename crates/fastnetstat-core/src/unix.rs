@@ -39,14 +39,9 @@ pub fn parse_lines(lines: &[u8], has_inode: bool, out: &mut Vec<UnixSocket>) -> 
     bogus
 }
 
+/// Reads `<root>/net/unix` and parses it; returns the bogus lines skipped.
 pub fn read_table(root: &ProcRoot, out: &mut Vec<UnixSocket>) -> crate::Result<u32> {
-    let mut bogus = 0u32;
-    read_table_in_blocks(root, 0, |rows, bogus_lines| {
-        out.append(rows);
-        bogus = bogus.saturating_add(bogus_lines);
-        true
-    })?;
-    Ok(bogus)
+    text::collect_blocks(out, |on_rows| read_table_in_blocks(root, 0, on_rows))
 }
 
 /// Reads `<root>/net/unix` a block at a time (see

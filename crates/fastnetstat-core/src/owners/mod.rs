@@ -143,7 +143,7 @@ fn scan_with_threads(root: &ProcRoot, wanted: Option<&HashSet<u64>>, threads: us
     let mut names: FxHashMap<u32, Vec<u8>> = FxHashMap::default();
     for local in locals {
         for (inode, pid) in local.inodes {
-            winner.entry(inode).and_modify(|p| *p = (*p).min(pid)).or_insert(pid);
+            keep_lowest(&mut winner, inode, pid);
         }
         for (pid, name) in local.names {
             names.entry(pid).or_insert(name);
@@ -198,6 +198,33 @@ where
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// What [`keep_lowest`] did.
+#[derive(PartialEq, Eq)]
+enum Lowest {
+    /// The inode had no pid yet.
+    New,
+    /// A lower pid replaced the one it had.
+    Lowered,
+    /// It already had a pid as low.
+    Kept,
+}
+
+/// Records `pid` as the owner of `inode` unless a lower pid has it: the
+/// lowest pid wins an inode (netstat sees pids in ascending order).
+fn keep_lowest(pids: &mut FxHashMap<u64, u32>, inode: u64, pid: u32) -> Lowest {
+    match pids.get_mut(&inode) {
+        Some(p) if *p <= pid => Lowest::Kept,
+        Some(p) => {
+            *p = pid;
+            Lowest::Lowered
+        }
+        None => {
+            pids.insert(inode, pid);
+            Lowest::New
+        }
+    }
 }
 
 /// Per-thread state: results and reusable buffers.
@@ -294,18 +321,7 @@ impl Walk<'_> {
                 have_name = true;
             }
             self.identified.store(true, Ordering::Relaxed);
-            let improved = match local.inodes.get_mut(&inode) {
-                Some(p) if *p <= pid => false,
-                Some(p) => {
-                    *p = pid;
-                    true
-                }
-                None => {
-                    local.inodes.insert(inode, pid);
-                    true
-                }
-            };
-            if improved {
+            if keep_lowest(&mut local.inodes, inode, pid) != Lowest::Kept {
                 if let Some(wanted) = self.wanted {
                     self.note_found(wanted, inode, pid);
                 }
@@ -316,17 +332,7 @@ impl Walk<'_> {
     fn note_found(&self, wanted: &HashSet<u64>, inode: u64, pid: u32) {
         let mut found = lock(&self.found);
         let found = &mut *found;
-        let fresh = match found.pids.get_mut(&inode) {
-            Some(p) => {
-                *p = (*p).min(pid);
-                false
-            }
-            None => {
-                found.pids.insert(inode, pid);
-                true
-            }
-        };
-        if fresh {
+        if keep_lowest(&mut found.pids, inode, pid) == Lowest::New {
             found.max_pid = found.max_pid.max(pid);
         }
         if found.pids.len() >= wanted.len() {

@@ -1,25 +1,13 @@
 //! /proc/net/rt_cache (the IPv4 routing cache of old kernels; today a
 //! header alone), read as lib/inet_gr.c `rprint_cache` reads it.
 
-use super::ipv4::{col, inet_getsock, int_or_0, LINE_BUF};
+use super::ipv4::{col, fib_columns, inet_getsock, int_or_0, LINE_BUF};
 use super::{CacheFormat, Ipv4CacheRoute};
 use crate::text::columns::{gen_fmt, scan_columns, Column, Kind, Value};
 use crate::text::{self, contains};
 
 /// The columns both layouts start with.
-const COMMON: [Column; 11] = [
-    col("Iface", Kind::Str(16)),
-    col("Destination", Kind::Str(128)),
-    col("Gateway", Kind::Str(128)),
-    col("Flags", Kind::Hex),
-    col("RefCnt", Kind::Dec),
-    col("Use", Kind::Dec),
-    col("Metric", Kind::Dec),
-    col("Source", Kind::Str(128)),
-    col("MTU", Kind::Dec),
-    col("Window", Kind::Dec),
-    col("IRTT", Kind::Dec),
-];
+const COMMON: [Column; 11] = fib_columns("Source");
 /// 2.2 and later.
 const MODERN_TAIL: [Column; 4] = [
     col("TOS", Kind::Dec),

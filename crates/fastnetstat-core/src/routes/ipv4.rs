@@ -12,20 +12,26 @@ pub(super) const fn col(title: &'static str, kind: Kind) -> Column {
     Column { title, kind }
 }
 
-/// The columns `rprint_fib` asks `proc_gen_fmt` for, in order, and their conversions.
-const ROUTE: [Column; 11] = [
-    col("Iface", Kind::Str(16)),
-    col("Destination", Kind::Str(128)),
-    col("Gateway", Kind::Str(128)),
-    col("Flags", Kind::Hex),
-    col("RefCnt", Kind::Dec),
-    col("Use", Kind::Dec),
-    col("Metric", Kind::Dec),
-    col("Mask", Kind::Str(128)),
-    col("MTU", Kind::Dec),
-    col("Window", Kind::Dec),
-    col("IRTT", Kind::Dec),
-];
+/// The columns `rprint_fib` (and `rprint_cache`, with "Source" for the
+/// eighth) ask `proc_gen_fmt` for, in order, and their conversions.
+pub(super) const fn fib_columns(eighth: &'static str) -> [Column; 11] {
+    [
+        col("Iface", Kind::Str(16)),
+        col("Destination", Kind::Str(128)),
+        col("Gateway", Kind::Str(128)),
+        col("Flags", Kind::Hex),
+        col("RefCnt", Kind::Dec),
+        col("Use", Kind::Dec),
+        col("Metric", Kind::Dec),
+        col(eighth, Kind::Str(128)),
+        col("MTU", Kind::Dec),
+        col("Window", Kind::Dec),
+        col("IRTT", Kind::Dec),
+    ]
+}
+
+/// /proc/net/route's columns.
+const ROUTE: [Column; 11] = fib_columns("Mask");
 
 /// The titles of [`ROUTE`]'s columns (the first one the header lacks is
 /// what netstat names in its warning).

@@ -16,6 +16,22 @@ pub(crate) fn read_all(path: &Path) -> io::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// Reads a whole table through its block reader (`read` passes its
+/// `on_rows` on): every block's rows appended to `out`; returns the bogus
+/// lines counted.
+pub(crate) fn collect_blocks<R>(
+    out: &mut Vec<R>,
+    read: impl FnOnce(&mut dyn FnMut(&mut Vec<R>, u32) -> bool) -> crate::Result<()>,
+) -> crate::Result<u32> {
+    let mut bogus = 0u32;
+    read(&mut |rows, bogus_lines| {
+        out.append(rows);
+        bogus = bogus.saturating_add(bogus_lines);
+        true
+    })?;
+    Ok(bogus)
+}
+
 /// How much of a table file is read before its whole lines are parsed.
 const BLOCK: usize = 256 * 1024;
 
@@ -97,13 +113,8 @@ pub(crate) fn read_line_blocks(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::lines::tests::body_lines;
     use crate::text::lines::{body, for_each_line};
-
-    fn body_lines(text: &[u8]) -> Vec<Vec<u8>> {
-        let mut seen = Vec::new();
-        for_each_line(body(text), |l| seen.push(l.to_vec()));
-        seen
-    }
 
     /// Reading block by block gives the same header and lines as reading the
     /// whole file, wherever the block edges fall (lines longer than a block,

@@ -98,10 +98,11 @@ pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn body_lines(text: &[u8]) -> Vec<Vec<u8>> {
+    /// The body lines of `text`, as the table parsers get them.
+    pub(in crate::text) fn body_lines(text: &[u8]) -> Vec<Vec<u8>> {
         let mut seen = Vec::new();
         for_each_line(body(text), |l| seen.push(l.to_vec()));
         seen

@@ -20,7 +20,7 @@ pub(crate) mod lines;
 pub(crate) mod numbers;
 pub(crate) mod scanf;
 
-pub(crate) use files::{read_all, read_line_blocks};
+pub(crate) use files::{collect_blocks, read_all, read_line_blocks};
 pub(crate) use lines::{body, c_str, contains, fgets_lines, first_line, for_each_line, without_newline};
 pub(crate) use numbers::{hex_digits_u64, hex_fixed, sat_u16, sat_u32, sat_u8};
 pub(crate) use scanf::Cursor;
