@@ -5,7 +5,7 @@
 //! Flags Type St Inode Path); fewer than 6 conversions is a bogus line.
 //! Numbers are what glibc stores (see the text toolkit: signs, `0x`, "(nil)" for
 //! `%p`, `%X` cut to 32 bits), narrowed to the row's fields so that netstat's
-//! output stays the same: see [`parse_line`].
+//! output stays the same: see `parse_line`.
 //!
 //! The kernel prints the path after the inode and one space, then a newline.
 //! netstat's `%s` cuts it at the first blank; we keep everything up to the

@@ -14,8 +14,8 @@
 //! - IPv6 addresses from /proc/net/if_inet6, read as netstat's `fscanf` loop
 //!   reads it.
 //!
-//! Each job has its module: [`dev`] (/proc/net/dev), [`names`] (the order),
-//! [`ioctl`] (the kernel's view), [`inet6`] (/proc/net/if_inet6).
+//! Each job has its module: `dev` (/proc/net/dev), `names` (the order),
+//! `ioctl` (the kernel's view), `inet6` (/proc/net/if_inet6).
 //! The files are read under the [`ProcRoot`]; the ioctls always ask the
 //! running kernel.
 

@@ -3,7 +3,7 @@
 
 use crate::text::numbers::decimal_name;
 
-/// argv[0] of a cmdline, reduced as netstat does.
+/// `argv[0]` of a cmdline, reduced as netstat does.
 pub fn program_name_of(cmdline: &[u8]) -> &[u8] {
     let argv0 = match cmdline.iter().position(|&b| b == 0) {
         Some(nul) => &cmdline[..nul],

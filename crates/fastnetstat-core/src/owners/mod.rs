@@ -4,15 +4,17 @@
 //! - only the numeric entries of /proc (thread-group leaders; threads share
 //!   their leader's fd table anyway);
 //! - an fd whose link reads `socket:[N]` (or the old `[0000]:N`) names socket N;
-//! - the program name is argv[0] from the first 511 bytes of
+//! - the program name is `argv[0]` from the first 511 bytes of
 //!   /proc/PID/cmdline, reduced to what follows its last '/' when it starts
 //!   with '/'; a socket whose process's cmdline cannot be read is skipped;
 //! - the first pid in ascending order wins an inode (netstat sees pids in
 //!   readdir order, which procfs gives in ascending order);
 //! - EACCES on /proc/PID/fd is remembered: some owners are then unknown.
 //!
-//! How it is made fast (see the performance notes in the spec): one
-//! `getdents64` buffer per thread, `readlinkat(dirfd, "N")` into a stack
+//! `links` reads what an fd link and a cmdline say; `proc_dir` lists and
+//! opens /proc entries without allocating.
+//!
+//! How it is made fast: one `getdents64` buffer per thread, `readlinkat(dirfd, "N")` into a stack
 //! buffer (no allocation per fd), and the pids spread over threads; a process
 //! with many fds is cut into chunks so that one big process does not leave the
 //! other threads idle. The result does not depend on how the work was split.
@@ -340,7 +342,7 @@ impl Walk<'_> {
         }
     }
 
-    /// netstat's name: argv[0] (up to its NUL) from the first 511 bytes of
+    /// netstat's name: `argv[0]` (up to its NUL) from the first 511 bytes of
     /// cmdline; if it starts with '/', what follows its last '/'.
     fn program_name(&self, pid: u32) -> Option<Vec<u8>> {
         let mut path = PathBuf32::new(pid, b"/cmdline");

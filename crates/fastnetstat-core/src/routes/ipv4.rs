@@ -33,7 +33,7 @@ pub(super) const fn fib_columns(eighth: &'static str) -> [Column; 11] {
 /// /proc/net/route's columns.
 const ROUTE: [Column; 11] = fib_columns("Mask");
 
-/// The titles of [`ROUTE`]'s columns (the first one the header lacks is
+/// The titles of `ROUTE`'s columns (the first one the header lacks is
 /// what netstat names in its warning).
 pub const ROUTE_COLUMNS: [&str; 11] = {
     let mut titles = [""; 11];

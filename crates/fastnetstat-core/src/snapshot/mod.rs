@@ -1,8 +1,8 @@
 //! One listing of sockets: the query, what it returns, and the order of
-//! work. The jobs are in their own modules: [`sources`] reads each table
+//! work. The jobs are in their own modules: `sources` reads each table
 //! from netlink sock_diag or from /proc (and falls back from one to the
-//! other), [`chunks`] hands the rows out a chunk at a time without repeats,
-//! [`owner_walk`] decides when the /proc/*/fd walk runs.
+//! other), `chunks` hands the rows out a chunk at a time without repeats,
+//! `owner_walk` decides when the /proc/*/fd walk runs.
 
 mod chunks;
 mod owner_walk;
