@@ -62,8 +62,10 @@ impl<'a> Iterator for FgetsLines<'a> {
     #[inline]
     fn next(&mut self) -> Option<&'a [u8]> {
         let rest = self.text.get(self.pos..).filter(|r| !r.is_empty())?;
-        let limit = rest.len().min(self.max);
-        let end = find_newline(&rest[..limit], 0).map_or(limit, |nl| nl + 1);
+        let end = match find_newline(rest, 0) {
+            Some(nl) if nl < self.max => nl + 1,
+            _ => rest.len().min(self.max),
+        };
         self.pos += end;
         Some(&rest[..end])
     }
@@ -75,11 +77,16 @@ pub(crate) fn without_newline(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\n").unwrap_or(line)
 }
 
-/// Calls `f` with each line of `text` as `getline` reads it, without its '\n'.
+/// Calls `f` with each line of `text` as `getline` reads it, without its
+/// '\n': the lines of `fgets_lines(text, usize::MAX)`, cut directly, since
+/// this is the socket tables' hot loop (a test holds the two equal).
 #[inline]
 pub(crate) fn for_each_line(text: &[u8], mut f: impl FnMut(&[u8])) {
-    for line in fgets_lines(text, usize::MAX) {
-        f(without_newline(line));
+    let mut pos = 0;
+    while pos < text.len() {
+        let end = find_newline(text, pos).unwrap_or(text.len());
+        f(&text[pos..end]);
+        pos = end + 1;
     }
 }
 
@@ -128,6 +135,17 @@ pub(super) mod tests {
         assert_eq!(sizes, vec![1023, 977]);
         let with: Vec<&[u8]> = fgets_lines(b"abc\nd", 1024).collect();
         assert_eq!(with, vec![&b"abc\n"[..], b"d"]);
+    }
+
+    #[test]
+    fn for_each_line_is_getline_without_newlines() {
+        for text in [&b"a\n\nbc\n"[..], b"a\nb", b"\n", b"", b"x"] {
+            let mut direct = Vec::new();
+            for_each_line(text, |l| direct.push(l.to_vec()));
+            let getline: Vec<Vec<u8>> =
+                fgets_lines(text, usize::MAX).map(|l| without_newline(l).to_vec()).collect();
+            assert_eq!(direct, getline, "{text:?}");
+        }
     }
 
     #[test]

@@ -92,8 +92,8 @@ impl Number {
     }
 }
 
-/// glibc's reading of a number from `s[at..]` (vfscanf's `number:`, and
-/// strtoul's in base 10): white space, an optional sign, in base 16 an
+/// glibc's reading of a number from `s[at..]`, where white space has been
+/// skipped (vfscanf's `number:`, and strtoul's in base 10): an optional sign, in base 16 an
 /// optional "0x"/"0X" after which digits may be missing (its 0 is the
 /// number: "0x:" is 0, the x consumed), then digits. The sign, the "0x" and
 /// the digits count against `width` (> 0; a "0x" that does not fit is a 0
@@ -102,9 +102,6 @@ impl Number {
 #[inline(always)]
 pub(crate) fn read_number<const IS_HEX: bool>(s: &[u8], at: usize, width: usize) -> Option<(Number, usize)> {
     let mut i = at;
-    while i < s.len() && is_space(s[i]) {
-        i += 1;
-    }
     let mut left = width;
     let neg = match s.get(i) {
         Some(b'-') => {
@@ -156,7 +153,8 @@ fn read_digits<const IS_HEX: bool>(s: &[u8], start: usize, max: usize) -> (Optio
 /// digits, and the index of `end`; None when there are no digits (end stays
 /// at the start).
 pub(crate) fn strtoull(s: &[u8]) -> Option<(u64, i64, usize)> {
-    read_number::<false>(s, 0, usize::MAX).map(|(n, end)| (n.strtoul(), n.strtol(), end))
+    let start = s.iter().position(|&c| !is_space(c)).unwrap_or(s.len());
+    read_number::<false>(s, start, usize::MAX).map(|(n, end)| (n.strtoul(), n.strtol(), end))
 }
 
 /// A name made of decimal digits only (a pid, an fd, an inode), at most

@@ -140,8 +140,8 @@ impl<'a> Cursor<'a> {
         self.number_within::<true>(width.max(1)).map(|n| n.strtoul() as u32)
     }
 
-    /// The number at the cursor (see [`read_number`]), consumed; on a
-    /// matching failure only the white space before it is.
+    /// White space, then the number there (see [`read_number`]), consumed;
+    /// on a matching failure only the white space is.
     #[inline(always)]
     fn number<const IS_HEX: bool>(&mut self) -> Option<Number> {
         self.number_within::<IS_HEX>(usize::MAX)
