@@ -10,6 +10,7 @@ mod wire;
 mod wire_buf;
 mod wire_groups;
 mod wire_interfaces;
+mod wire_layout;
 mod wire_routes;
 mod wire_stats;
 
@@ -122,7 +123,7 @@ impl Task for ListSocketsTask {
 }
 
 /// Lists sockets on the libuv thread pool.
-#[napi]
+#[napi(ts_return_type = "Promise<Buffer>")]
 pub fn list_sockets(options: SocketOptions) -> Result<AsyncTask<ListSocketsTask>> {
     Ok(AsyncTask::new(ListSocketsTask { query: query_of(&options)? }))
 }
@@ -204,7 +205,7 @@ impl SocketStream {
     }
 
     /// The next chunk, or null once every table is out; waits on the libuv pool.
-    #[napi]
+    #[napi(ts_return_type = "Promise<Buffer | null>")]
     pub fn next(&self) -> AsyncTask<NextChunkTask> {
         AsyncTask::new(NextChunkTask { state: self.state.clone() })
     }
@@ -233,10 +234,10 @@ impl Task for NextChunkTask {
     }
 }
 
-/// Layout constants, so the decoder can check it matches this build.
+/// The C library's text for an errno (strerror), as netstat prints it after a path.
 #[napi]
-pub fn wire_version() -> u32 {
-    wire::VERSION as u32
+pub fn error_message(errno: i32) -> String {
+    fastnetstat_core::statistics::strerror(errno)
 }
 
 // ---------------------------------------------------------------------------
@@ -287,7 +288,7 @@ impl Task for ReadStatisticsTask {
 }
 
 /// Reads the protocol counters on the libuv thread pool.
-#[napi]
+#[napi(ts_return_type = "Promise<Buffer>")]
 pub fn read_statistics(options: StatisticsOptions) -> AsyncTask<ReadStatisticsTask> {
     AsyncTask::new(ReadStatisticsTask { query: statistics_query_of(&options) })
 }

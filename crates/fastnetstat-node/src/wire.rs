@@ -1,5 +1,6 @@
-//! The packed wire format: one buffer per call, decoded lazily in TypeScript
-//! (packages/core/src/wire.ts mirrors every offset here).
+//! The packed wire format of socket listings: one buffer per call, decoded
+//! lazily in TypeScript (packages/core/src/sockets.ts). Offsets, lengths and
+//! the row writers come from scripts/wire-layout.mjs (see wire_layout.rs).
 //!
 //! Layout, all little-endian:
 //!   header (HEADER_LEN bytes) | inet rows | unix rows | owner rows | strings
@@ -15,22 +16,11 @@ use fastnetstat_core::{
 };
 
 use crate::wire_buf::{report, Buf};
+use crate::wire_layout::{
+    header, write_inet, write_owner, write_unix, HEADER_LEN, INET_LEN, NONE, OWNER_LEN, REPORT_LEN, UNIX_LEN,
+};
 
-pub const MAGIC: u32 = 0x3153_4E46; // "FNS1"
-pub const VERSION: u16 = 2;
-pub const HEADER_LEN: usize = 128;
-pub const INET_ROW_LEN: usize = 80;
-pub const UNIX_ROW_LEN: usize = 40;
-pub const OWNER_ROW_LEN: usize = 12;
-/// Table reports start here: 8 inet tables then unix, 8 bytes each.
-pub const REPORTS_AT: usize = 40;
-/// "No owner" / "no path" marker.
-pub const NONE: u32 = u32::MAX;
-
-/// Where the header tells which table a stream chunk holds (0-7 inet, 8
-/// unix, NOT_A_CHUNK for a whole listing), and at +1 whether it is the
-/// table's last chunk.
-pub const CHUNK_AT: usize = 112;
+/// A chunk table byte that marks a whole listing (not a stream chunk).
 pub const NOT_A_CHUNK: u8 = 0xFF;
 
 /// What one packed buffer holds: a whole listing, or one chunk of a stream.
@@ -108,77 +98,51 @@ fn pack(snap: &Packable) -> Vec<u8> {
     };
 
     let inet_at = HEADER_LEN;
-    let unix_at = inet_at + snap.inet.len() * INET_ROW_LEN;
-    let owners_at = unix_at + snap.unix.len() * UNIX_ROW_LEN;
+    let unix_at = inet_at + snap.inet.len() * INET_LEN;
+    let owners_at = unix_at + snap.unix.len() * UNIX_LEN;
     let mut w = Buf::new(owners_at);
 
     for (i, s) in snap.inet.iter().enumerate() {
-        let at = inet_at + i * INET_ROW_LEN;
-        w.buf[at..at + 16].copy_from_slice(&s.local_addr);
-        w.buf[at + 16..at + 32].copy_from_slice(&s.remote_addr);
-        w.u64(at + 32, s.inode);
-        w.u64(at + 40, s.timer_ticks);
-        w.u32(at + 48, s.rx_queue);
-        w.u32(at + 52, s.tx_queue);
-        w.u32(at + 56, s.uid);
-        w.u32(at + 60, s.retransmits);
-        w.i32(at + 64, s.timeout);
-        w.u32(at + 68, owner_of(s.inode, &mut strings));
-        w.u16(at + 72, s.local_port);
-        w.u16(at + 74, s.remote_port);
-        w.u8(at + 76, s.table as u8);
-        w.u8(at + 77, s.state);
-        w.u8(at + 78, s.timer_active);
+        let owner = owner_of(s.inode, &mut strings);
+        write_inet(&mut w.buf[inet_at + i * INET_LEN..], s, owner);
     }
     for (i, s) in snap.unix.iter().enumerate() {
-        let at = unix_at + i * UNIX_ROW_LEN;
-        w.u64(at, s.inode);
-        w.u32(at + 8, s.refcount);
-        w.u32(at + 12, s.flags);
-        w.u32(at + 16, s.protocol);
-        match &s.path {
+        let (path_offset, path_length) = match &s.path {
             Some(path) => {
-                w.u32(at + 20, strings.len() as u32);
-                w.u32(at + 24, path.len() as u32);
+                let offset = strings.len() as u32;
                 strings.extend_from_slice(path);
+                (offset, path.len() as u32)
             }
-            None => {
-                w.u32(at + 20, NONE);
-                w.u32(at + 24, 0);
-            }
-        }
-        w.u32(at + 28, owner_of(s.inode, &mut strings));
-        w.u16(at + 32, s.sock_type);
-        w.u8(at + 34, s.state);
+            None => (NONE, 0),
+        };
+        let owner = owner_of(s.inode, &mut strings);
+        write_unix(&mut w.buf[unix_at + i * UNIX_LEN..], s, path_offset, path_length, owner);
     }
 
-    let strings_at = owners_at + owner_rows.len() * OWNER_ROW_LEN;
+    let strings_at = owners_at + owner_rows.len() * OWNER_LEN;
     w.buf.resize(strings_at, 0);
     for (i, &(pid, offset, len)) in owner_rows.iter().enumerate() {
-        let at = owners_at + i * OWNER_ROW_LEN;
-        w.u32(at, pid);
-        w.u32(at + 4, offset);
-        w.u32(at + 8, len);
+        write_owner(&mut w.buf[owners_at + i * OWNER_LEN..], pid, offset, len);
     }
     w.buf.extend_from_slice(&strings);
 
-    w.u32(0, MAGIC);
-    w.u16(4, VERSION);
-    w.u8(6, snap.owner_access as u8);
-    w.u32(8, snap.inet.len() as u32);
-    w.u32(12, snap.unix.len() as u32);
-    w.u32(16, owner_rows.len() as u32);
-    w.u32(20, inet_at as u32);
-    w.u32(24, unix_at as u32);
-    w.u32(28, owners_at as u32);
-    w.u32(32, strings_at as u32);
-    w.u32(36, strings.len() as u32);
+    w.u32(header::MAGIC, crate::wire_layout::MAGIC);
+    w.u16(header::VERSION, crate::wire_layout::VERSION);
+    w.u8(header::OWNER_ACCESS, snap.owner_access as u8);
+    w.u32(header::INET_COUNT, snap.inet.len() as u32);
+    w.u32(header::UNIX_COUNT, snap.unix.len() as u32);
+    w.u32(header::OWNER_COUNT, owner_rows.len() as u32);
+    w.u32(header::INET_AT, inet_at as u32);
+    w.u32(header::UNIX_AT, unix_at as u32);
+    w.u32(header::OWNERS_AT, owners_at as u32);
+    w.u32(header::STRINGS_AT, strings_at as u32);
+    w.u32(header::STRINGS_LENGTH, strings.len() as u32);
     let (chunk_table, chunk_last) = snap.chunk.unwrap_or((NOT_A_CHUNK, false));
-    w.u8(CHUNK_AT, chunk_table);
-    w.u8(CHUNK_AT + 1, chunk_last as u8);
-    for (i, table) in snap.inet_reports.iter().enumerate() {
-        report(&mut w, REPORTS_AT + i * 8, &table.status, 0, table.bogus_lines);
+    w.u8(header::CHUNK_TABLE, chunk_table);
+    w.u8(header::CHUNK_LAST, chunk_last as u8);
+    let unix_report = std::iter::once(&snap.unix_report);
+    for (i, table) in snap.inet_reports.iter().chain(unix_report).enumerate() {
+        report(&mut w, header::REPORTS + i * REPORT_LEN, &table.status, 0, table.bogus_lines);
     }
-    report(&mut w, REPORTS_AT + 8 * 8, &snap.unix_report.status, 0, snap.unix_report.bogus_lines);
     w.buf
 }

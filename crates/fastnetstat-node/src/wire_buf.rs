@@ -45,8 +45,8 @@ impl Buf {
     }
 }
 
-/// A table report in 8 bytes: status (0 not requested, 1 read, 2 missing,
-/// 3 failed) at +0, a detail byte at +1, errno u16 at +2, a count u32 at +4.
+/// A table report (layout in scripts/wire-layout.mjs): status (0 not
+/// requested, 1 read, 2 missing, 3 failed), a detail byte, errno, a count.
 pub fn report(b: &mut Buf, at: usize, status: &fastnetstat_core::TableStatus, detail: u8, count: u32) {
     use fastnetstat_core::TableStatus::*;
     let (s, errno) = match status {
@@ -55,8 +55,11 @@ pub fn report(b: &mut Buf, at: usize, status: &fastnetstat_core::TableStatus, de
         Missing => (2, 0),
         Failed(e) => (3, *e),
     };
-    b.u8(at, s);
-    b.u8(at + 1, detail);
-    b.u16(at + 2, errno.clamp(0, u16::MAX as i32) as u16);
-    b.u32(at + 4, count);
+    crate::wire_layout::write_report(
+        &mut b.buf[at..],
+        s,
+        detail,
+        errno.clamp(0, u16::MAX as i32) as u16,
+        count,
+    );
 }

@@ -15,7 +15,8 @@
 import { FastnetstatError, fromNative } from './errors.js';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
-import { checkProcRoot, checkWire, decodeLatin1, decodeUtf8, errnoName, readReport, stringBytes, type FileStatus } from './report.js';
+import { checkProcRoot, decodeLatin1, decodeUtf8, reportError, stringBytes, type FileStatus, type ReportError } from './report.js';
+import { checkWire, readReport } from './wire.js';
 
 /** The route files, by their name under /proc/net. */
 export const ROUTE_TABLES = ['route', 'rt_cache', 'ipv6_route'] as const;
@@ -51,11 +52,9 @@ export interface RoutesOptions {
 }
 
 /** How reading one route file went. */
-export interface RouteTableReport {
+export interface RouteTableReport extends ReportError {
   table: RouteTableName;
   status: FileStatus;
-  /** errno name when status is 'failed'. */
-  error?: string;
   /** Lines too short to use (route: fewer than 10 fields; rt_cache: 12). */
   skippedLines: number;
   /** route: the header column netstat needs and did not find. */
@@ -272,8 +271,7 @@ export class RouteList {
   report(table: RouteTableName): RouteTableReport {
     const at = table === 'route' ? 36 : table === 'rt_cache' ? 44 : 52;
     const r = readReport(this.view, at);
-    const out: RouteTableReport = { table, status: r.status, skippedLines: r.count };
-    if (r.status === 'failed') out.error = errnoName(r.errno);
+    const out: RouteTableReport = { table, status: r.status, ...reportError(r), skippedLines: r.count };
     if (table === 'route' && r.detail > 0) out.missingColumn = ROUTE_COLUMNS[r.detail - 1];
     if (table === 'rt_cache' && r.status === 'read') out.format = CACHE_FORMATS[r.detail] ?? 'unknown';
     return out;

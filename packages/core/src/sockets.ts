@@ -1,8 +1,11 @@
-import { statSync } from 'node:fs';
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { FastnetstatError, fromNative } from './errors.js';
 import { native, type NativeSocketOptions, type NativeSocketStream } from './native.js';
-import { Inet, INET_ROW_LEN, NONE, Unix, UNIX_ROW_LEN, WireView } from './wire.js';
+import { checkProcRoot, reportError, type ReportError } from './report.js';
+import { nested, WireView } from './wire.js';
+import { Inet, INET_LEN, NONE, Unix, UNIX_LEN } from './wire-layout.js';
+import { InetColumns, UnixColumns } from './wire-rows.js';
 
 /** The kernel's inet socket tables, in the order netstat prints them. */
 export const INET_TABLES = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'] as const;
@@ -43,12 +46,10 @@ export type TcpState = Exclude<(typeof TCP_STATES)[number], ''>;
 
 export type TableStatus = 'not-requested' | 'read' | 'missing' | 'failed';
 
-/** How reading one kernel table went. */
-export interface TableReport {
+/** How reading one kernel table went (`error`, `errno` and `message` when it failed). */
+export interface TableReport extends ReportError {
   table: TableName;
   status: TableStatus;
-  /** errno name when status is 'failed'. */
-  error?: string;
   /** Lines that could not be parsed and were skipped. */
   bogusLines: number;
 }
@@ -59,7 +60,6 @@ export interface TableReport {
  */
 export type OwnerAccess = 'not-requested' | 'complete' | 'partial' | 'denied';
 const OWNER_ACCESS: readonly OwnerAccess[] = ['not-requested', 'complete', 'partial', 'denied'];
-const TABLE_STATUS: readonly TableStatus[] = ['not-requested', 'read', 'missing', 'failed'];
 
 export const TCP_STATES = [
   '', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT',
@@ -110,22 +110,9 @@ export function selectTables(options: SocketsOptions = {}): TableName[] {
   return out;
 }
 
-/** A proc root that is not a directory is a mistake worth naming, not an empty listing. */
-function checkProcRoot(procRoot: unknown): void {
-  if (typeof procRoot !== 'string' || procRoot === '') throw new FastnetstatError('EINVAL', 'procRoot must be a directory path');
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(procRoot).isDirectory();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    throw new FastnetstatError(code, `proc root ${procRoot}: ${code === 'ENOENT' ? 'no such directory' : code}`);
-  }
-  if (!isDirectory) throw new FastnetstatError('ENOTDIR', `proc root ${procRoot}: not a directory`);
-}
-
 function nativeOptions(options: SocketsOptions): NativeSocketOptions {
   const { mask, unix } = tableMask(selectTables(options));
-  if (options.procRoot !== undefined) checkProcRoot(options.procRoot);
+  checkProcRoot(options.procRoot);
   const request: NativeSocketOptions = { procRoot: options.procRoot, inetTables: mask, unix, owners: options.processes === true };
   if (options.source !== undefined) {
     if (!['auto', 'proc', 'netlink'].includes(options.source)) {
@@ -278,10 +265,8 @@ export class SocketList implements Iterable<InetSocket | UnixSocket> {
   /** The report for one table. */
   report(table: TableName): TableReport {
     const index = table === 'unix' ? 8 : INET_TABLES.indexOf(table);
-    const [status, errno, bogusLines] = this.wire.report(index);
-    const report: TableReport = { table, status: TABLE_STATUS[status] ?? 'failed', bogusLines };
-    if (status === 3) report.error = errnoName(errno);
-    return report;
+    const raw = this.wire.report(index);
+    return { table, status: raw.status, ...reportError(raw), bogusLines: raw.count };
   }
 
   /** Reports of every table that was requested. */
@@ -298,6 +283,12 @@ export class SocketList implements Iterable<InetSocket | UnixSocket> {
 
   toJSON(): unknown {
     return { inet: this.inet.toJSON(), unix: this.unix.toJSON(), ownerAccess: this.ownerAccess, reports: this.reports };
+  }
+
+  /** Printed by console.log / util.inspect as its rows and reports, not as the packed buffer. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    const shown = { inet: this.inet, unix: this.unix, ownerAccess: this.ownerAccess, reports: this.reports };
+    return `${this.constructor.name} ${show(shown, nested(options))}`;
   }
 }
 
@@ -321,83 +312,21 @@ export class SocketChunk extends SocketList {
   }
 }
 
-const ERRNO_NAMES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 5: 'EIO', 13: 'EACCES', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL' };
-function errnoName(errno: number): string {
-  return ERRNO_NAMES[errno] ?? `E${errno}`;
-}
-
-/**
- * What both row collections share: fixed-width rows in the packed buffer,
- * read by index, with an owner-table reference in each row.
- */
-abstract class PackedRows<Row extends { toJSON(): Record<string, unknown> }> implements Iterable<Row> {
-  readonly length: number;
-  protected readonly v: DataView;
-
-  /** @internal */
-  constructor(
-    readonly wire: WireView,
-    private readonly base: number,
-    private readonly rowLength: number,
-    length: number,
-    private readonly ownerField: number,
-  ) {
-    this.length = length;
-    this.v = wire.view;
-  }
-
-  protected at_(i: number, field: number): number {
-    return this.base + i * this.rowLength + field;
-  }
-  /** Index of the owning process in the owner table, or -1. */
-  ownerIndex(i: number): number {
-    const o = this.v.getUint32(this.at_(i, this.ownerField), true);
-    return o === NONE ? -1 : o;
-  }
-  pid(i: number): number | undefined {
-    const o = this.ownerIndex(i);
-    return o < 0 ? undefined : this.wire.ownerPid(o);
-  }
-  /** The program name's raw bytes (netstat's rule: argv[0], basename if absolute). */
-  processNameBytes(i: number): Uint8Array | undefined {
-    const o = this.ownerIndex(i);
-    return o < 0 ? undefined : this.wire.ownerName(o);
-  }
-
-  protected abstract row(i: number): Row;
-
-  at(i: number): Row {
-    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new FastnetstatError('EINVAL', `row ${i} out of range`);
-    return this.row(i);
-  }
-
-  *[Symbol.iterator](): Iterator<Row> {
-    for (let i = 0; i < this.length; i++) yield this.row(i);
-  }
-
-  toJSON(): unknown[] {
-    return Array.from(this, (row) => row.toJSON());
-  }
-}
-
 /** Column access to the inet rows by index: no object per row. */
-export class InetSockets extends PackedRows<InetSocket> {
+export class InetSockets extends InetColumns<InetSocket> {
   /** @internal */
   constructor(wire: WireView) {
-    super(wire, wire.inetAt, INET_ROW_LEN, wire.inetCount, Inet.owner);
+    super(wire, wire.inetAt, INET_LEN, wire.inetCount, Inet.owner);
   }
 
   protected row(i: number): InetSocket {
     return new InetSocket(this, i);
   }
   table(i: number): InetTableName {
-    return INET_TABLES[this.v.getUint8(this.at_(i, Inet.table))]!;
-  }
-  tableIndex(i: number): number {
-    return this.v.getUint8(this.at_(i, Inet.table));
+    return INET_TABLES[this.tableIndex(i)]!;
   }
   isIPv6(i: number): boolean {
-    return (this.v.getUint8(this.at_(i, Inet.table)) & 1) === 1;
+    return (this.tableIndex(i) & 1) === 1;
   }
   /** 4 (IPv4) or 16 (IPv6) network-order bytes; a view, not a copy. */
   localAddressBytes(i: number): Uint8Array {
@@ -430,41 +359,6 @@ export class InetSockets extends PackedRows<InetSocket> {
     const v = this.v;
     if (!this.isIPv6(i)) return v.getUint32(at, true) !== 0;
     return (v.getUint32(at, true) | v.getUint32(at + 4, true) | v.getUint32(at + 8, true) | v.getUint32(at + 12, true)) !== 0;
-  }
-  localPort(i: number): number {
-    return this.v.getUint16(this.at_(i, Inet.localPort), true);
-  }
-  remotePort(i: number): number {
-    return this.v.getUint16(this.at_(i, Inet.remotePort), true);
-  }
-  state(i: number): number {
-    return this.v.getUint8(this.at_(i, Inet.state));
-  }
-  rxQueue(i: number): number {
-    return this.v.getUint32(this.at_(i, Inet.rxQueue), true);
-  }
-  txQueue(i: number): number {
-    return this.v.getUint32(this.at_(i, Inet.txQueue), true);
-  }
-  uid(i: number): number {
-    return this.v.getUint32(this.at_(i, Inet.uid), true);
-  }
-  inode(i: number): number {
-    return Number(this.v.getBigUint64(this.at_(i, Inet.inode), true));
-  }
-  timerActive(i: number): number {
-    return this.v.getUint8(this.at_(i, Inet.timerActive));
-  }
-  /** Timer remaining, in clock ticks (USER_HZ, 100 per second). */
-  timerTicks(i: number): number {
-    return Number(this.v.getBigUint64(this.at_(i, Inet.timerTicks), true));
-  }
-  retransmits(i: number): number {
-    return this.v.getUint32(this.at_(i, Inet.retransmits), true);
-  }
-  /** The "timeout" column: unanswered probes. */
-  probes(i: number): number {
-    return this.v.getInt32(this.at_(i, Inet.timeout), true);
   }
 }
 
@@ -537,6 +431,11 @@ export class InetSocket {
     return this.rows.processNameBytes(this.index);
   }
 
+  /** Printed by console.log / util.inspect as its fields (its toJSON view), not as the packed buffer. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    return `InetSocket ${show(this.toJSON(), nested(options))}`;
+  }
+
   toJSON(): Record<string, unknown> {
     return {
       protocol: this.protocol,
@@ -558,32 +457,14 @@ export class InetSocket {
 }
 
 /** Column access to the unix rows by index. */
-export class UnixSockets extends PackedRows<UnixSocket> {
+export class UnixSockets extends UnixColumns<UnixSocket> {
   /** @internal */
   constructor(wire: WireView) {
-    super(wire, wire.unixAt, UNIX_ROW_LEN, wire.unixCount, Unix.owner);
+    super(wire, wire.unixAt, UNIX_LEN, wire.unixCount, Unix.owner);
   }
 
   protected row(i: number): UnixSocket {
     return new UnixSocket(this, i);
-  }
-  inode(i: number): number {
-    return Number(this.v.getBigUint64(this.at_(i, Unix.inode), true));
-  }
-  refCount(i: number): number {
-    return this.v.getUint32(this.at_(i, Unix.refcount), true);
-  }
-  flags(i: number): number {
-    return this.v.getUint32(this.at_(i, Unix.flags), true);
-  }
-  protocol(i: number): number {
-    return this.v.getUint32(this.at_(i, Unix.protocol), true);
-  }
-  type(i: number): number {
-    return this.v.getUint16(this.at_(i, Unix.type), true);
-  }
-  state(i: number): number {
-    return this.v.getUint8(this.at_(i, Unix.state));
   }
   /** The path's raw bytes (abstract names start with '@'), or undefined when unbound. */
   pathBytes(i: number): Uint8Array | undefined {
@@ -638,6 +519,11 @@ export class UnixSocket {
   get processName(): string | undefined {
     const b = this.rows.processNameBytes(this.index);
     return b && utf8.decode(b);
+  }
+
+  /** Printed by console.log / util.inspect as its fields (its toJSON view), not as the packed buffer. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    return `UnixSocket ${show(this.toJSON(), nested(options))}`;
   }
 
   toJSON(): Record<string, unknown> {
