@@ -146,3 +146,100 @@ fn pack(snap: &Packable) -> Vec<u8> {
     }
     w.buf
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire_layout::{inet, owner, report as rep, unix, MAGIC, VERSION};
+    use fastnetstat_core::{InetTable, TableStatus};
+
+    fn u16_at(b: &[u8], at: usize) -> u16 {
+        u16::from_le_bytes(b[at..at + 2].try_into().unwrap())
+    }
+    fn u32_at(b: &[u8], at: usize) -> u32 {
+        u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+    }
+    fn u64_at(b: &[u8], at: usize) -> u64 {
+        u64::from_le_bytes(b[at..at + 8].try_into().unwrap())
+    }
+
+    /// A row with a different value in every field, packed, reads back field by
+    /// field at the offsets the layout gives (the TypeScript side reads the same
+    /// offsets: packages/core/test/wire.test.ts).
+    #[test]
+    fn every_field_round_trips() {
+        let mut s = InetSocket::empty(InetTable::Udp6);
+        s.local_addr = [1; 16];
+        s.remote_addr = [2; 16];
+        s.local_port = 0x1F90;
+        s.remote_port = 0xC350;
+        s.state = 7;
+        s.tx_queue = 11;
+        s.rx_queue = 12;
+        s.timer_active = 3;
+        s.timer_ticks = 1 << 40;
+        s.retransmits = 13;
+        s.uid = 1001;
+        s.timeout = -5;
+        s.inode = (1 << 33) + 14;
+        let u = UnixSocket {
+            refcount: 21,
+            protocol: 22,
+            flags: 1 << 16,
+            sock_type: 5,
+            state: 3,
+            inode: 23,
+            path: Some(b"@x".to_vec()),
+        };
+        let owners = HashMap::from([(s.inode, Owner { pid: 4242, name: b"prog".to_vec() })]);
+        let mut inet_reports = [TableReport::default(); 8];
+        inet_reports[3] = TableReport { status: TableStatus::Failed(16), bogus_lines: 2 };
+        let b = pack(&Packable {
+            inet: std::slice::from_ref(&s),
+            unix: std::slice::from_ref(&u),
+            inet_reports,
+            unix_report: TableReport { status: TableStatus::Read, bogus_lines: 0 },
+            owners: &owners,
+            owner_access: OwnerAccess::Partial,
+            chunk: None,
+        });
+        assert_eq!((u32_at(&b, header::MAGIC), u16_at(&b, header::VERSION)), (MAGIC, VERSION));
+        assert_eq!(b[header::OWNER_ACCESS], OwnerAccess::Partial as u8);
+        assert_eq!((u32_at(&b, header::INET_COUNT), u32_at(&b, header::UNIX_COUNT)), (1, 1));
+        assert_eq!(u32_at(&b, header::OWNER_COUNT), 1);
+        assert_eq!((b[header::CHUNK_TABLE], b[header::CHUNK_LAST]), (NOT_A_CHUNK, 0));
+        let r = header::REPORTS + 3 * REPORT_LEN;
+        assert_eq!((b[r + rep::STATUS], u16_at(&b, r + rep::ERRNO), u32_at(&b, r + rep::COUNT)), (3, 16, 2));
+
+        let i = u32_at(&b, header::INET_AT) as usize;
+        assert_eq!(b[i + inet::LOCAL_ADDR..i + inet::LOCAL_ADDR + 16], [1; 16]);
+        assert_eq!(b[i + inet::REMOTE_ADDR..i + inet::REMOTE_ADDR + 16], [2; 16]);
+        assert_eq!((u16_at(&b, i + inet::LOCAL_PORT), u16_at(&b, i + inet::REMOTE_PORT)), (0x1F90, 0xC350));
+        assert_eq!(
+            (b[i + inet::TABLE], b[i + inet::STATE], b[i + inet::TIMER_ACTIVE]),
+            (InetTable::Udp6 as u8, 7, 3)
+        );
+        assert_eq!((u32_at(&b, i + inet::TX_QUEUE), u32_at(&b, i + inet::RX_QUEUE)), (11, 12));
+        assert_eq!(u64_at(&b, i + inet::TIMER_TICKS), 1 << 40);
+        assert_eq!((u32_at(&b, i + inet::RETRANSMITS), u32_at(&b, i + inet::UID)), (13, 1001));
+        assert_eq!(u32_at(&b, i + inet::TIMEOUT) as i32, -5);
+        assert_eq!(u64_at(&b, i + inet::INODE), (1 << 33) + 14);
+        assert_eq!(u32_at(&b, i + inet::OWNER), 0);
+
+        let x = u32_at(&b, header::UNIX_AT) as usize;
+        assert_eq!(u64_at(&b, x + unix::INODE), 23);
+        assert_eq!((u32_at(&b, x + unix::REFCOUNT), u32_at(&b, x + unix::PROTOCOL)), (21, 22));
+        assert_eq!(u32_at(&b, x + unix::FLAGS), 1 << 16);
+        assert_eq!((u16_at(&b, x + unix::TYPE), b[x + unix::STATE]), (5, 3));
+        assert_eq!(u32_at(&b, x + unix::OWNER), NONE);
+        let strings = u32_at(&b, header::STRINGS_AT) as usize;
+        let path = strings + u32_at(&b, x + unix::PATH_OFFSET) as usize;
+        assert_eq!(&b[path..path + u32_at(&b, x + unix::PATH_LENGTH) as usize], b"@x");
+
+        let o = u32_at(&b, header::OWNERS_AT) as usize;
+        assert_eq!(u32_at(&b, o + owner::PID), 4242);
+        let name = strings + u32_at(&b, o + owner::NAME_OFFSET) as usize;
+        assert_eq!(&b[name..name + u32_at(&b, o + owner::NAME_LENGTH) as usize], b"prog");
+        assert_eq!(b.len(), strings + u32_at(&b, header::STRINGS_LENGTH) as usize);
+    }
+}
