@@ -59,6 +59,7 @@ export class GroupList {
   readonly #at: number;
   readonly #stringsAt: number;
 
+  /** @internal */
   constructor(buffer: Uint8Array) {
     this.view = checkWire(buffer, MAGIC, VERSION, HEADER);
     this.bytes = buffer;

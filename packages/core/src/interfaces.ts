@@ -134,6 +134,7 @@ export class InterfaceList {
   readonly #inet6At: number;
   readonly #stringsAt: number;
 
+  /** @internal */
   constructor(buffer: Uint8Array) {
     this.view = checkWire(buffer, MAGIC, VERSION, HEADER);
     this.bytes = buffer;

@@ -77,9 +77,3 @@ export function stringBytes(bytes: Uint8Array, stringsAt: number, offset: number
 export function decodeUtf8(b: Uint8Array): string {
   return utf8.decode(b);
 }
-
-/** One char per byte, for output that must match a C program's. */
-export function decodeLatin1(b: Uint8Array): string {
-  // (TextDecoder's 'latin1' is windows-1252, which changes 0x80-0x9f.)
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
-}

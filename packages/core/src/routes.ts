@@ -15,7 +15,7 @@
 import { FastnetstatError, fromNative } from './errors.js';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
-import { checkProcRoot, decodeLatin1, decodeUtf8, reportError, stringBytes, type FileStatus, type ReportError } from './report.js';
+import { checkProcRoot, decodeUtf8, reportError, stringBytes, type FileStatus, type ReportError } from './report.js';
 import { checkWire, readReport } from './wire.js';
 
 /** The route files, by their name under /proc/net. */
@@ -160,6 +160,7 @@ export class RouteList {
   readonly #stringsAt: number;
   readonly #requested: readonly RouteTableName[];
 
+  /** @internal */
   constructor(buffer: Uint8Array, requested: readonly RouteTableName[] = ROUTE_TABLES) {
     this.view = checkWire(buffer, MAGIC, VERSION, HEADER);
     this.bytes = buffer;
@@ -338,11 +339,6 @@ export class RouteList {
         complete: this.inet6Conversions(i) === 31,
       };
     });
-  }
-
-  /** The interface name bytes as one-char-per-byte text (for byte-exact output). */
-  static latin1(b: Uint8Array): string {
-    return decodeLatin1(b);
   }
 
   toJSON(): unknown {

@@ -9,5 +9,5 @@
 // The public part; the file parsers (services, protocols, networks, passwd)
 // and the C number conversions behind them stay inside the package.
 export { NameTables, type NameTablesOptions } from './tables.js';
-export { ReverseResolver, systemReverseLookup, type ReverseLookupFn, type ReverseLookupOptions } from './reverse.js';
+export { ReverseResolver, reverseLookupAll, systemReverseLookup, type ReverseLookupFn, type ReverseLookupOptions } from './reverse.js';
 export { inetNtoa, inetNtop6, isUnspecified, isV4Mapped } from './inet.js';
