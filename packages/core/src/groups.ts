@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { fromNative } from './errors.js';
+import { awaitNative, callNative } from './errors.js';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
 import { checkProcRoot, decodeUtf8, reportError, stringBytes, type FileStatus, type ReportError } from './report.js';
@@ -154,21 +154,12 @@ function request(options: GroupsOptions) {
 /** Reads group memberships synchronously. */
 export function groupsSync(options: GroupsOptions = {}): GroupList {
   const req = request(options);
-  try {
-    return new GroupList(native().listGroupsSync(req));
-  } catch (error) {
-    throw fromNative(error);
-  }
+  return new GroupList(callNative(() => native().listGroupsSync(req)));
 }
 
 /** Reads group memberships off the main thread. */
 export async function groups(options: GroupsOptions = {}): Promise<GroupList> {
   const req = request(options);
-  let buffer: Buffer;
-  try {
-    buffer = await native().listGroups(req);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = await awaitNative(() => native().listGroups(req));
   return new GroupList(buffer);
 }

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { fromNative } from './errors.js';
+import { awaitNative, callNative } from './errors.js';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
 import { checkProcRoot, decodeUtf8, errnoName, reportError, stringBytes, type FileStatus, type ReportError } from './report.js';
@@ -312,21 +312,12 @@ function request(options: InterfacesOptions) {
 /** Lists interfaces synchronously. */
 export function interfacesSync(options: InterfacesOptions = {}): InterfaceList {
   const req = request(options);
-  try {
-    return new InterfaceList(native().listInterfacesSync(req));
-  } catch (error) {
-    throw fromNative(error);
-  }
+  return new InterfaceList(callNative(() => native().listInterfacesSync(req)));
 }
 
 /** Lists interfaces off the main thread. */
 export async function interfaces(options: InterfacesOptions = {}): Promise<InterfaceList> {
   const req = request(options);
-  let buffer: Buffer;
-  try {
-    buffer = await native().listInterfaces(req);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = await awaitNative(() => native().listInterfaces(req));
   return new InterfaceList(buffer);
 }

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { FastnetstatError, fromNative } from './errors.js';
+import { awaitNative, callNative, FastnetstatError } from './errors.js';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
 import { checkProcRoot, decodeUtf8, reportError, stringBytes, type FileStatus, type ReportError } from './report.js';
@@ -366,23 +366,13 @@ function nativeOptions(options: RoutesOptions) {
 /** Reads routing tables synchronously. */
 export function routesSync(options: RoutesOptions = {}): RouteList {
   const { tables, request } = nativeOptions(options);
-  let buffer: Buffer;
-  try {
-    buffer = native().listRoutesSync(request);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = callNative(() => native().listRoutesSync(request));
   return new RouteList(buffer, tables);
 }
 
 /** Reads routing tables off the main thread. */
 export async function routes(options: RoutesOptions = {}): Promise<RouteList> {
   const { tables, request } = nativeOptions(options);
-  let buffer: Buffer;
-  try {
-    buffer = await native().listRoutes(request);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = await awaitNative(() => native().listRoutes(request));
   return new RouteList(buffer, tables);
 }

@@ -1,6 +1,6 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
-import { FastnetstatError, fromNative } from './errors.js';
+import { awaitNative, callNative, FastnetstatError } from './errors.js';
 import { native, type NativeSocketOptions, type NativeSocketStream } from './native.js';
 import { checkProcRoot, reportError, type ReportError } from './report.js';
 import { nested, WireView } from './wire.js';
@@ -142,24 +142,14 @@ function nativeOptions(options: SocketsOptions): NativeSocketOptions {
 /** Lists sockets synchronously (for scripts; blocks the event loop). */
 export function socketsSync(options: SocketsOptions = {}): SocketList {
   const request = nativeOptions(options);
-  let buffer: Buffer;
-  try {
-    buffer = native().listSocketsSync(request);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = callNative(() => native().listSocketsSync(request));
   return new SocketList(buffer);
 }
 
 /** Lists sockets off the main thread. */
 export async function sockets(options: SocketsOptions = {}): Promise<SocketList> {
   const request = nativeOptions(options);
-  let buffer: Buffer;
-  try {
-    buffer = await native().listSockets(request);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = await awaitNative(() => native().listSockets(request));
   return new SocketList(buffer);
 }
 
@@ -200,12 +190,7 @@ export function streamSocketsSync(options: SocketsOptions = {}, how: StreamOptio
   return (function* chunks() {
     try {
       for (;;) {
-        let buffer: Uint8Array | null;
-        try {
-          buffer = take();
-        } catch (error) {
-          throw fromNative(error);
-        }
+        const buffer = callNative(take);
         if (buffer === null) return;
         yield new SocketChunk(buffer);
       }
@@ -221,12 +206,7 @@ export function streamSockets(options: SocketsOptions = {}): AsyncGenerator<Sock
   return (async function* chunks() {
     try {
       for (;;) {
-        let buffer: Buffer | null;
-        try {
-          buffer = await stream.next();
-        } catch (error) {
-          throw fromNative(error);
-        }
+        const buffer = await awaitNative(() => stream.next());
         if (buffer === null) return;
         yield new SocketChunk(buffer);
       }
@@ -238,11 +218,7 @@ export function streamSockets(options: SocketsOptions = {}): AsyncGenerator<Sock
 
 function openStream(options: SocketsOptions): NativeSocketStream {
   const request = nativeOptions(options);
-  try {
-    return new (native().SocketStream)(request);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  return callNative(() => new (native().SocketStream)(request));
 }
 
 /** The result of one listing: inet and unix rows over one packed buffer. */
@@ -362,10 +338,36 @@ export class InetSockets extends InetColumns<InetSocket> {
   }
 }
 
-/** One inet socket, decoded on access. */
-export class InetSocket {
+/** What both socket rows share: where they are, their owner, and how they print. */
+abstract class SocketRow<Rows extends InetSockets | UnixSockets> {
   /** @internal */
-  constructor(private readonly rows: InetSockets, readonly index: number) {}
+  constructor(
+    protected readonly rows: Rows,
+    readonly index: number,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.rows.pid(this.index);
+  }
+  /** The owning program's name (UTF-8 decoded; see processNameBytes for the exact bytes). */
+  get processName(): string | undefined {
+    const b = this.rows.processNameBytes(this.index);
+    return b && utf8.decode(b);
+  }
+  get processNameBytes(): Uint8Array | undefined {
+    return this.rows.processNameBytes(this.index);
+  }
+
+  abstract toJSON(): Record<string, unknown>;
+
+  /** Printed by console.log / util.inspect as its fields (its toJSON view), not as the packed buffer. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    return `${this.constructor.name} ${show(this.toJSON(), nested(options))}`;
+  }
+}
+
+/** One inet socket, decoded on access. */
+export class InetSocket extends SocketRow<InetSockets> {
 
   get table(): InetTableName {
     return this.rows.table(this.index);
@@ -419,23 +421,6 @@ export class InetSocket {
       probes: this.rows.probes(i),
     };
   }
-  get pid(): number | undefined {
-    return this.rows.pid(this.index);
-  }
-  /** The owning program's name (UTF-8 decoded; see processNameBytes for the exact bytes). */
-  get processName(): string | undefined {
-    const b = this.rows.processNameBytes(this.index);
-    return b && utf8.decode(b);
-  }
-  get processNameBytes(): Uint8Array | undefined {
-    return this.rows.processNameBytes(this.index);
-  }
-
-  /** Printed by console.log / util.inspect as its fields (its toJSON view), not as the packed buffer. */
-  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
-    return `InetSocket ${show(this.toJSON(), nested(options))}`;
-  }
-
   toJSON(): Record<string, unknown> {
     return {
       protocol: this.protocol,
@@ -475,12 +460,9 @@ export class UnixSockets extends UnixColumns<UnixSocket> {
 }
 
 /** One unix domain socket, decoded on access. */
-export class UnixSocket {
+export class UnixSocket extends SocketRow<UnixSockets> {
   readonly protocol = 'unix';
   readonly family = 'unix';
-
-  /** @internal */
-  constructor(private readonly rows: UnixSockets, readonly index: number) {}
 
   get refCount(): number {
     return this.rows.refCount(this.index);
@@ -513,19 +495,6 @@ export class UnixSocket {
   get pathBytes(): Uint8Array | undefined {
     return this.rows.pathBytes(this.index);
   }
-  get pid(): number | undefined {
-    return this.rows.pid(this.index);
-  }
-  get processName(): string | undefined {
-    const b = this.rows.processNameBytes(this.index);
-    return b && utf8.decode(b);
-  }
-
-  /** Printed by console.log / util.inspect as its fields (its toJSON view), not as the packed buffer. */
-  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
-    return `UnixSocket ${show(this.toJSON(), nested(options))}`;
-  }
-
   toJSON(): Record<string, unknown> {
     return {
       protocol: 'unix',

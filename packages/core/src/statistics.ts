@@ -10,7 +10,7 @@
  * ```
  */
 import { join } from 'node:path';
-import { FastnetstatError, fromNative } from './errors.js';
+import { awaitNative, callNative, FastnetstatError } from './errors.js';
 import { native } from './native.js';
 import { checkProcRoot, errnoName } from './report.js';
 import { checkWire } from './wire.js';
@@ -209,23 +209,13 @@ function checked(stats: Statistics, options: StatisticsOptions): Statistics {
 /** Reads the protocol counters synchronously (for scripts; blocks the event loop). */
 export function statisticsSync(options: StatisticsOptions = {}): Statistics {
   const { family, root, mask } = checkOptions(options);
-  let buffer: Uint8Array;
-  try {
-    buffer = native().readStatisticsSync({ procRoot: options.procRoot, files: mask });
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = callNative(() => native().readStatisticsSync({ procRoot: options.procRoot, files: mask }));
   return checked(decodeStatistics(buffer, family, root), options);
 }
 
 /** Reads the protocol counters off the main thread. */
 export async function statistics(options: StatisticsOptions = {}): Promise<Statistics> {
   const { family, root, mask } = checkOptions(options);
-  let buffer: Uint8Array;
-  try {
-    buffer = await native().readStatistics({ procRoot: options.procRoot, files: mask });
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = await awaitNative(() => native().readStatistics({ procRoot: options.procRoot, files: mask }));
   return checked(decodeStatistics(buffer, family, root), options);
 }
