@@ -11,6 +11,17 @@ impl Buf {
     pub fn new(fixed_len: usize) -> Self {
         Buf { buf: vec![0u8; fixed_len], strings: Vec::new() }
     }
+    /// A buffer whose header starts with magic (u32 at 0), version (u16 at 4)
+    /// and then `words` (u32s from 8: the counts and offsets of its sections).
+    pub fn with_header(fixed_len: usize, magic: u32, version: u16, words: &[usize]) -> Self {
+        let mut b = Buf::new(fixed_len);
+        b.u32(0, magic);
+        b.u16(4, version);
+        for (k, w) in words.iter().enumerate() {
+            b.u32(8 + k * 4, *w as u32);
+        }
+        b
+    }
     pub fn u8(&mut self, at: usize, v: u8) {
         self.buf[at] = v;
     }
@@ -22,6 +33,12 @@ impl Buf {
     }
     pub fn i32(&mut self, at: usize, v: i32) {
         self.buf[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    /// Consecutive i32s from `at`.
+    pub fn i32s(&mut self, at: usize, values: &[i32]) {
+        for (k, v) in values.iter().enumerate() {
+            self.i32(at + k * 4, *v);
+        }
     }
     pub fn u64(&mut self, at: usize, v: u64) {
         self.buf[at..at + 8].copy_from_slice(&v.to_le_bytes());

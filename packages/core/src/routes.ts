@@ -181,21 +181,22 @@ export class RouteList {
     return stringBytes(this.bytes, this.#stringsAt, off, len);
   }
 
+  #bytes(at: number, length: number): Uint8Array {
+    return this.bytes.subarray(at, at + length);
+  }
+
   // ---- IPv4 FIB, by row index ----
   /** @internal */ inetAt(i: number): number {
     return this.#inetAt + i * V4;
   }
   inetDestinationBytes(i: number): Uint8Array {
-    const at = this.inetAt(i);
-    return this.bytes.subarray(at, at + 4);
+    return this.#bytes(this.inetAt(i), 4);
   }
   inetGatewayBytes(i: number): Uint8Array {
-    const at = this.inetAt(i) + 4;
-    return this.bytes.subarray(at, at + 4);
+    return this.#bytes(this.inetAt(i) + 4, 4);
   }
   inetMaskBytes(i: number): Uint8Array {
-    const at = this.inetAt(i) + 8;
-    return this.bytes.subarray(at, at + 4);
+    return this.#bytes(this.inetAt(i) + 8, 4);
   }
   inetFlags(i: number): number {
     return this.view.getUint32(this.inetAt(i) + 12, true);
@@ -216,8 +217,7 @@ export class RouteList {
   }
   /** destination, gateway, source, specdst (4 bytes each). */
   cacheAddressBytes(i: number, which: 0 | 1 | 2 | 3): Uint8Array {
-    const at = this.cacheAt(i) + which * 4;
-    return this.bytes.subarray(at, at + 4);
+    return this.#bytes(this.cacheAt(i) + which * 4, 4);
   }
   cacheFlags(i: number): number {
     return this.view.getUint32(this.cacheAt(i) + 16, true);
@@ -236,16 +236,13 @@ export class RouteList {
     return this.#inet6At + i * V6;
   }
   inet6DestinationBytes(i: number): Uint8Array {
-    const at = this.inet6At(i);
-    return this.bytes.subarray(at, at + 16);
+    return this.#bytes(this.inet6At(i), 16);
   }
   inet6SourceBytes(i: number): Uint8Array {
-    const at = this.inet6At(i) + 16;
-    return this.bytes.subarray(at, at + 16);
+    return this.#bytes(this.inet6At(i) + 16, 16);
   }
   inet6NextHopBytes(i: number): Uint8Array {
-    const at = this.inet6At(i) + 32;
-    return this.bytes.subarray(at, at + 16);
+    return this.#bytes(this.inet6At(i) + 32, 16);
   }
   inet6DestinationPrefix(i: number): number {
     return this.view.getUint32(this.inet6At(i) + 48, true);
