@@ -54,7 +54,7 @@ if (structs.report.length !== REPORT_LEN) throw new Error(`a report must be ${RE
 function versionOf() {
   let h = 0x811c9dc5;
   // only what changes the bytes counts (not docs, accessor names or Rust expressions)
-  const bytes = JSON.stringify(structs, (k, v) => (k === 'doc' || k === 'column' || k === 'rust' ? undefined : v));
+  const bytes = JSON.stringify(structs, (k, v) => (['doc', 'column', 'rust', 'row', 'json'].includes(k) ? undefined : v));
   for (const c of bytes) {
     h ^= c.charCodeAt(0);
     h = Math.imul(h, 0x01000193) >>> 0;
@@ -124,7 +124,7 @@ const READ = {
 };
 
 function tsRows() {
-  const out = [`/**\n * @${BANNER}.\n * Internal to the package (not exported from its entry).\n */`, "import { PackedRows } from './wire.js';", ''];
+  const out = [`/**\n * @${BANNER}.\n * Internal to the package (not exported from its entry).\n */`, "import { PackedRows, SocketRow } from './wire.js';", ''];
   for (const name of ['inet', 'unix']) {
     const s = structs[name];
     const title = name[0].toUpperCase() + name.slice(1);
@@ -141,6 +141,16 @@ function tsRows() {
       }
     }
     out.push('}', '');
+    const rowFields = s.fields.filter((f) => f.row);
+    out.push(`/** The getters of ${name} row objects that read one field of the layout. */`);
+    out.push(`export abstract class ${title}RowFields<Rows extends ${title}Columns<{ toJSON(): Record<string, unknown> }>> extends SocketRow<Rows> {`);
+    for (const f of rowFields) {
+      if (f.doc) out.push(`  /** ${f.doc} */`);
+      out.push(`  get ${f.row}(): number {`, `    return this.rows.${f.column ?? f.name}(this.index);`, '  }');
+    }
+    out.push('  /** The fields above that toJSON() shows. */', '  protected layoutFields(): Record<string, number> {', '    return {');
+    for (const f of rowFields) if (f.json !== false) out.push(`      ${f.row}: this.${f.row},`);
+    out.push('    };', '  }', '}', '');
   }
   return out.join('\n');
 }

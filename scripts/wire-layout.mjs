@@ -18,11 +18,14 @@
 //   column  the name of its column accessor in TypeScript (default: name; null: none,
 //           the decoder reads it by hand)
 //   doc     what the accessor returns, when its name does not say it
+//   row     also a getter of that name on the row objects (InetSocket, UnixSocket), and a
+//           key of their toJSON() unless json: false
 //
 // Adding a column to the socket rows: add one line to `inet` or `unix` below (with the
 // `rust` expression that reads it from fastnetstat_core's InetSocket/UnixSocket), then
-// `pnpm exec turbo run build` (which runs the generator): the packer writes it and
-// `InetSockets`/`UnixSockets` gain an accessor of that name.
+// `pnpm exec turbo run build` (which runs the generator): the packer writes it,
+// `InetSockets`/`UnixSockets` gain an accessor of that name, and with `row` the row
+// objects gain a getter and a toJSON() key.
 
 export const MAGIC = 0x3153_4e46; // "FNS1" read as little-endian u32
 
@@ -66,11 +69,11 @@ export const inet = {
   fields: [
     { name: 'localAddr', type: 'bytes16', rust: 's.local_addr', column: null },
     { name: 'remoteAddr', type: 'bytes16', rust: 's.remote_addr', column: null },
-    { name: 'inode', type: 'u64', rust: 's.inode' },
+    { name: 'inode', type: 'u64', rust: 's.inode', row: 'inode' },
     { name: 'timerTicks', type: 'u64', rust: 's.timer_ticks', doc: 'Timer remaining, in clock ticks (USER_HZ, 100 per second).' },
-    { name: 'rxQueue', type: 'u32', rust: 's.rx_queue' },
-    { name: 'txQueue', type: 'u32', rust: 's.tx_queue' },
-    { name: 'uid', type: 'u32', rust: 's.uid' },
+    { name: 'rxQueue', type: 'u32', rust: 's.rx_queue', row: 'receiveQueue' },
+    { name: 'txQueue', type: 'u32', rust: 's.tx_queue', row: 'sendQueue' },
+    { name: 'uid', type: 'u32', rust: 's.uid', row: 'uid' },
     { name: 'retransmits', type: 'u32', rust: 's.retransmits' },
     { name: 'timeout', type: 'i32', rust: 's.timeout', column: 'probes', doc: 'The "timeout" column: unanswered probes.' },
     // index of the owner row, or NONE
@@ -78,7 +81,7 @@ export const inet = {
     { name: 'localPort', type: 'u16', rust: 's.local_port' },
     { name: 'remotePort', type: 'u16', rust: 's.remote_port' },
     { name: 'table', type: 'u8', rust: 's.table as u8', column: 'tableIndex', doc: 'Index in INET_TABLES (odd: IPv6).' },
-    { name: 'state', type: 'u8', rust: 's.state', doc: "The kernel's state number (TCP_STATES)." },
+    { name: 'state', type: 'u8', rust: 's.state', doc: "The kernel's state number (TCP_STATES).", row: 'stateCode', json: false },
     { name: 'timerActive', type: 'u8', rust: 's.timer_active' },
   ],
 };
@@ -87,16 +90,16 @@ export const inet = {
 export const unix = {
   rust: 'UnixSocket',
   fields: [
-    { name: 'inode', type: 'u64', rust: 's.inode' },
-    { name: 'refcount', type: 'u32', rust: 's.refcount', column: 'refCount' },
-    { name: 'flags', type: 'u32', rust: 's.flags' },
+    { name: 'inode', type: 'u64', rust: 's.inode', row: 'inode' },
+    { name: 'refcount', type: 'u32', rust: 's.refcount', column: 'refCount', row: 'refCount' },
+    { name: 'flags', type: 'u32', rust: 's.flags', row: 'flags' },
     { name: 'protocol', type: 'u32', rust: 's.protocol' },
     // the path in the string table, offset NONE when unbound
     { name: 'pathOffset', type: 'u32', column: null },
     { name: 'pathLength', type: 'u32', column: null },
     { name: 'owner', type: 'u32', column: null },
-    { name: 'type', type: 'u16', rust: 's.sock_type', doc: 'SOCK_STREAM (1), SOCK_DGRAM (2), ... (UNIX_TYPES).' },
-    { name: 'state', type: 'u8', rust: 's.state', doc: 'UNIX_STATES index.' },
+    { name: 'type', type: 'u16', rust: 's.sock_type', doc: 'SOCK_STREAM (1), SOCK_DGRAM (2), ... (UNIX_TYPES).', row: 'typeCode', json: false },
+    { name: 'state', type: 'u8', rust: 's.state', doc: 'UNIX_STATES index.', row: 'stateCode', json: false },
   ],
 };
 

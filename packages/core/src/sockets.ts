@@ -5,7 +5,7 @@ import { native, type NativeSocketOptions, type NativeSocketStream } from './nat
 import { checkProcRoot, reportError, type ReportError } from './report.js';
 import { nested, WireView } from './wire.js';
 import { Inet, INET_LEN, NONE, Unix, UNIX_LEN } from './wire-layout.js';
-import { InetColumns, UnixColumns } from './wire-rows.js';
+import { InetColumns, InetRowFields, UnixColumns, UnixRowFields } from './wire-rows.js';
 
 /** The kernel's inet socket tables, in the order netstat prints them. */
 export const INET_TABLES = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'] as const;
@@ -338,37 +338,8 @@ export class InetSockets extends InetColumns<InetSocket> {
   }
 }
 
-/** What both socket rows share: where they are, their owner, and how they print. */
-abstract class SocketRow<Rows extends InetSockets | UnixSockets> {
-  /** @internal */
-  constructor(
-    protected readonly rows: Rows,
-    readonly index: number,
-  ) {}
-
-  get pid(): number | undefined {
-    return this.rows.pid(this.index);
-  }
-  /** The owning program's name (UTF-8 decoded; see processNameBytes for the exact bytes). */
-  get processName(): string | undefined {
-    const b = this.rows.processNameBytes(this.index);
-    return b && utf8.decode(b);
-  }
-  get processNameBytes(): Uint8Array | undefined {
-    return this.rows.processNameBytes(this.index);
-  }
-
-  abstract toJSON(): Record<string, unknown>;
-
-  /** Printed by console.log / util.inspect as its fields (its toJSON view), not as the packed buffer. */
-  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
-    return `${this.constructor.name} ${show(this.toJSON(), nested(options))}`;
-  }
-}
-
 /** One inet socket, decoded on access. */
-export class InetSocket extends SocketRow<InetSockets> {
-
+export class InetSocket extends InetRowFields<InetSockets> {
   get table(): InetTableName {
     return this.rows.table(this.index);
   }
@@ -392,25 +363,9 @@ export class InetSocket extends SocketRow<InetSockets> {
   get remotePort(): number {
     return this.rows.remotePort(this.index);
   }
-  /** The kernel's state number. */
-  get stateCode(): number {
-    return this.rows.state(this.index);
-  }
   /** TCP state name (LISTEN, ESTABLISHED, ...); for udp/raw: ESTABLISHED when connected, else CLOSE. */
   get state(): string {
     return TCP_STATES[this.stateCode] ?? `UNKNOWN(${this.stateCode})`;
-  }
-  get receiveQueue(): number {
-    return this.rows.rxQueue(this.index);
-  }
-  get sendQueue(): number {
-    return this.rows.txQueue(this.index);
-  }
-  get uid(): number {
-    return this.rows.uid(this.index);
-  }
-  get inode(): number {
-    return this.rows.inode(this.index);
   }
   get timer(): { active: number; seconds: number; retransmits: number; probes: number } {
     const i = this.index;
@@ -437,6 +392,7 @@ export class InetSocket extends SocketRow<InetSockets> {
       timer: this.timer,
       pid: this.pid ?? null,
       processName: this.processName ?? null,
+      ...this.layoutFields(), // (a field added to the layout with `row` shows up here)
     };
   }
 }
@@ -460,33 +416,18 @@ export class UnixSockets extends UnixColumns<UnixSocket> {
 }
 
 /** One unix domain socket, decoded on access. */
-export class UnixSocket extends SocketRow<UnixSockets> {
+export class UnixSocket extends UnixRowFields<UnixSockets> {
   readonly protocol = 'unix';
   readonly family = 'unix';
 
-  get refCount(): number {
-    return this.rows.refCount(this.index);
-  }
-  get flags(): number {
-    return this.rows.flags(this.index);
-  }
   get acceptingConnections(): boolean {
     return (this.flags & UNIX_FLAG_ACCEPTCON) !== 0;
-  }
-  get typeCode(): number {
-    return this.rows.type(this.index);
   }
   get type(): string {
     return UNIX_TYPES[this.typeCode] ?? 'UNKNOWN';
   }
-  get stateCode(): number {
-    return this.rows.state(this.index);
-  }
   get state(): string {
     return UNIX_STATES[this.stateCode] ?? 'UNKNOWN';
-  }
-  get inode(): number {
-    return this.rows.inode(this.index);
   }
   get path(): string | undefined {
     const b = this.rows.pathBytes(this.index);
@@ -507,6 +448,7 @@ export class UnixSocket extends SocketRow<UnixSockets> {
       path: this.path ?? null,
       pid: this.pid ?? null,
       processName: this.processName ?? null,
+      ...this.layoutFields(),
     };
   }
 }

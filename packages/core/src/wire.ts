@@ -161,3 +161,33 @@ export abstract class PackedRows<Row extends { toJSON(): Record<string, unknown>
     return `${this.constructor.name}(${this.length}) ${show(rows, nested(options))}`;
   }
 }
+
+const utf8 = new TextDecoder('utf-8');
+
+/** What both socket rows share: where they are, their owner, and how they print. */
+export abstract class SocketRow<Rows extends PackedRows<{ toJSON(): Record<string, unknown> }>> {
+  /** @internal */
+  constructor(
+    protected readonly rows: Rows,
+    readonly index: number,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.rows.pid(this.index);
+  }
+  /** The owning program's name (UTF-8 decoded; see processNameBytes for the exact bytes). */
+  get processName(): string | undefined {
+    const b = this.rows.processNameBytes(this.index);
+    return b && utf8.decode(b);
+  }
+  get processNameBytes(): Uint8Array | undefined {
+    return this.rows.processNameBytes(this.index);
+  }
+
+  abstract toJSON(): Record<string, unknown>;
+
+  /** Printed by console.log / util.inspect as its fields (its toJSON view), not as the packed buffer. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    return `${this.constructor.name} ${show(this.toJSON(), nested(options))}`;
+  }
+}

@@ -58,6 +58,19 @@ describe('socket wire layout', () => {
     expect(unix.pid(0)).toBe(4242);
     expect(Buffer.from(unix.processNameBytes(0)!).toString()).toBe('wired');
     expect(list.report('tcp')).toEqual({ table: 'tcp', status: 'read', bogusLines: 0 });
+
+    // row objects: the layout's getters, and toJSON in its documented order
+    const tcp = rows.at(0);
+    expect([tcp.receiveQueue, tcp.sendQueue, tcp.uid, tcp.inode, tcp.stateCode]).toEqual([20, 10, 1001, 8589934606, 1]);
+    expect(Object.keys(tcp.toJSON())).toEqual([
+      'protocol', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state',
+      'receiveQueue', 'sendQueue', 'uid', 'inode', 'timer', 'pid', 'processName',
+    ]);
+    const sock = unix.at(0);
+    expect([sock.refCount, sock.flags, sock.typeCode, sock.stateCode, sock.inode]).toEqual([2, 0x10000, 1, 1, 654321]);
+    expect(Object.keys(sock.toJSON())).toEqual([
+      'protocol', 'family', 'refCount', 'flags', 'type', 'state', 'inode', 'path', 'pid', 'processName',
+    ]);
   });
 
   it('prints rows as data, not as the packed buffer', () => {
