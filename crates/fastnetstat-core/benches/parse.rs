@@ -1,5 +1,5 @@
 //! `cargo bench -p fastnetstat-core`: the parsers on synthetic tables of
-//! 1,000,000 lines (and 51,000, the size of the spec's busy server), and the
+//! 1,000,000 lines (and 51,000, a busy server's), and the
 //! live /proc reads and fd walk. Plain std timing, no harness.
 //! `FASTNETSTAT_BENCH_LINES=N` sets the large size.
 

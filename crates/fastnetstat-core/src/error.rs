@@ -10,6 +10,10 @@ pub enum Error {
     Io { path: PathBuf, source: io::Error },
     /// The caller asked for something that makes no sense (bad option value).
     InvalidArgument(String),
+    /// A unix_diag dump cannot show every socket /proc/net/unix shows: a
+    /// listener holds connections not yet accepted (they have no inode, so
+    /// netlink skips them). The caller reads /proc instead.
+    UnixPendingConnections,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -23,6 +27,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::InvalidArgument(_) => "EINVAL",
+            Error::UnixPendingConnections => "ENOTSUP",
             Error::Io { source, .. } => match source.raw_os_error() {
                 Some(libc::ENOENT) => "ENOENT",
                 Some(libc::EACCES) | Some(libc::EPERM) => "EACCES",
@@ -44,6 +49,7 @@ impl fmt::Display for Error {
         match self {
             Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
             Error::InvalidArgument(msg) => f.write_str(msg),
+            Error::UnixPendingConnections => f.write_str("a unix listener has connections not yet accepted"),
         }
     }
 }
@@ -52,7 +58,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
-            Error::InvalidArgument(_) => None,
+            Error::InvalidArgument(_) | Error::UnixPendingConnections => None,
         }
     }
 }

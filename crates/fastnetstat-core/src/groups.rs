@@ -16,9 +16,8 @@
 //! fresh one gives the plain reading.
 
 use crate::proc_root::ProcRoot;
-use crate::scanf;
-use crate::snapshot::TableStatus;
-use crate::text::{self, Cursor};
+use crate::table_status::{read_small_table, TableStatus};
+use crate::text::{self, c_str, Cursor};
 
 /// What `igmp_do_one` remembers between lines (and between rounds).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -80,38 +79,19 @@ pub struct GroupsSnapshot {
     pub state: GroupsParseState,
 }
 
-/// The lines of a file as fgets(buf, 8192) hands them over (newline kept).
-fn lines_with_newline(text: &[u8], mut f: impl FnMut(&[u8])) {
-    let max = 8191;
-    let mut pos = 0;
-    while pos < text.len() {
-        let rest = &text[pos..];
-        let limit = rest.len().min(max);
-        let end = match rest[..limit].iter().position(|&b| b == b'\n') {
-            Some(nl) => nl + 1,
-            None => limit,
-        };
-        f(&rest[..end]);
-        pos += end;
-    }
-}
-
-/// The C string in a char buffer (up to its first NUL).
-fn c_str(buf: &[u8]) -> &[u8] {
-    &buf[..buf.iter().position(|&b| b == 0).unwrap_or(buf.len())]
-}
+/// netstat reads the group files with `fgets(buf, 8192)` (newline kept).
+const LINE_BUF: usize = 8192;
 
 fn trimmed(device: &[u8]) -> Vec<u8> {
-    let end = device.iter().rposition(|&b| !scanf::is_space(b)).map_or(0, |i| i + 1);
+    let end = device.iter().rposition(|&b| !text::is_space(b)).map_or(0, |i| i + 1);
     device[..end].to_vec()
 }
 
 impl GroupsParseState {
     /// `igmp_do_one(lnr, line, prot)`.
     fn line(&mut self, lnr: u32, line: &[u8], file: GroupsFile, out: &mut Vec<GroupEvent>) {
-        let has = |s: &[u8]| line.windows(s.len()).any(|w| w == s);
         if lnr == 0 {
-            if !has(b"Device") {
+            if !text::contains(line, b"Device") {
                 self.igmp6 = true;
             } else {
                 self.idx = line.starts_with(b"Idx");
@@ -132,11 +112,11 @@ impl GroupsParseState {
         let mut hex: &[u8] = &[];
         let mut refcnt = 0;
         'scan: {
-            if scanf::dec_i32(&mut c).is_none() {
+            if c.dec_int().is_none() {
                 break 'scan;
             }
             n += 1;
-            match scanf::string(&mut c, 15) {
+            match c.string(15) {
                 Some(s) => {
                     self.device[..s.len()].copy_from_slice(s);
                     self.device[s.len()] = 0;
@@ -153,7 +133,7 @@ impl GroupsParseState {
                 }
                 None => break 'scan,
             }
-            match scanf::dec_i32(&mut c) {
+            match c.dec_int() {
                 Some(v) => {
                     refcnt = v;
                     n += 1;
@@ -193,7 +173,7 @@ impl GroupsParseState {
             let mut c = Cursor::new(line);
             if self.idx {
                 // "%d\t%10c"
-                if scanf::dec_i32(&mut c).is_none() {
+                if c.dec_int().is_none() {
                     out.push(GroupEvent::Bogus { file, parser: GroupsFile::Igmp, line: lnr });
                     return;
                 }
@@ -223,7 +203,7 @@ impl GroupsParseState {
             out.push(GroupEvent::Bogus { file, parser: GroupsFile::Igmp, line: lnr });
             return;
         };
-        let Some(refcnt) = scanf::dec_i32(&mut c) else {
+        let Some(refcnt) = c.dec_int() else {
             out.push(GroupEvent::Bogus { file, parser: GroupsFile::Igmp, line: lnr });
             return;
         };
@@ -233,6 +213,15 @@ impl GroupsParseState {
         let device = c_str(&self.device).to_vec();
         let name = if self.name.is_empty() { trimmed(&device) } else { self.name.clone() };
         out.push(GroupEvent::Row { family: 4, device, name, refcnt, address });
+    }
+}
+
+impl GroupsParseState {
+    /// Every line of one file, in order.
+    fn file(&mut self, text: &[u8], file: GroupsFile, out: &mut Vec<GroupEvent>) {
+        for (lnr, line) in (0u32..).zip(text::fgets_lines(text, LINE_BUF)) {
+            self.line(lnr, line, file, out);
+        }
     }
 }
 
@@ -246,18 +235,7 @@ fn read_file(
         GroupsFile::Igmp => "igmp",
         GroupsFile::Igmp6 => "igmp6",
     });
-    match text::read_all(&path) {
-        Ok(t) => {
-            let mut lnr = 0u32;
-            lines_with_newline(&t, |line| {
-                state.line(lnr, line, file, out);
-                lnr += 1;
-            });
-            TableStatus::Read
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => TableStatus::Missing,
-        Err(e) => TableStatus::Failed(e.raw_os_error().unwrap_or(libc::EIO)),
-    }
+    read_small_table(&path, |text| state.file(text, file, out))
 }
 
 /// Parses group files given as text (tests, fixtures): igmp then igmp6.
@@ -269,11 +247,7 @@ pub fn parse_groups(
     let mut out = Vec::new();
     for (file, text) in [(GroupsFile::Igmp, igmp), (GroupsFile::Igmp6, igmp6)] {
         if let Some(text) = text {
-            let mut lnr = 0u32;
-            lines_with_newline(text, |line| {
-                state.line(lnr, line, file, &mut out);
-                lnr += 1;
-            });
+            state.file(text, file, &mut out);
         }
     }
     out

@@ -12,7 +12,7 @@
 //! fewer than 10, is bogus and skipped (netstat warns once per such line);
 //! fields after the last conversion default to 0.
 //!
-//! Numbers are what glibc's sscanf stores (see text.rs): a sign and a `0x`
+//! Numbers are what glibc's sscanf stores (see the text toolkit): a sign and a `0x`
 //! are read, `%lX`/`%lu` give strtoul's value, `%X` its low 32 bits, `%d`
 //! strtol's low 32 bits. Where a row field is narrower than netstat's
 //! variable, it keeps what netstat prints where it can: a port its low 16
@@ -57,13 +57,7 @@ pub fn parse_lines(table: InetTable, lines: &[u8], out: &mut Vec<InetSocket>) ->
 
 /// Reads `<root>/net/<table>` and parses it.
 pub fn read_table(root: &ProcRoot, table: InetTable, out: &mut Vec<InetSocket>) -> crate::Result<u32> {
-    let mut bogus = 0u32;
-    read_table_in_blocks(root, table, 0, |rows, bogus_lines| {
-        out.append(rows);
-        bogus = bogus.saturating_add(bogus_lines);
-        true
-    })?;
-    Ok(bogus)
+    text::collect_blocks(out, |on_rows| read_table_in_blocks(root, table, 0, on_rows))
 }
 
 /// Reads `<root>/net/<table>` a block at a time, so a huge table is never

@@ -13,10 +13,10 @@ pub mod netlink;
 pub mod owners;
 pub mod proc_root;
 pub mod routes;
-mod scanf;
 pub mod snapshot;
 pub mod statistics;
 pub mod stream;
+pub mod table_status;
 mod text;
 pub mod unix;
 

@@ -1,5 +1,5 @@
 //! The rows the core produces, independent of where they came from
-//! (/proc text today, netlink sock_diag later) and of how they are printed.
+//! (/proc text or netlink sock_diag) and of how they are printed.
 
 /// The inet socket tables, in the order netstat prints them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -133,7 +133,7 @@ pub struct UnixSocket {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Owner {
     pub pid: u32,
-    /// netstat's program name: argv[0] (up to its first NUL, from the first 511
+    /// netstat's program name: `argv[0]` (up to its first NUL, from the first 511
     /// bytes of /proc/PID/cmdline), reduced to its basename when it starts with '/'.
     pub name: Vec<u8>,
 }

@@ -33,6 +33,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
 
+use crate::text::{c_str, contains, fgets_lines, is_space, numbers};
 use crate::ProcRoot;
 
 /// The counter files, in the order netstat reads them.
@@ -228,59 +229,13 @@ pub fn strerror(errno: i32) -> String {
 // ---------------------------------------------------------------------------
 // C string helpers
 
-/// `isspace` in the C locale.
-#[inline]
-fn is_c_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
-}
-
 /// The delimiters netstat splits names on (`strspn(s, " \t\n")`).
 #[inline]
 fn is_delim(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n')
 }
 
-/// A line as C sees it: up to its first NUL.
-#[inline]
-fn c_str(line: &[u8]) -> &[u8] {
-    match line.iter().position(|&c| c == 0) {
-        Some(n) => &line[..n],
-        None => line,
-    }
-}
-
-/// Splits `text` into lines the way getline does (each with its '\n', the
-/// last one possibly without).
-fn getline_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut pos = 0;
-    std::iter::from_fn(move || {
-        if pos >= text.len() {
-            return None;
-        }
-        let end = text[pos..].iter().position(|&c| c == b'\n').map_or(text.len(), |n| pos + n + 1);
-        let line = &text[pos..end];
-        pos = end;
-        Some(line)
-    })
-}
-
-/// Splits `text` into what successive `fgets(buf, 1024, f)` calls return.
-fn fgets_chunks(text: &[u8]) -> impl Iterator<Item = &[u8]> {
-    const MAX: usize = 1023;
-    let mut pos = 0;
-    std::iter::from_fn(move || {
-        if pos >= text.len() {
-            return None;
-        }
-        let limit = (pos + MAX).min(text.len());
-        let end = text[pos..limit].iter().position(|&c| c == b'\n').map_or(limit, |n| pos + n + 1);
-        let chunk = &text[pos..end];
-        pos = end;
-        Some(chunk)
-    })
-}
-
-/// A number read by `strtoull`.
+/// A number read by `strtoull` (with `strtoll`'s view of the same digits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Number {
     /// What strtoull returns: negated for '-', u64::MAX on overflow.
@@ -294,50 +249,9 @@ struct Number {
 
 const NO_NUMBER: Number = Number { value: 0, signed: 0, end: None };
 
-/// glibc `strtoull(s, &end, 10)` on a C string.
+/// `strtoull(s, &end, 10)` on a C string.
 fn strtoull(s: &[u8]) -> Number {
-    let mut i = 0;
-    while i < s.len() && is_c_space(s[i]) {
-        i += 1;
-    }
-    let mut negative = false;
-    if i < s.len() && (s[i] == b'+' || s[i] == b'-') {
-        negative = s[i] == b'-';
-        i += 1;
-    }
-    let start = i;
-    let mut magnitude: u64 = 0;
-    let mut overflow = false;
-    while i < s.len() && s[i].is_ascii_digit() {
-        let d = (s[i] - b'0') as u64;
-        match magnitude.checked_mul(10).and_then(|v| v.checked_add(d)) {
-            Some(v) => magnitude = v,
-            None => overflow = true,
-        }
-        i += 1;
-    }
-    if i == start {
-        return NO_NUMBER;
-    }
-    let value = if overflow {
-        u64::MAX
-    } else if negative {
-        magnitude.wrapping_neg()
-    } else {
-        magnitude
-    };
-    let signed = if negative {
-        if overflow || magnitude > 1 << 63 {
-            i64::MIN
-        } else {
-            (magnitude as i64).wrapping_neg()
-        }
-    } else if overflow {
-        i64::MAX
-    } else {
-        magnitude.min(i64::MAX as u64) as i64
-    };
-    Number { value, signed, end: Some(i) }
+    numbers::strtoull(s).map_or(NO_NUMBER, |(value, signed, end)| Number { value, signed, end: Some(end) })
 }
 
 fn entry(name: &[u8], n: Number) -> StatEntry {
@@ -357,7 +271,7 @@ pub struct ParsedPairs {
 /// Parses a `Title: names` / `Title: values` file (netstat's `process_fd`).
 pub fn parse_pairs(text: &[u8], file: StatFile) -> ParsedPairs {
     let mut out = ParsedPairs::default();
-    let mut lines = getline_lines(text);
+    let mut lines = fgets_lines(text, usize::MAX);
     let mut line_no: u32 = 0;
     while let Some(header) = lines.next() {
         line_no = line_no.saturating_add(1);
@@ -420,9 +334,8 @@ fn snmp6_title(name: &[u8]) -> Vec<u8> {
     }
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
-}
+/// netstat reads snmp6 and sctp/snmp with `fgets(buf, 1024)`.
+const SNMP_LINE: usize = 1024;
 
 /// Parses /proc/net/snmp6 (netstat's `process6_fd`).
 pub fn parse_snmp6(text: &[u8]) -> Vec<StatSection> {
@@ -431,17 +344,17 @@ pub fn parse_snmp6(text: &[u8]) -> Vec<StatSection> {
     let mut name: Vec<u8> = Vec::new();
     let mut number = NO_NUMBER;
     let mut title: Option<Vec<u8>> = None;
-    for chunk in fgets_chunks(text) {
+    for chunk in fgets_lines(text, SNMP_LINE) {
         let s = c_str(chunk);
         number.end = None;
         // "%s": skip white space, then a run of non-white-space.
         let mut i = 0;
-        while i < s.len() && is_c_space(s[i]) {
+        while i < s.len() && is_space(s[i]) {
             i += 1;
         }
         if i < s.len() {
             let start = i;
-            while i < s.len() && !is_c_space(s[i]) {
+            while i < s.len() && !is_space(s[i]) {
                 i += 1;
             }
             name = s[start..i].to_vec();
@@ -469,7 +382,7 @@ pub fn parse_snmp6(text: &[u8]) -> Vec<StatSection> {
 /// Parses /proc/net/sctp/snmp (netstat's `process_fd2`): always one `Sctp` section.
 pub fn parse_sctp(text: &[u8]) -> StatSection {
     let mut entries = Vec::new();
-    for chunk in fgets_chunks(text) {
+    for chunk in fgets_lines(text, SNMP_LINE) {
         // The name ends at a blank, tab, newline or NUL; netstat steps over
         // that one byte (into bytes after a NUL, if that is what it was) and
         // reads the rest as a C string. A chunk with no such byte at all
@@ -491,36 +404,6 @@ pub fn parse_sctp(text: &[u8]) -> StatSection {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn n(s: &[u8]) -> (u64, i64, Option<usize>) {
-        let r = strtoull(s);
-        (r.value, r.signed, r.end)
-    }
-
-    #[test]
-    fn strtoull_like_glibc() {
-        assert_eq!(n(b" 12 x"), (12, 12, Some(3)));
-        assert_eq!(n(b"-1"), (u64::MAX, -1, Some(2)));
-        assert_eq!(n(b"+7"), (7, 7, Some(2)));
-        assert_eq!(n(b"99999999999999999999999"), (u64::MAX, i64::MAX, Some(23)));
-        assert_eq!(n(b"-99999999999999999999999"), (u64::MAX, i64::MIN, Some(24)));
-        assert_eq!(n(b"18446744073709551615"), (u64::MAX, i64::MAX, Some(20)));
-        assert_eq!(n(b"18446744073709551616"), (u64::MAX, i64::MAX, Some(20)));
-        assert_eq!(n(b"-9223372036854775808"), (1 << 63, i64::MIN, Some(20)));
-        assert_eq!(n(b"-9223372036854775809"), ((1u64 << 63) - 1, i64::MIN, Some(20)));
-        assert_eq!(n(b"x1"), (0, 0, None));
-        assert_eq!(n(b" -"), (0, 0, None));
-        assert_eq!(n(b""), (0, 0, None));
-    }
-
-    #[test]
-    fn chunks() {
-        let long = [b'a'; 2000];
-        let sizes: Vec<usize> = fgets_chunks(&long).map(|c| c.len()).collect();
-        assert_eq!(sizes, vec![1023, 977]);
-        let lines: Vec<&[u8]> = getline_lines(b"a\n\nb").collect();
-        assert_eq!(lines, vec![&b"a\n"[..], &b"\n"[..], &b"b"[..]]);
-    }
 
     #[test]
     fn strerror_text() {

@@ -3,9 +3,9 @@
 //! netstat reads each line with
 //! `sscanf(line, "%p: %lX %lX %lX %X %X %lu %s", ...)` (Num RefCount Protocol
 //! Flags Type St Inode Path); fewer than 6 conversions is a bogus line.
-//! Numbers are what glibc stores (see text.rs: signs, `0x`, "(nil)" for
+//! Numbers are what glibc stores (see the text toolkit: signs, `0x`, "(nil)" for
 //! `%p`, `%X` cut to 32 bits), narrowed to the row's fields so that netstat's
-//! output stays the same: see [`parse_line`].
+//! output stays the same: see `parse_line`.
 //!
 //! The kernel prints the path after the inode and one space, then a newline.
 //! netstat's `%s` cuts it at the first blank; we keep everything up to the
@@ -24,7 +24,7 @@ pub fn parse_table(text: &[u8], out: &mut Vec<UnixSocket>) -> u32 {
 
 /// Kernels before 2.2 had no Inode column; netstat checks the header for it.
 pub fn has_inode_column(header: &[u8]) -> bool {
-    contains(header, b"Inode")
+    text::contains(header, b"Inode")
 }
 
 /// Parses body lines (no header); appends rows to `out` and returns the
@@ -39,14 +39,9 @@ pub fn parse_lines(lines: &[u8], has_inode: bool, out: &mut Vec<UnixSocket>) -> 
     bogus
 }
 
+/// Reads `<root>/net/unix` and parses it; returns the bogus lines skipped.
 pub fn read_table(root: &ProcRoot, out: &mut Vec<UnixSocket>) -> crate::Result<u32> {
-    let mut bogus = 0u32;
-    read_table_in_blocks(root, 0, |rows, bogus_lines| {
-        out.append(rows);
-        bogus = bogus.saturating_add(bogus_lines);
-        true
-    })?;
-    Ok(bogus)
+    text::collect_blocks(out, |on_rows| read_table_in_blocks(root, 0, on_rows))
 }
 
 /// Reads `<root>/net/unix` a block at a time (see
@@ -71,16 +66,9 @@ pub fn read_table_in_blocks(
     .map_err(|e| crate::Error::io(&path, e))
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
-}
-
 fn parse_line(line: &[u8], has_inode: bool) -> Option<UnixSocket> {
     // sscanf, like every C string function, stops at a NUL.
-    let line = match line.iter().position(|&b| b == 0) {
-        Some(nul) => &line[..nul],
-        None => line,
-    };
+    let line = text::c_str(line);
     let mut c = Cursor::new(line);
     // "%p: "
     c.pointer()?;

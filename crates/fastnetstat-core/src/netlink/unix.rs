@@ -11,12 +11,12 @@
 //! A connection still waiting in a listener's queue has no inode yet, so
 //! unix_diag does not show it (and it holds a reference on its client) while
 //! /proc does: when any listener has one, the dump says so with
-//! [`PENDING_CONNECTIONS`] and the caller reads /proc instead.
+//! [`Error::UnixPendingConnections`] and the caller reads /proc instead.
 
 use std::collections::HashMap;
-use std::io;
 
 use super::{attributes, DiagSocket};
+use crate::error::{Error, Result};
 use crate::model::UnixSocket;
 
 const UNIX_DIAG_NAME: u16 = 0;
@@ -26,8 +26,6 @@ const UDIAG_SHOW_RQLEN: u32 = 0x10;
 const SOCK_STREAM: u16 = 1;
 const SOCK_SEQPACKET: u16 = 5;
 
-/// The error a dump returns when netlink cannot show every socket /proc shows.
-pub const PENDING_CONNECTIONS: &str = "a unix listener has connections not yet accepted";
 const UDIAG_SHOW_NAME: u32 = 0x01;
 const UDIAG_SHOW_PEER: u32 = 0x04;
 const TCP_ESTABLISHED: u8 = 1;
@@ -120,7 +118,10 @@ pub fn derive_refcounts(rows: &mut [UnixSocket], peers: &[u64]) {
     }
 }
 
-pub fn dump_table(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>) -> io::Result<()> {
+/// Dumps every unix socket into `out`. Fails with
+/// [`Error::UnixPendingConnections`] (nothing added) when a listener has
+/// connections not yet accepted, which netlink cannot show.
+pub fn dump_table(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>) -> Result<()> {
     let mut request = [0u8; 24]; // struct unix_diag_req
     request[0] = libc::AF_UNIX as u8;
     request[4..8].copy_from_slice(&u32::MAX.to_ne_bytes()); // every state
@@ -130,17 +131,19 @@ pub fn dump_table(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>) -> io::Res
     // for each row: its peer's inode
     let mut peers: Vec<u64> = Vec::new();
     let mut pending = false;
-    socket.dump(&request, |message| {
-        if let Some(decoded) = decode_message(message) {
-            pending |= decoded.pending_connections;
-            peers.push(decoded.peer);
-            out.push(decoded.row);
-        }
-        true
-    })?;
+    socket
+        .dump(&request, |message| {
+            if let Some(decoded) = decode_message(message) {
+                pending |= decoded.pending_connections;
+                peers.push(decoded.peer);
+                out.push(decoded.row);
+            }
+            true
+        })
+        .map_err(|e| Error::io("netlink unix_diag", e))?;
     if pending {
         out.truncate(first);
-        return Err(io::Error::other(PENDING_CONNECTIONS));
+        return Err(Error::UnixPendingConnections);
     }
     derive_refcounts(&mut out[first..], &peers);
     Ok(())
