@@ -91,6 +91,9 @@ pub struct InetSocket {
     /// The "timeout" column: unanswered zero-window probes / keepalives.
     pub timeout: i32,
     pub inode: u64,
+    /// A listening tcp socket's backlog, the limit of its accept queue
+    /// (sk_max_ack_backlog): netlink gives it; /proc does not show it (None).
+    pub listen_backlog: Option<u32>,
 }
 
 impl InetSocket {
@@ -111,6 +114,7 @@ impl InetSocket {
             uid: 0,
             timeout: 0,
             inode: 0,
+            listen_backlog: None,
         }
     }
 }

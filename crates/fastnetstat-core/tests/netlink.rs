@@ -15,9 +15,12 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The rows without what only one source has: the timers' exact values, and
+/// listeners' backlogs (netlink only).
 fn without_timers(mut rows: Vec<InetSocket>) -> Vec<InetSocket> {
     for row in &mut rows {
         row.timer_ticks = 0;
+        row.listen_backlog = None;
     }
     rows
 }
@@ -70,6 +73,12 @@ fn tcp_and_udp_rows_match_proc() {
     let listening = netlink_rows(InetTable::Tcp, inet::LISTEN_ONLY);
     let ours = listening.iter().find(|r| r.local_port == port).expect("our listener");
     assert_eq!((ours.state, ours.rx_queue, ours.tx_queue), (10, 1, 0));
+    assert!(
+        matches!(ours.listen_backlog, Some(b) if b > 0),
+        "a listener's backlog: {:?}",
+        ours.listen_backlog
+    );
+    assert!(proc_rows(InetTable::Tcp).iter().all(|r| r.listen_backlog.is_none()), "/proc has no backlog");
     assert!(listening.iter().all(|r| r.state == 10));
     assert!(netlink_rows(InetTable::Tcp6, inet::LISTEN_ONLY)
         .iter()

@@ -202,7 +202,7 @@ export class Collector {
     const address = row.localAddress;
     const port = row.localPort;
     const key = `${protocol} ${address} ${port} ${program}`;
-    const limit = listenBacklog(rows, i);
+    const limit = rows.listenBacklog(i); // null from /proc
     const seen = listeners.get(key);
     if (seen) {
       seen.length += rows.rxQueue(i);
@@ -249,13 +249,4 @@ export class Collector {
     }
     return samples;
   }
-}
-
-/**
- * The limit of a listening socket's accept queue (the backlog given to
- * listen(), capped by net.core.somaxconn), or null where the source cannot
- * tell (/proc).
- */
-function listenBacklog(_rows: InetSockets, _i: number): number | null {
-  return null;
 }
