@@ -9,6 +9,7 @@ const SYSTEM = [
   'tests/oracle/oracle.test.ts',
   'tests/churn/**/*.test.ts',
   'tests/packaging/**/*.test.ts',
+  'tests/prometheus/prometheus.test.ts',
   'packages/cli/test/routes.test.ts',
   'packages/cli/test/interfaces.test.ts',
   'packages/cli/test/groups.test.ts',
