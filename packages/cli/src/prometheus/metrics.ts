@@ -3,7 +3,10 @@
  * rules; docs/prometheus.md describes each), kept in a prom-client registry and written in
  * Prometheus' text exposition format.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Gauge as GaugeType } from 'prom-client';
+import Counter from 'prom-client/lib/counter.js';
+import Gauge from 'prom-client/lib/gauge.js';
+import Registry from 'prom-client/lib/registry.js';
 import type { Sample, Snapshot } from './collect.js';
 
 const LISTENER_LABELS = ['protocol', 'address', 'port', 'program'] as const;
@@ -23,6 +26,8 @@ export interface Exposition {
 export function exposition(version: string, { processMetrics }: { processMetrics: boolean }): Exposition {
   const registry = new Registry();
   if (processMetrics) {
+    // loaded only for the server: a one-shot run has no process of its own to describe
+    const collectDefaultMetrics = require('prom-client/lib/defaultMetrics.js') as typeof import('prom-client/lib/defaultMetrics.js');
     collectDefaultMetrics({ register: registry });
     // gauges whose names end in _total, which promtool (rightly) rejects
     for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
@@ -83,11 +88,11 @@ export function exposition(version: string, { processMetrics }: { processMetrics
   });
   buildInfo.set({ version }, 1);
 
-  const fill = <L extends string>(gauge: Gauge<L>, samples: Sample<L>[]) => {
+  const fill = <L extends string>(gauge: GaugeType<L>, samples: Sample<L>[]) => {
     gauge.reset();
     for (const { labels, value } of samples) gauge.set(labels as Partial<Record<L, string>>, value);
   };
-  const count = (counter: Counter, value: number | undefined) => {
+  const count = (counter: InstanceType<typeof Counter>, value: number | undefined) => {
     counter.reset();
     if (value !== undefined) counter.inc(value);
   };
