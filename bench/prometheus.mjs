@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { CHILD_ENV, Quiet, stats, timeit } from './lib/measure.mjs';
-import { BENCH_DIR, cProgram, machine, Namespace } from './lib/netns.mjs';
+import { BENCH_DIR, cProgram, FIRST_PORT, machine, Namespace } from './lib/netns.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
@@ -32,7 +32,8 @@ const rssSize = Number(opt('rss-size', 10000));
 const scrapes = Number(opt('scrapes', 1000));
 const out = resolve(opt('out', join(BENCH_DIR, 'results', 'prometheus')));
 const quietness = new Quiet(Number(opt('quiet', 0.2)), Number(opt('quiet-wait', 20)));
-const PORT = 9810;
+// in the namespace's reserved range: 100,000 connections use every other port as ephemeral
+const PORT = FIRST_PORT + 99;
 const TARGET_RATIO = 1.2;
 const TARGET_RSS_MIB = 10;
 

@@ -16,7 +16,7 @@ import { serve } from './serve.js';
 /** Said once when not every owner could be read, as netstat -p does. */
 function ownersNote(snapshot: Snapshot, say: (line: string) => void): void {
   if (snapshot.ownerAccess === 'partial' || snapshot.ownerAccess === 'denied') {
-    say("fastnetstat: not every socket's owner could be read (run as root): their program and process metrics are missing");
+    say("fastnetstat: not every socket's owner could be read (run as root, or with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH): their program labels are empty and their processes missing");
   }
 }
 
