@@ -93,15 +93,30 @@ export class Collector {
   /** [port space] -> where a socket listens on the port: bit 0 in the IPv4 table, bit 1 in the IPv6 one. */
   private readonly listening = [new Uint8Array(65536), new Uint8Array(65536), new Uint8Array(65536)];
 
+  /** The listening ports this scrape marked, as (port space, port). */
+  private listeningPorts: Array<[space: number, port: number]> = [];
+
   /**
-   * Reads one scrape. `chunks` is the socket listing (with owners); `procRoot`
-   * where the counters are read.
+   * Reads one scrape. `chunks` is the socket listing (with owners); `options`
+   * tell where the counters are read (procRoot).
    */
   async collect(chunks: AsyncIterable<SocketChunk> | Iterable<SocketChunk>, options: SocketsOptions): Promise<Snapshot> {
+    try {
+      return await this.read(chunks, options);
+    } finally {
+      // ready for the next scrape, even after a failed one
+      for (const [space, port] of this.listeningPorts) this.listening[space]![port] = 0;
+      for (const key of this.touched) this.byPort[key]!.fill(0);
+      this.listeningPorts = [];
+      this.touched = [];
+    }
+  }
+
+  private async read(chunks: AsyncIterable<SocketChunk> | Iterable<SocketChunk>, options: SocketsOptions): Promise<Snapshot> {
     const started = process.hrtime.bigint();
     const stateCounts = new Map<number, Uint32Array>(); // protocol index -> count per state code
     const listeners = new Map<string, Listener>();
-    const listeningPorts: Array<[space: number, port: number]> = [];
+    const listeningPorts = this.listeningPorts;
     const perProcess = new Map<number, { program: string; counts: Uint32Array }>();
 
     const countsOf = (protocol: number): Uint32Array => {
@@ -185,10 +200,6 @@ export class Collector {
         if (value) snapshot.processSockets.push({ labels: { pid: String(pid), program, protocol: PROTOCOLS[protocol]! }, value });
       });
     }
-    // ready for the next scrape
-    for (const [space, port] of listeningPorts) this.listening[space]![port] = 0;
-    for (const key of this.touched) this.byPort[key]!.fill(0);
-    this.touched = [];
     snapshot.seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return snapshot;
   }

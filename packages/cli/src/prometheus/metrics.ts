@@ -92,9 +92,16 @@ export function exposition(version: string, { processMetrics }: { processMetrics
     gauge.reset();
     for (const { labels, value } of samples) gauge.set(labels as Partial<Record<L, string>>, value);
   };
-  const count = (counter: InstanceType<typeof Counter>, value: number | undefined) => {
+  // a counter the kernel does not have (no TcpExt line) is left out, not shown as 0
+  const count = (counter: InstanceType<typeof Counter>, name: string, value: number | undefined) => {
+    const shown = registry.getSingleMetric(name) !== undefined;
+    if (value === undefined) {
+      if (shown) registry.removeSingleMetric(name);
+      return;
+    }
+    if (!shown) registry.registerMetric(counter);
     counter.reset();
-    if (value !== undefined) counter.inc(value);
+    counter.inc(value);
   };
   return {
     contentType: registry.contentType,
@@ -104,8 +111,8 @@ export function exposition(version: string, { processMetrics }: { processMetrics
       fill(queueLimit, snapshot.listenQueueLimit);
       fill(connections, snapshot.connections);
       fill(processSockets, snapshot.processSockets);
-      count(overflows, snapshot.listenOverflows);
-      count(drops, snapshot.listenDrops);
+      count(overflows, 'fastnetstat_tcp_listen_overflows_total', snapshot.listenOverflows);
+      count(drops, 'fastnetstat_tcp_listen_drops_total', snapshot.listenDrops);
       duration.set(snapshot.seconds);
       return registry.metrics();
     },

@@ -5,14 +5,17 @@
  * bad --listen values, and the shipped rules and dashboard (promtool check/test rules).
  */
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Agent, type IncomingMessage, request } from 'node:http';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, Cleanup, DOCS, ENV, type Exporter, have, http, promtool, sample, startExporter } from './support.js';
+import { streamSocketsSync, type SocketChunk } from '@fastnetstat/core';
+import { Collector } from '../../packages/cli/src/prometheus/collect.js';
+import { CLI, Cleanup, DOCS, ENV, type Exporter, have, http, promtool, ROOT, sample, startExporter } from './support.js';
 
 const run = promisify(execFile);
 const hasPromtool = have('promtool');
@@ -98,6 +101,71 @@ describe('one scrape on stdout (--prometheus)', () => {
     const all = await cli(['--prometheus']);
     expect(sample(all.stdout, 'fastnetstat_sockets', { protocol: 'unix', state: 'CONNECTED' })).toBeDefined();
     expect(sample(all.stdout, 'fastnetstat_sockets', { protocol: 'tcp', state: 'ESTABLISHED' })).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('a captured /proc tree (--proc-root): every figure exactly', () => {
+  const LIVE = join(ROOT, 'fixtures/proc/live');
+  const samples = (text: string, names: RegExp) => text.split('\n').filter((l) => names.test(l.split(/[{ ]/)[0]!) && !l.startsWith('#'));
+
+  it('listeners, their queues, the connections on their ports, sockets by state', async () => {
+    const { status, stdout, stderr } = await cli(['--prometheus', '-tu', '--proc-root', LIVE]);
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    expect(samples(stdout, /^fastnetstat_(listen_queue_length|listen_queue_limit|connections)$/)).toEqual([
+      'fastnetstat_listen_queue_length{protocol="tcp",address="0.0.0.0",port="2024",program=""} 0',
+      'fastnetstat_listen_queue_length{protocol="tcp",address="127.0.0.1",port="47001",program=""} 1',
+      'fastnetstat_listen_queue_length{protocol="tcp6",address="::1",port="47002",program=""} 0',
+      'fastnetstat_listen_queue_length{protocol="tcp6",address="::",port="47003",program=""} 0',
+      // /proc does not show a backlog: no limits
+      'fastnetstat_connections{protocol="tcp",port="2024",state="ESTABLISHED"} 0',
+      'fastnetstat_connections{protocol="tcp",port="47001",state="ESTABLISHED"} 2',
+      'fastnetstat_connections{protocol="tcp6",port="47002",state="ESTABLISHED"} 1',
+      // an IPv4 client of the [::]:47003 listener is a tcp6 row
+      'fastnetstat_connections{protocol="tcp6",port="47003",state="ESTABLISHED"} 1',
+      'fastnetstat_connections{protocol="udp",port="47004",state="ESTABLISHED"} 0',
+      'fastnetstat_connections{protocol="udp6",port="47005",state="ESTABLISHED"} 0',
+    ]);
+    const nonZero = samples(stdout, /^fastnetstat_sockets$/).filter((l) => !l.endsWith(' 0'));
+    expect(nonZero).toEqual([
+      'fastnetstat_sockets{protocol="tcp",state="ESTABLISHED"} 5',
+      'fastnetstat_sockets{protocol="tcp",state="TIME_WAIT"} 1',
+      'fastnetstat_sockets{protocol="tcp",state="LISTEN"} 2',
+      'fastnetstat_sockets{protocol="tcp6",state="ESTABLISHED"} 3',
+      'fastnetstat_sockets{protocol="tcp6",state="LISTEN"} 2',
+      'fastnetstat_sockets{protocol="udp",state="ESTABLISHED"} 1',
+      'fastnetstat_sockets{protocol="udp",state="UNCONN"} 1',
+      'fastnetstat_sockets{protocol="udp6",state="ESTABLISHED"} 1',
+      'fastnetstat_sockets{protocol="udp6",state="UNCONN"} 1',
+    ]);
+    expect(samples(stdout, /^fastnetstat_sockets$/)).toHaveLength(2 * 11 + 2 * 2); // every state, 0 or not
+    // the tree has no net/netstat: the kernel's counters are left out, not shown as 0
+    expect(stdout).not.toContain('fastnetstat_tcp_listen_overflows_total');
+    if (hasPromtool) expect(promtool(['check', 'metrics'], stdout)).toEqual({ status: 0, output: '' });
+  });
+
+  it('a table that cannot be read: one line, status 1', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'fns-prom-tree-'));
+    try {
+      mkdirSync(join(root, 'net', 'tcp'), { recursive: true });
+      const r = await cli(['--prometheus', '-t', '--proc-root', root]);
+      expect(r).toEqual({ status: 1, stdout: '', stderr: 'fastnetstat: cannot read the tcp table: EISDIR\n' });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('a collection that fails leaves nothing behind for the next one', async () => {
+    const options = { procRoot: LIVE, tables: ['tcp', 'tcp6', 'udp', 'udp6'] as const, processes: true };
+    const fresh = await new Collector().collect(streamSocketsSync({ ...options, tables: [...options.tables] }), options);
+    const reused = new Collector();
+    function* failing(): Generator<SocketChunk> {
+      yield* streamSocketsSync({ ...options, tables: [...options.tables] });
+      throw new Error('the listing broke off');
+    }
+    await expect(reused.collect(failing(), options)).rejects.toThrow('the listing broke off');
+    const again = await reused.collect(streamSocketsSync({ ...options, tables: [...options.tables] }), options);
+    expect({ ...again, seconds: 0 }).toEqual({ ...fresh, seconds: 0 });
+    expect(again.connections.filter((c) => c.value > 0)).toHaveLength(3);
   });
 });
 
