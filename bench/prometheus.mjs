@@ -14,7 +14,7 @@
 //    peak stays within 10 MiB of the resident size after the first 50 scrapes, no growth.
 // Writes OUT.json and OUT.md.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -31,6 +31,7 @@ const rounds = Number(opt('rounds', 9));
 const rssSize = Number(opt('rss-size', 10000));
 const scrapes = Number(opt('scrapes', 1000));
 const out = resolve(opt('out', join(BENCH_DIR, 'results', 'prometheus')));
+const parts = opt('parts', 'cost,memory').split(',');
 const quietness = new Quiet(Number(opt('quiet', 0.2)), Number(opt('quiet-wait', 20)));
 // in the namespace's reserved range: 100,000 connections use every other port as ephemeral
 const PORT = FIRST_PORT + 99;
@@ -51,9 +52,13 @@ cProgram('holder');
 const scratch = mkdtempSync(join(tmpdir(), 'fns-bench-prom-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
-/** Starts the exporter in `ns` and waits until it listens; its pid is the node process's (ip netns exec execs in place). */
+/**
+ * Starts the exporter in `ns` as an installed `fastnetstat` runs (the launcher's sh line, which
+ * gives the server two malloc arenas) and waits until it listens; its pid is the node process's
+ * (ip netns exec and the sh line both exec in place).
+ */
 function startExporter(ns, selection) {
-  const child = spawn('ip', ['netns', 'exec', ns.name, node, cli, '--prometheus', ...selection, '--listen', `127.0.0.1:${PORT}`], {
+  const child = spawn('ip', ['netns', 'exec', ns.name, cli, '--prometheus', ...selection, '--listen', `127.0.0.1:${PORT}`], {
     stdio: ['pipe', 'ignore', 'pipe'],
     env: CHILD_ENV,
   });
@@ -84,7 +89,7 @@ function scrape(ns, count, pid) {
 const result = { date: new Date().toISOString(), machine: machine(), cli: relative(process.cwd(), cli), rounds, targets: { ratio: TARGET_RATIO, rssMiB: TARGET_RSS_MIB } };
 
 // 1. one scrape against -tanp, side by side
-{
+if (parts.includes('cost')) {
   const ns = new Namespace(`fns-bench-prom-${process.pid}`).create();
   const table = await ns.populate(size);
   console.error(`== ${size}: ${table.established} established in ${table.holders} holders`);
@@ -131,7 +136,7 @@ const result = { date: new Date().toISOString(), machine: machine(), cli: relati
 }
 
 // 2. the serving process's memory over many scrapes
-{
+if (parts.includes('memory')) {
   const ns = new Namespace(`fns-bench-prom-${process.pid}`).create();
   const table = await ns.populate(rssSize);
   console.error(`== ${rssSize}: ${scrapes} scrapes`);
@@ -160,38 +165,49 @@ const result = { date: new Date().toISOString(), machine: machine(), cli: relati
 }
 
 result.loadavgAtEnd = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+// a part not run this time (--parts) keeps its figures from the last run, marked with that run's date
+const previous = existsSync(`${out}.json`) ? JSON.parse(readFileSync(`${out}.json`, 'utf8')) : {};
+for (const part of ['cost', 'memory']) {
+  if (!result[part] && previous[part]) result[part] = { ...previous[part], measured: previous[part].measured ?? previous.date };
+  else if (result[part]) result[part].measured = result.date;
+}
 const c = result.cost;
 const mem = result.memory;
 const verdict = (ok) => (ok ? 'met' : '**missed**');
-const md = [
-  `# fastnetstat --prometheus: cost (${result.date})`,
-  '',
-  `${result.machine.nproc} CPUs (${result.machine.cpu}), Linux ${result.machine.kernel}, Node ${result.machine.node}, load average at the start ${result.machine.loadavg.split(' ').slice(0, 3).join(' ')}, at the end ${result.loadavgAtEnd}. ${rounds} interleaved rounds; ${c.noisySamples} samples taken after waiting ${quietness.maxWaitSeconds} s in vain for the machine to fall below ${quietness.threshold * 100}% busy (busy fractions before each sample: ${c.busyBefore.join(' ')}).`,
-  '',
-  `## One scrape on the ${size.toLocaleString('en')}-socket table (owners read), against \`fastnetstat -tanp\``,
-  '',
-  '| what | median ms | min | max | peak RSS MiB |',
-  '|---|---:|---:|---:|---:|',
-  `| \`fastnetstat -tanp >/dev/null\` (process) | ${c.tanpMs.median.toFixed(1)} | ${c.tanpMs.min.toFixed(1)} | ${c.tanpMs.max.toFixed(1)} | ${(c.tanpRssKiB.max / 1024).toFixed(1)} |`,
-  `| \`fastnetstat --prometheus -t >/dev/null\` (process) | ${c.oneshotMs.median.toFixed(1)} | ${c.oneshotMs.min.toFixed(1)} | ${c.oneshotMs.max.toFixed(1)} | ${(c.oneshotRssKiB.max / 1024).toFixed(1)} |`,
-  `| GET /metrics of a running \`--prometheus -t --listen\` | ${c.scrapeMs.median.toFixed(1)} | ${c.scrapeMs.min.toFixed(1)} | ${c.scrapeMs.max.toFixed(1)} | |`,
-  '',
-  '| ratio | target | measured | |',
-  '|---|---:|---:|---|',
-  `| scrape / -tanp | ${TARGET_RATIO} | ${c.scrapeRatio.toFixed(2)} | ${verdict(c.scrapeRatio <= TARGET_RATIO)} |`,
-  `| --prometheus process / -tanp process | ${TARGET_RATIO} | ${c.oneshotRatio.toFixed(2)} | ${verdict(c.oneshotRatio <= TARGET_RATIO)} |`,
-  '',
-  `## The serving process over ${scrapes.toLocaleString('en')} scrapes of the ${rssSize.toLocaleString('en')}-socket table`,
-  '',
-  `Resident size after ${mem.baseAt} scrapes ${(mem.baseRssKiB / 1024).toFixed(1)} MiB, after ${scrapes} ${(mem.finalRssKiB / 1024).toFixed(1)} MiB, peak (VmHWM) ${(mem.peakKiB / 1024).toFixed(1)} MiB: ` +
-    `the peak is ${mem.peakOverBaseMiB.toFixed(1)} MiB above the first reading (target ${TARGET_RSS_MIB} MiB: ${verdict(mem.peakOverBaseMiB <= TARGET_RSS_MIB)}), ` +
-    `and over the second half the resident size moved within ${mem.secondHalfSpreadMiB.toFixed(1)} MiB. A scrape (${mem.bodyBytes} bytes) took ${mem.scrapeMs.median.toFixed(1)} ms (median; max ${mem.scrapeMs.max.toFixed(1)}).`,
-  '',
-  '| scrapes | VmRSS MiB |',
-  '|---:|---:|',
-  ...mem.samples.filter((_, i) => i % 2 === 0 || i === mem.samples.length - 1).map((s) => `| ${s.scrapes} | ${(s.rssKiB / 1024).toFixed(1)} |`),
-  '',
-];
+const md = [`# fastnetstat --prometheus: cost (${result.date})`, ''];
+if (c) {
+  md.push(
+    `Measured ${c.measured}. ${result.machine.nproc} CPUs (${result.machine.cpu}), Linux ${result.machine.kernel}, Node ${result.machine.node}; load average ${result.machine.loadavg.split(' ').slice(0, 3).join(' ')} at the start of the run, ${result.loadavgAtEnd} at its end (the machine is shared). ${c.tanpMs.n} interleaved rounds; ${c.noisySamples} samples taken after waiting ${quietness.maxWaitSeconds} s in vain for the machine to fall below ${quietness.threshold * 100}% busy (busy fractions before each sample: ${c.busyBefore.join(' ')}).`,
+    '',
+    `## One scrape on the ${c.size.toLocaleString('en')}-socket table (owners read), against \`fastnetstat -tanp\``,
+    '',
+    '| what | median ms | min | max | peak RSS MiB |',
+    '|---|---:|---:|---:|---:|',
+    `| \`fastnetstat -tanp >/dev/null\` (process) | ${c.tanpMs.median.toFixed(1)} | ${c.tanpMs.min.toFixed(1)} | ${c.tanpMs.max.toFixed(1)} | ${(c.tanpRssKiB.max / 1024).toFixed(1)} |`,
+    `| \`fastnetstat --prometheus -t >/dev/null\` (process) | ${c.oneshotMs.median.toFixed(1)} | ${c.oneshotMs.min.toFixed(1)} | ${c.oneshotMs.max.toFixed(1)} | ${(c.oneshotRssKiB.max / 1024).toFixed(1)} |`,
+    `| GET /metrics of a running \`--prometheus -t --listen\` | ${c.scrapeMs.median.toFixed(1)} | ${c.scrapeMs.min.toFixed(1)} | ${c.scrapeMs.max.toFixed(1)} | |`,
+    '',
+    '| ratio | target | measured | |',
+    '|---|---:|---:|---|',
+    `| scrape / -tanp | ${TARGET_RATIO} | ${c.scrapeRatio.toFixed(2)} | ${verdict(c.scrapeRatio <= TARGET_RATIO)} |`,
+    `| --prometheus process / -tanp process | ${TARGET_RATIO} | ${c.oneshotRatio.toFixed(2)} | ${verdict(c.oneshotRatio <= TARGET_RATIO)} |`,
+    '',
+  );
+}
+if (mem) {
+  md.push(
+    `## The serving process over ${mem.scrapes.toLocaleString('en')} scrapes of the ${mem.size.toLocaleString('en')}-socket table`,
+    '',
+    `Measured ${mem.measured}, load average ${result.machine.loadavg.split(' ').slice(0, 3).join(' ')} at the start of the run. Resident size after ${mem.baseAt} scrapes ${(mem.baseRssKiB / 1024).toFixed(1)} MiB, after ${mem.scrapes} ${(mem.finalRssKiB / 1024).toFixed(1)} MiB, peak (VmHWM, since the start) ${(mem.peakKiB / 1024).toFixed(1)} MiB: ` +
+      `the peak is ${mem.peakOverBaseMiB.toFixed(1)} MiB above the first reading (target ${TARGET_RSS_MIB} MiB: ${verdict(mem.peakOverBaseMiB <= TARGET_RSS_MIB)}), ` +
+      `and over the second half the resident size moved within ${mem.secondHalfSpreadMiB.toFixed(1)} MiB. A scrape (${mem.bodyBytes} bytes) took ${mem.scrapeMs.median.toFixed(1)} ms (median; max ${mem.scrapeMs.max.toFixed(1)}).`,
+    '',
+    '| scrapes | VmRSS MiB |',
+    '|---:|---:|',
+    ...mem.samples.filter((_, i) => i % 2 === 0 || i === mem.samples.length - 1).map((s) => `| ${s.scrapes} | ${(s.rssKiB / 1024).toFixed(1)} |`),
+    '',
+  );
+}
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(`${out}.json`, `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(`${out}.md`, md.join('\n'));
