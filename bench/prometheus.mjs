@@ -31,6 +31,7 @@ const rounds = Number(opt('rounds', 9));
 const rssSize = Number(opt('rss-size', 10000));
 const scrapes = Number(opt('scrapes', 1000));
 const out = resolve(opt('out', join(BENCH_DIR, 'results', 'prometheus')));
+// `--parts none` only writes the report again from OUT.json
 const parts = opt('parts', 'cost,memory').split(',');
 const quietness = new Quiet(Number(opt('quiet', 0.2)), Number(opt('quiet-wait', 20)));
 // in the namespace's reserved range: 100,000 connections use every other port as ephemeral
@@ -121,6 +122,7 @@ if (parts.includes('cost')) {
   await ns.destroy();
   const m = (xs) => stats(xs).median;
   result.cost = {
+    loadavg: result.machine.loadavg,
     size,
     table,
     tanpMs: stats(per.tanp),
@@ -149,6 +151,7 @@ if (parts.includes('memory')) {
   const peakKiB = last.hwmKiB;
   const after = run.memory.filter((s) => s.scrapes >= scrapes / 2).map((s) => s.rssKiB);
   result.memory = {
+    loadavg: result.machine.loadavg,
     size: rssSize,
     table: { established: table.established, holders: table.holders },
     scrapes,
@@ -177,7 +180,7 @@ const verdict = (ok) => (ok ? 'met' : '**missed**');
 const md = [`# fastnetstat --prometheus: cost (${result.date})`, ''];
 if (c) {
   md.push(
-    `Measured ${c.measured}. ${result.machine.nproc} CPUs (${result.machine.cpu}), Linux ${result.machine.kernel}, Node ${result.machine.node}; load average ${result.machine.loadavg.split(' ').slice(0, 3).join(' ')} at the start of the run, ${result.loadavgAtEnd} at its end (the machine is shared). ${c.tanpMs.n} interleaved rounds; ${c.noisySamples} samples taken after waiting ${quietness.maxWaitSeconds} s in vain for the machine to fall below ${quietness.threshold * 100}% busy (busy fractions before each sample: ${c.busyBefore.join(' ')}).`,
+    `Measured ${c.measured}. ${result.machine.nproc} CPUs (${result.machine.cpu}), Linux ${result.machine.kernel}, Node ${result.machine.node}; load average ${c.loadavg.split(' ').slice(0, 3).join(' ')} before (the machine is shared with other work). ${c.tanpMs.n} interleaved rounds; ${c.noisySamples} samples taken after waiting ${quietness.maxWaitSeconds} s in vain for the machine to fall below ${quietness.threshold * 100}% busy (busy fractions before each sample: ${c.busyBefore.join(' ')}).`,
     '',
     `## One scrape on the ${c.size.toLocaleString('en')}-socket table (owners read), against \`fastnetstat -tanp\``,
     '',
@@ -198,7 +201,7 @@ if (mem) {
   md.push(
     `## The serving process over ${mem.scrapes.toLocaleString('en')} scrapes of the ${mem.size.toLocaleString('en')}-socket table`,
     '',
-    `Measured ${mem.measured}, load average ${result.machine.loadavg.split(' ').slice(0, 3).join(' ')} at the start of the run. Resident size after ${mem.baseAt} scrapes ${(mem.baseRssKiB / 1024).toFixed(1)} MiB, after ${mem.scrapes} ${(mem.finalRssKiB / 1024).toFixed(1)} MiB, peak (VmHWM, since the start) ${(mem.peakKiB / 1024).toFixed(1)} MiB: ` +
+    `Measured ${mem.measured}, load average ${mem.loadavg.split(' ').slice(0, 3).join(' ')} before. Resident size after ${mem.baseAt} scrapes ${(mem.baseRssKiB / 1024).toFixed(1)} MiB, after ${mem.scrapes} ${(mem.finalRssKiB / 1024).toFixed(1)} MiB, peak (VmHWM, since the start) ${(mem.peakKiB / 1024).toFixed(1)} MiB: ` +
       `the peak is ${mem.peakOverBaseMiB.toFixed(1)} MiB above the first reading (target ${TARGET_RSS_MIB} MiB: ${verdict(mem.peakOverBaseMiB <= TARGET_RSS_MIB)}), ` +
       `and over the second half the resident size moved within ${mem.secondHalfSpreadMiB.toFixed(1)} MiB. A scrape (${mem.bodyBytes} bytes) took ${mem.scrapeMs.median.toFixed(1)} ms (median; max ${mem.scrapeMs.max.toFixed(1)}).`,
     '',
