@@ -36,6 +36,27 @@ pub fn cgroup2_mount(mountinfo: &str) -> Option<PathBuf> {
     first
 }
 
+/// The host's cgroup2 hierarchy as seen from here. With `host_root` `/`, the mount in
+/// `<proc>/self/mountinfo`. With another host root (fastnetstat in a container, the
+/// host's `/` mounted at `host_root`, the host's PID namespace shared), the mount the
+/// host's init sees (`<proc>/1/mountinfo`), found under `host_root` (a recursive bind
+/// mount of the host's `/` carries its cgroup2 mount): a container's own cgroup2 mount
+/// shows only its own subtree when it has a private cgroup namespace, the default on
+/// cgroup v2. Falls back to this process's mount when that is not found.
+pub fn host_cgroup2_mount(host_root: &Path, proc: &Path) -> Option<PathBuf> {
+    let read = |pid: &str| std::fs::read_to_string(proc.join(pid).join("mountinfo")).ok();
+    if host_root != Path::new("/") {
+        let on_host = read("1").as_deref().and_then(cgroup2_mount);
+        if let Some(mount) = on_host {
+            let under_root = host_root.join(mount.strip_prefix("/").unwrap_or(&mount));
+            if under_root.is_dir() {
+                return Some(under_root);
+            }
+        }
+    }
+    read("self").as_deref().and_then(cgroup2_mount)
+}
+
 /// cgroup id -> path relative to the cgroup2 mount (`/` for the root,
 /// `/system.slice/docker-ID.scope` below it), as `/proc/PID/cgroup` writes paths.
 #[derive(Debug, Default, Clone)]
@@ -155,6 +176,27 @@ mod tests {
             None
         );
         assert_eq!(cgroup2_mount("not a mountinfo line\n - cgroup2\n"), None);
+    }
+
+    #[test]
+    fn host_mount_under_a_host_root() {
+        let base = scratch("host");
+        let (proc, host) = (base.join("proc"), base.join("host"));
+        for pid in ["1", "self"] {
+            std::fs::create_dir_all(proc.join(pid)).unwrap();
+        }
+        std::fs::write(proc.join("1/mountinfo"), HYBRID).unwrap();
+        let own = "50 40 0:30 / /sys/fs/cgroup ro,nosuid - cgroup2 cgroup rw\n";
+        std::fs::write(proc.join("self/mountinfo"), own).unwrap();
+        // the host's mount is not under the host root: this process's
+        assert_eq!(host_cgroup2_mount(&host, &proc), Some(PathBuf::from("/sys/fs/cgroup")));
+        std::fs::create_dir_all(host.join("sys/fs/cgroup/unified")).unwrap();
+        assert_eq!(host_cgroup2_mount(&host, &proc), Some(host.join("sys/fs/cgroup/unified")));
+        // host root / reads only this process's mountinfo
+        assert_eq!(host_cgroup2_mount(Path::new("/"), &proc), Some(PathBuf::from("/sys/fs/cgroup")));
+        // nothing readable
+        assert_eq!(host_cgroup2_mount(&host, &base.join("none")), None);
+        std::fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]

@@ -11,8 +11,9 @@
 //!   (runtime and id) and a pod uid ([`cgroup_paths`] lists the shapes).
 //! - [`process_cgroup`]: the path to use from a `/proc/PID/cgroup` text (the v2 line, or
 //!   the container-shaped v1 line on v1-only and hybrid hosts).
-//! - [`cgroup2_mount`] and [`CgroupTree`]: the cgroup id the kernel reports for a socket
-//!   (`INET_DIAG_CGROUP_ID`) to a path, by one walk of the cgroup2 tree.
+//! - [`cgroup2_mount`] / [`host_cgroup2_mount`] and [`CgroupTree`]: the cgroup id the
+//!   kernel reports for a socket (`INET_DIAG_CGROUP_ID`) to a path, by one walk of the
+//!   cgroup2 tree.
 //! - [`RuntimeNames`]: container names and pod namespace/name from state files.
 //! - [`docker_proxy_target`]: where a docker-proxy process forwards to.
 
@@ -24,7 +25,7 @@ mod runtimes;
 mod state_file;
 
 pub use cgroup_paths::{container_of_cgroup, pod_uid_of_cgroup, process_cgroup};
-pub use cgroup_tree::{cgroup2_mount, CgroupTree};
+pub use cgroup_tree::{cgroup2_mount, host_cgroup2_mount, CgroupTree};
 pub use docker_proxy::docker_proxy_target;
 pub use names::RuntimeNames;
 
