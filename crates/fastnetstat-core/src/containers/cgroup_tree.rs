@@ -9,8 +9,12 @@
 
 use std::os::unix::fs::{DirEntryExt, MetadataExt};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
+
+use super::cgroup_paths::{container_of_cgroup, pod_uid_of_cgroup};
+use super::ContainerRef;
 
 /// Where cgroup2 is mounted, from `/proc/self/mountinfo` text: `/sys/fs/cgroup` on
 /// unified hosts, `/sys/fs/cgroup/unified` on hybrid ones. When several cgroup2 mounts
@@ -58,10 +62,37 @@ pub fn host_cgroup2_mount(host_root: &Path, proc: &Path) -> Option<PathBuf> {
 }
 
 /// cgroup id -> path relative to the cgroup2 mount (`/` for the root,
-/// `/system.slice/docker-ID.scope` below it), as `/proc/PID/cgroup` writes paths.
+/// `/system.slice/docker-ID.scope` below it), as `/proc/PID/cgroup` writes paths, and
+/// the labels of each path, worked out the first time they are asked for (a listing
+/// asks once per socket, for a few distinct cgroups).
 #[derive(Debug, Default, Clone)]
 pub struct CgroupTree {
-    paths: FxHashMap<u64, Box<str>>,
+    paths: FxHashMap<u64, Cgroup>,
+}
+
+#[derive(Debug, Clone)]
+struct Cgroup {
+    path: Box<str>,
+    labels: OnceLock<CgroupLabels>,
+}
+
+impl Cgroup {
+    fn new(path: &str) -> Cgroup {
+        Cgroup { path: Box::from(path), labels: OnceLock::new() }
+    }
+}
+
+/// What a cgroup path says: [`container_of_cgroup`] and [`pod_uid_of_cgroup`] of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CgroupLabels {
+    pub container: Option<ContainerRef>,
+    pub pod_uid: Option<String>,
+}
+
+impl CgroupLabels {
+    pub fn of_path(path: &str) -> CgroupLabels {
+        CgroupLabels { container: container_of_cgroup(path), pod_uid: pod_uid_of_cgroup(path) }
+    }
 }
 
 /// Deeper than any real hierarchy; stops a pathological tree, not a real one.
@@ -76,7 +107,7 @@ impl CgroupTree {
         if !root.is_dir() {
             return CgroupTree { paths };
         }
-        paths.insert(root.ino(), Box::from("/"));
+        paths.insert(root.ino(), Cgroup::new("/"));
         // (directory on disk, its cgroup path, depth)
         let mut pending = vec![(mount.to_path_buf(), String::new(), 0usize)];
         while let Some((dir, cgroup, depth)) = pending.pop() {
@@ -89,7 +120,7 @@ impl CgroupTree {
                 }
                 let name = entry.file_name();
                 let child = format!("{cgroup}/{}", name.to_string_lossy());
-                paths.insert(entry.ino(), Box::from(child.as_str()));
+                paths.insert(entry.ino(), Cgroup::new(&child));
                 if depth + 1 < MAX_DEPTH {
                     pending.push((entry.path(), child, depth + 1));
                 }
@@ -100,7 +131,13 @@ impl CgroupTree {
 
     /// The path of cgroup `id`, if the walk saw it.
     pub fn path_of(&self, id: u64) -> Option<&str> {
-        self.paths.get(&id).map(|path| &**path)
+        self.paths.get(&id).map(|cgroup| &*cgroup.path)
+    }
+
+    /// The container and pod of cgroup `id`, if the walk saw it (computed once per id).
+    pub fn labels_of(&self, id: u64) -> Option<&CgroupLabels> {
+        let cgroup = self.paths.get(&id)?;
+        Some(cgroup.labels.get_or_init(|| CgroupLabels::of_path(&cgroup.path)))
     }
 
     /// How many cgroups the walk saw.
@@ -234,6 +271,26 @@ mod tests {
         assert_eq!(tree.path_of(ino(&root.join("kubepods/burstable"))), Some("/kubepods/burstable"));
         assert_eq!(tree.path_of(ino(&root.join("system.slice/cgroup.procs"))), None);
         assert_eq!(tree.len(), 5);
+        assert_eq!(tree.labels_of(ino(&scope)), Some(&CgroupLabels::default()), "not a 64-hex id");
+        assert_eq!(tree.labels_of(12345678), None);
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn labels_of_walked_cgroups() {
+        let root = scratch("labels");
+        let id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        let pod = root.join("kubepods/burstable/pod5b0d7c2e-8f1a-4c3b-9d6e-2a7f0e1c4b8d");
+        std::fs::create_dir_all(pod.join(id)).unwrap();
+        let tree = CgroupTree::walk(&root);
+        let labels = tree.labels_of(ino(&pod.join(id))).unwrap();
+        let container = labels.container.as_ref().unwrap();
+        assert_eq!((container.runtime, container.id.as_str()), (super::super::Runtime::Containerd, id));
+        assert_eq!(labels.pod_uid.as_deref(), Some("5b0d7c2e-8f1a-4c3b-9d6e-2a7f0e1c4b8d"));
+        let pod_labels = tree.labels_of(ino(&pod)).unwrap();
+        assert_eq!(pod_labels.container, None);
+        assert_eq!(pod_labels.pod_uid.as_deref(), Some("5b0d7c2e-8f1a-4c3b-9d6e-2a7f0e1c4b8d"));
+        assert_eq!(tree.labels_of(ino(&root)), Some(&CgroupLabels::default()));
         std::fs::remove_dir_all(&root).unwrap();
     }
 

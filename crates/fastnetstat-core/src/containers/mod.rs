@@ -25,7 +25,7 @@ mod runtimes;
 mod state_file;
 
 pub use cgroup_paths::{container_of_cgroup, pod_uid_of_cgroup, process_cgroup};
-pub use cgroup_tree::{cgroup2_mount, host_cgroup2_mount, CgroupTree};
+pub use cgroup_tree::{cgroup2_mount, host_cgroup2_mount, CgroupLabels, CgroupTree};
 pub use docker_proxy::docker_proxy_target;
 pub use names::RuntimeNames;
 
