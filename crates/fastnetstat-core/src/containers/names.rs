@@ -103,6 +103,18 @@ impl RuntimeNames {
         self.spec_pods().get(uid).or_else(|| self.log_pods().get(uid))
     }
 
+    /// The pod of a container: from the container's own spec when it names the pod (one
+    /// file, likely read already for its name), else [`RuntimeNames::pod`] of its uid.
+    pub fn pod_of(&self, c: &ContainerRef) -> Option<&PodInfo> {
+        let uid = c.pod_uid.as_deref()?;
+        let state = match self.runtime(c) {
+            Runtime::Containerd => self.containerd(&c.id),
+            Runtime::CriO => self.crio(&c.id),
+            _ => None,
+        };
+        state.and_then(|state| state.pod.as_ref()).filter(|pod| pod.uid == uid).or_else(|| self.pod(uid))
+    }
+
     /// The running Docker container with this address on one of its networks (what a
     /// docker-proxy forwards to). None when no running container, or more than one,
     /// has it.

@@ -107,6 +107,29 @@ fn lxc_and_nspawn_are_named_by_their_cgroup() {
 }
 
 #[test]
+fn pod_of_a_container() {
+    let names = RuntimeNames::load(&host_root());
+    let with_pod =
+        |runtime, id: &str, uid: &str| ContainerRef { pod_uid: Some(uid.into()), ..c(runtime, id) };
+    let pod = names.pod_of(&with_pod(Runtime::Containerd, NGINX, POD_WEB)).unwrap();
+    assert_eq!((pod.namespace.as_str(), pod.name.as_str()), ("shop", "web-7d9"));
+    let pod = names.pod_of(&with_pod(Runtime::CriO, COREDNS, POD_DNS)).unwrap();
+    assert_eq!(pod.name, "coredns-5d78c9869d-x7kqz");
+    // a spec without pod annotations, a Docker container: by uid
+    let pod = names.pod_of(&with_pod(Runtime::Containerd, CTD_PLAIN, POD_BATCH)).unwrap();
+    assert_eq!((pod.namespace.as_str(), pod.name.as_str()), ("batch", "report-28"));
+    assert_eq!(
+        names.pod_of(&with_pod(Runtime::Docker, WEB, POD_WEB)).map(|p| p.name.as_str()),
+        Some("web-7d9")
+    );
+    // the path's uid wins over a spec that names another pod
+    let pod = names.pod_of(&with_pod(Runtime::Containerd, NGINX, POD_BATCH)).unwrap();
+    assert_eq!(pod.name, "report-28");
+    // no uid, no pod
+    assert_eq!(names.pod_of(&c(Runtime::Containerd, NGINX)), None);
+}
+
+#[test]
 fn pods_fall_back_to_log_directories() {
     let names = RuntimeNames::load(&host_root());
     let pod = names.pod(POD_BATCH).unwrap();
