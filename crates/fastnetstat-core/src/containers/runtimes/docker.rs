@@ -43,6 +43,9 @@ struct State {
 struct NetworkSettings {
     #[serde(rename = "Networks")]
     networks: Option<HashMap<String, Option<Endpoint>>>,
+    /// Before Docker 1.9 (no Networks), the one network's addresses sat here.
+    #[serde(flatten)]
+    legacy: Endpoint,
 }
 
 #[derive(Deserialize)]
@@ -59,8 +62,11 @@ pub(crate) fn parse(bytes: &[u8]) -> Option<DockerState> {
         config.name.map(|name| name.trim_start_matches('/').to_owned()).filter(|name| !name.is_empty());
     let running = config.state.is_some_and(|state| state.running);
     let mut addresses = Vec::new();
-    let endpoints = config.network_settings.and_then(|settings| settings.networks).unwrap_or_default();
-    for endpoint in endpoints.into_values().flatten() {
+    let (networks, legacy) = match config.network_settings {
+        Some(settings) => (settings.networks.unwrap_or_default(), Some(settings.legacy)),
+        None => (HashMap::new(), None),
+    };
+    for endpoint in networks.into_values().flatten().chain(legacy) {
         for address in [endpoint.ip_address, endpoint.global_ipv6_address].into_iter().flatten() {
             if let Ok(address) = address.parse() {
                 if !addresses.contains(&address) {
@@ -89,6 +95,12 @@ mod tests {
         let mut addresses: Vec<String> = state.addresses.iter().map(ToString::to_string).collect();
         addresses.sort();
         assert_eq!(addresses, ["10.5.0.3", "172.17.0.2", "fd00:5::3"]);
+    }
+
+    #[test]
+    fn before_networks() {
+        let state = parse(br#"{"Name":"/old","State":{"Running":true},"NetworkSettings":{"IPAddress":"172.17.0.9","GlobalIPv6Address":""}}"#);
+        assert_eq!(state.unwrap().addresses, ["172.17.0.9".parse::<IpAddr>().unwrap()]);
     }
 
     #[test]
