@@ -294,6 +294,40 @@ mod tests {
         std::fs::remove_dir_all(&root).unwrap();
     }
 
+    /// On the live cgroup2 hierarchy (as root, where one is mounted): a Docker-shaped
+    /// cgroup made by the test is found by its id, with its labels.
+    #[test]
+    fn live_cgroup2_tree() {
+        struct Remove(Vec<PathBuf>);
+        impl Drop for Remove {
+            fn drop(&mut self) {
+                for dir in self.0.iter().rev() {
+                    let _ = std::fs::remove_dir(dir);
+                }
+            }
+        }
+        let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+        let Some(mount) = cgroup2_mount(&mountinfo) else { return };
+        let top = mount.join(format!("fastnetstat-test-{}", std::process::id()));
+        if std::fs::create_dir(&top).is_err() {
+            return; // not root, or a read-only hierarchy
+        }
+        let id = "3f4e1b2a9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f";
+        let docker = top.join("docker");
+        let scope = docker.join(id);
+        let _cleanup = Remove(vec![top.clone(), docker.clone(), scope.clone()]);
+        std::fs::create_dir(&docker).unwrap();
+        std::fs::create_dir(&scope).unwrap();
+
+        let tree = CgroupTree::walk(&mount);
+        assert_eq!(tree.path_of(1), Some("/"), "the root cgroup's id is 1");
+        let name = top.file_name().unwrap().to_str().unwrap();
+        let want = format!("/{name}/docker/{id}");
+        assert_eq!(tree.path_of(ino(&scope)), Some(want.as_str()));
+        let container = tree.labels_of(ino(&scope)).and_then(|l| l.container.clone()).unwrap();
+        assert_eq!((container.runtime, container.id.as_str()), (super::super::Runtime::Docker, id));
+    }
+
     #[test]
     fn walk_of_nothing() {
         let tree = CgroupTree::walk(Path::new("/nonexistent/fastnetstat/cgroup"));
