@@ -49,6 +49,13 @@ pub struct Ipv4Route {
     pub gateway: [u8; 4],
     pub mask: [u8; 4],
     pub flags: u32,
+    pub numbers: RouteNumbers,
+}
+
+/// The numbers a line of /proc/net/route and one of /proc/net/rt_cache
+/// both carry (the same columns, read the same way), as netstat's ints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RouteNumbers {
     pub refcnt: i32,
     pub use_count: i32,
     pub metric: i32,
@@ -56,6 +63,13 @@ pub struct Ipv4Route {
     pub mss: i32,
     pub window: i32,
     pub irtt: i32,
+}
+
+impl RouteNumbers {
+    /// refcnt, use, metric, mss, window, irtt: the order netstat prints them in.
+    pub fn to_array(&self) -> [i32; 6] {
+        [self.refcnt, self.use_count, self.metric, self.mss, self.window, self.irtt]
+    }
 }
 
 /// The layout of /proc/net/rt_cache, as `proc_guess_fmt` tells it.
@@ -83,12 +97,7 @@ pub struct Ipv4CacheRoute {
     pub source: [u8; 4],
     pub spec_dst: [u8; 4],
     pub flags: u32,
-    pub refcnt: i32,
-    pub use_count: i32,
-    pub metric: i32,
-    pub mss: i32,
-    pub window: i32,
-    pub irtt: i32,
+    pub numbers: RouteNumbers,
     /// Modern: TOS, HHRef, HHUptod. Old: HH, ARP, 0.
     pub extra: [i32; 3],
 }
