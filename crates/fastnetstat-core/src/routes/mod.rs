@@ -43,13 +43,13 @@ pub const RTF_CACHE: u32 = 0x0100_0000;
 /// One line of /proc/net/route.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ipv4Route {
-    pub iface: Vec<u8>,
     /// Network-order bytes.
     pub destination: [u8; 4],
     pub gateway: [u8; 4],
     pub mask: [u8; 4],
     pub flags: u32,
     pub numbers: RouteNumbers,
+    pub iface: Vec<u8>,
 }
 
 /// The numbers a line of /proc/net/route and one of /proc/net/rt_cache
@@ -91,7 +91,6 @@ pub enum CacheFormat {
 /// One line of /proc/net/rt_cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ipv4CacheRoute {
-    pub iface: Vec<u8>,
     pub destination: [u8; 4],
     pub gateway: [u8; 4],
     pub source: [u8; 4],
@@ -100,6 +99,7 @@ pub struct Ipv4CacheRoute {
     pub numbers: RouteNumbers,
     /// Modern: TOS, HHRef, HHUptod. Old: HH, ARP, 0.
     pub extra: [i32; 3],
+    pub iface: Vec<u8>,
 }
 
 /// One line of /proc/net/ipv6_route, after netstat's carry-over of the
