@@ -141,13 +141,10 @@ function request(options: GroupsOptions) {
 
 /** Reads group memberships synchronously. */
 export function groupsSync(options: GroupsOptions = {}): GroupList {
-  const req = request(options);
-  return new GroupList(callNative(() => native().listGroupsSync(req)));
+  return new GroupList(callNative(() => native().listGroupsSync(request(options))));
 }
 
 /** Reads group memberships off the main thread. */
 export async function groups(options: GroupsOptions = {}): Promise<GroupList> {
-  const req = request(options);
-  const buffer = await awaitNative(() => native().listGroups(req));
-  return new GroupList(buffer);
+  return new GroupList(await awaitNative(() => native().listGroups(request(options))));
 }

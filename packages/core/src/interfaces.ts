@@ -295,13 +295,10 @@ function request(options: InterfacesOptions) {
 
 /** Lists interfaces synchronously. */
 export function interfacesSync(options: InterfacesOptions = {}): InterfaceList {
-  const req = request(options);
-  return new InterfaceList(callNative(() => native().listInterfacesSync(req)));
+  return new InterfaceList(callNative(() => native().listInterfacesSync(request(options))));
 }
 
 /** Lists interfaces off the main thread. */
 export async function interfaces(options: InterfacesOptions = {}): Promise<InterfaceList> {
-  const req = request(options);
-  const buffer = await awaitNative(() => native().listInterfaces(req));
-  return new InterfaceList(buffer);
+  return new InterfaceList(await awaitNative(() => native().listInterfaces(request(options))));
 }
