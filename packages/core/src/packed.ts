@@ -9,7 +9,8 @@
  * rest of its header and the offsets within its rows.
  * Internal to the package (not exported from its entry).
  */
-import { checkWire } from './wire.js';
+import { inspect, type InspectOptionsStylized } from 'node:util';
+import { checkWire, nested } from './wire.js';
 
 /** A small table's buffer format: magic, version, header length and the row length of each section. */
 export interface PackedFormat {
@@ -49,6 +50,14 @@ export abstract class PackedList {
   /** `length` bytes from `at`, without copying. */
   protected slice(at: number, length: number): Uint8Array {
     return this.bytes.subarray(at, at + length);
+  }
+
+  /** The decoded rows and reports. */
+  abstract toJSON(): unknown;
+
+  /** Printed by console.log / util.inspect as its decoded data (its toJSON view), not as the packed buffer. */
+  [inspect.custom](_depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    return `${this.constructor.name} ${show(this.toJSON(), nested(options))}`;
   }
 
   /** The string whose (u32 offset, u32 or u16 length) stand at `at`, as bytes of the string table. */
