@@ -4,6 +4,7 @@
 //! Everything reads under a [`ProcRoot`], so tests and users can point it at a
 //! captured /proc tree instead of the live one.
 
+pub mod containers;
 pub mod error;
 pub mod groups;
 pub mod inet;

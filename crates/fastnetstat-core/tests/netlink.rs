@@ -15,6 +15,14 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// A TCP listener on 127.0.0.1, its port, and a client connected to it.
+fn listener_and_client() -> (TcpListener, u16, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    (listener, port, client)
+}
+
 /// The rows without what only one source has: the timers' exact values, and
 /// listeners' backlogs (netlink only).
 fn without_timers(mut rows: Vec<InetSocket>) -> Vec<InetSocket> {
@@ -55,9 +63,7 @@ fn netlink_rows(table: InetTable, states: u32) -> Vec<InetSocket> {
 #[test]
 fn tcp_and_udp_rows_match_proc() {
     let _serial = one_at_a_time();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let (listener, port, client) = listener_and_client();
     let (_server, _) = listener.accept().unwrap();
     let _pending = TcpStream::connect(("127.0.0.1", port)).unwrap(); // stays in the accept queue
     let listener6 = TcpListener::bind("[::1]:0").unwrap();
@@ -154,9 +160,7 @@ fn unix_rows_match_proc() {
 fn port_filter_runs_in_the_kernel_and_matches_proc() {
     let _serial = one_at_a_time();
     use fastnetstat_core::{list_sockets, SocketQuery, Source};
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let _client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let (_listener, port, _client) = listener_and_client();
     let _other = TcpListener::bind("127.0.0.1:0").unwrap();
 
     let mut socket = DiagSocket::open().unwrap();

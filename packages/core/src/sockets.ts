@@ -262,7 +262,7 @@ export class SocketList implements Iterable<InetSocket | UnixSocket> {
   }
 
   /** Printed by console.log / util.inspect as its rows and reports, not as the packed buffer. */
-  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+  [inspect.custom](_depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
     const shown = { inet: this.inet, unix: this.unix, ownerAccess: this.ownerAccess, reports: this.reports };
     return `${this.constructor.name} ${show(shown, nested(options))}`;
   }

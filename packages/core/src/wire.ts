@@ -153,7 +153,7 @@ export abstract class PackedRows<Row extends { toJSON(): Record<string, unknown>
   }
 
   /** Printed by console.log / util.inspect as its rows (as many as `maxArrayLength` shows). */
-  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+  [inspect.custom](_depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
     const max = options.maxArrayLength ?? 100;
     const rows: unknown[] = [];
     for (let i = 0; i < Math.min(this.length, max); i++) rows.push(this.row(i));
@@ -187,7 +187,7 @@ export abstract class SocketRow<Rows extends PackedRows<{ toJSON(): Record<strin
   abstract toJSON(): Record<string, unknown>;
 
   /** Printed by console.log / util.inspect as its fields (its toJSON view), not as the packed buffer. */
-  [inspect.custom](depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+  [inspect.custom](_depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
     return `${this.constructor.name} ${show(this.toJSON(), nested(options))}`;
   }
 }
