@@ -25,6 +25,8 @@ mod wire_interfaces;
 mod wire_layout;
 mod wire_routes;
 mod wire_stats;
+#[rustfmt::skip]
+mod wire_tables;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, PoisonError};
