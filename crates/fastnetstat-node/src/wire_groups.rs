@@ -30,7 +30,8 @@ pub fn pack_groups(s: &GroupsSnapshot) -> Vec<u8> {
                 layout::write_event(&mut b, at, 0, *family, 0, 0, *refcnt, address, device, name);
             }
             GroupEvent::Bogus { file, parser, line } => {
-                let (file, parser) = ((*file == GroupsFile::Igmp6) as u8, (*parser == GroupsFile::Igmp6) as u8);
+                let (file, parser) =
+                    ((*file == GroupsFile::Igmp6) as u8, (*parser == GroupsFile::Igmp6) as u8);
                 layout::write_event(&mut b, at, 1, 0, file, parser, *line as i32, &[0; 16], b"", b"");
             }
         }

@@ -12,7 +12,11 @@ use crate::wire_tables::routes as layout;
 pub fn pack_routes(s: &RouteSnapshot) -> Vec<u8> {
     let (mut b, [v4_at, cache_at, v6_at]) = Buf::with_sections(
         layout::HEADER_LEN,
-        [(s.inet.len(), layout::INET_LEN), (s.cache.len(), layout::CACHE_LEN), (s.inet6.len(), layout::INET6_LEN)],
+        [
+            (s.inet.len(), layout::INET_LEN),
+            (s.cache.len(), layout::CACHE_LEN),
+            (s.inet6.len(), layout::INET6_LEN),
+        ],
     );
     // route: 1 + index of the header column missing (0: none)
     let missing = s

@@ -92,7 +92,10 @@ mod tests {
         assert_eq!(u32_at(&b, 0), layout::MAGIC);
         assert_eq!((u32_at(&b, 8), u32_at(&b, 12), u32_at(&b, 16)), (2, 1, 2));
         let strings_at = u32_at(&b, 20) as usize;
-        assert_eq!(strings_at, layout::HEADER_LEN + 2 * layout::FILE_LEN + layout::SECTION_LEN + 2 * layout::ENTRY_LEN);
+        assert_eq!(
+            strings_at,
+            layout::HEADER_LEN + 2 * layout::FILE_LEN + layout::SECTION_LEN + 2 * layout::ENTRY_LEN
+        );
         assert_eq!(b.len(), strings_at + u32_at(&b, 24) as usize);
         // netstat missing: status 2, ENOENT, its message
         let f = layout::HEADER_LEN + layout::FILE_LEN;
