@@ -22,6 +22,11 @@ put(
     'wt0\t0100000A\t0200000A\t0003\t4\t5\t6\t00FFFFFF\t7\t8\t9\n',
 );
 put(
+  'rt_cache',
+  'Iface\tDestination\tGateway \tFlags\t\tRefCnt\tUse\tMetric\tSource\t\tMTU\tWindow\tIRTT\tTOS\tHHRef\tHHUptod\tSpecDst\n' +
+    'wtc\t0300000A\t0400000A\t80000000\t1\t2\t3\t0500000A\t4\t5\t6\t7\t-8\t9\t0600000A\n',
+);
+put(
   'ipv6_route',
   '20010db8000000000000000000000001 40 20010db8000000000000000000000002 30 20010db8000000000000000000000003 0000000b 0000000c 0000000d 00000001      wt6\n',
 );
@@ -31,6 +36,12 @@ put(
   'Inter-|   Receive                                                |  Transmit\n' +
     ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n' +
     ' wtif9: 4294967301 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n',
+);
+put(
+  'igmp',
+  'Idx\tDevice    : Count Querier\tGroup    Users Timer\tReporter\n' +
+    '1\tlo        :     1      V3\n\t\t\t\t010000E0     1 0:00000000\t\t0\n' +
+    '\t\t\t\tZZ0000E0     1 0:00000000\t\t0\n',
 );
 put('igmp6', '5    wtg0            ff020000000000000000000000000005     3 0000000C 0\n');
 put('snmp', 'Tcp: RtoAlgorithm MaxConn\nTcp: 1 -1\n');
@@ -50,6 +61,15 @@ describe('small-table wire layouts', () => {
       nextHop: '2001:db8::3', metric: 11, refCount: 12, use: 13, flags: 1, complete: true,
     });
     expect(list.inet6Conversions(0)).toBe(31);
+    const cache = routesSync({ procRoot: root, tables: ['rt_cache'] });
+    expect(cache.cacheCount).toBe(1);
+    expect([0, 1, 2, 3].map((k) => Array.from(cache.cacheAddressBytes(0, k as 0 | 1 | 2 | 3)))).toEqual([
+      [10, 0, 0, 3], [10, 0, 0, 4], [10, 0, 0, 5], [10, 0, 0, 6],
+    ]);
+    expect(cache.cacheFlags(0)).toBe(0x80000000);
+    expect(cache.cacheNumbers(0)).toEqual([1, 2, 3, 4, 5, 6, 7, -8, 9]);
+    expect(Buffer.from(cache.cacheIfaceBytes(0)).toString()).toBe('wtc');
+    expect(cache.report('rt_cache')).toMatchObject({ status: 'read', format: 'modern' });
     expect(list.report('route')).toEqual({ table: 'route', status: 'read', skippedLines: 0 });
   });
 
@@ -64,6 +84,13 @@ describe('small-table wire layouts', () => {
     expect(Buffer.from(list.inet6NameBytes(0)).toString()).toBe('wtif9');
     expect(list.ipv6Of('wtif9')).toEqual([{ address: '2001:db8::4', prefixLength: 0x41, scope: 0x20, flags: 0x86, ifindex: 14 }]);
     expect(list.report('dev').status).toBe('read');
+  });
+
+  it('groups: every field of a bogus-line event', () => {
+    const list = groupsSync({ procRoot: root, families: ['inet'] });
+    const bogus = Array.from({ length: list.length }, (_, i) => i).filter((i) => !list.isRow(i));
+    expect(bogus.length).toBeGreaterThan(0);
+    expect([list.bogusFile(bogus[0]!), list.bogusParser(bogus[0]!), list.bogusLine(bogus[0]!)]).toEqual(['igmp', 'igmp', 3]);
   });
 
   it('groups: every field of a membership event', () => {
