@@ -35,6 +35,7 @@ put(
   'dev',
   'Inter-|   Receive                                                |  Transmit\n' +
     ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n' +
+    '    lo: 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n' +
     ' wtif9: 4294967301 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n',
 );
 put(
@@ -84,6 +85,11 @@ describe('small-table wire layouts', () => {
     expect(Buffer.from(list.inet6NameBytes(0)).toString()).toBe('wtif9');
     expect(list.ipv6Of('wtif9')).toEqual([{ address: '2001:db8::4', prefixLength: 0x41, scope: 0x20, flags: 0x86, ifindex: 14 }]);
     expect(list.report('dev').status).toBe('read');
+    // the ioctl fields, from the kernel: the loopback device's, and none for a name it does not know
+    const lo = Array.from({ length: list.length }, (_, k) => k).find((k) => Buffer.from(list.nameBytes(k)).toString() === 'lo')!;
+    expect([list.fetchErrno(lo), list.hardwareType(lo), list.flags(lo) & 0x8]).toEqual([0, 772, 0x8]);
+    expect(list.mtu(lo)).toBeGreaterThan(0);
+    expect(list.fetchErrno(i!)).toBe(19); // ENODEV
   });
 
   it('groups: every field of a bogus-line event', () => {
