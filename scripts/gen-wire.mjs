@@ -279,6 +279,9 @@ function tsTables() {
     out.push('} as const;', '');
     for (const [r, rec] of [['header', t.header], ...Object.entries(t.records)]) {
       out.push(`/** The fields of ${r === 'header' ? `the ${name} header` : `one ${name} ${r} record`}, read at its start \`at\`. */`, `export const ${T}${title(r)} = {`);
+      out.push(`  /** Where each field starts in ${r === 'header' ? 'the header' : 'the record'}. */`, '  OFFSETS: {');
+      for (const f of rec.fields) out.push(`    ${f.name}: ${f.offset},`);
+      out.push('  },');
       for (const f of rec.fields) {
         const off = (extra) => `at${f.offset ? ` + ${f.offset}` : ''}${extra ?? ''}`;
         if (f.doc) out.push(`  /** ${f.doc} */`);

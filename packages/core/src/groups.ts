@@ -84,8 +84,9 @@ export class GroupList extends PackedList {
     return GroupsEvent.number(this, this.#e(i));
   }
   addressBytes(i: number): Uint8Array {
-    const address = GroupsEvent.address(this, this.#e(i));
-    return this.family(i) === 4 ? address.subarray(0, 4) : address;
+    if (this.family(i) === 6) return GroupsEvent.address(this, this.#e(i));
+    const at = this.#e(i) + GroupsEvent.OFFSETS.address;
+    return this.bytes.subarray(at, at + 4);
   }
   /** The interface text netstat prints (IPv4: 10 bytes, blank-padded or cut). */
   deviceBytes(i: number): Uint8Array {

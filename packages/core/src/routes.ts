@@ -123,6 +123,8 @@ export interface Ipv6Route {
   complete: boolean;
 }
 
+/** The cache row's addresses in cacheAddressBytes' order. */
+const CACHE_ADDRESSES = [RoutesCache.destination, RoutesCache.gateway, RoutesCache.source, RoutesCache.specDst] as const;
 /** The buffer's sections (ROUTES_FORMAT.rows), in order. */
 const INET = 0;
 const CACHE = 1;
@@ -193,9 +195,7 @@ export class RouteList extends PackedList {
   }
   /** destination, gateway, source, specdst (4 bytes each). */
   cacheAddressBytes(i: number, which: 0 | 1 | 2 | 3): Uint8Array {
-    const at = this.cacheAt(i);
-    const read = [RoutesCache.destination, RoutesCache.gateway, RoutesCache.source, RoutesCache.specDst][which]!;
-    return read(this, at);
+    return CACHE_ADDRESSES[which](this, this.cacheAt(i));
   }
   cacheFlags(i: number): number {
     return RoutesCache.flags(this, this.cacheAt(i));
@@ -203,7 +203,9 @@ export class RouteList extends PackedList {
   /** refcnt, use, metric, mss, window, irtt, extra0, extra1, extra2 */
   cacheNumbers(i: number): number[] {
     const at = this.cacheAt(i);
-    return Array.from({ length: 9 }, (_, k) => (k < 6 ? RoutesCache.numbers(this, at, k) : RoutesCache.extra(this, at, k - 6)));
+    const n = (k: number) => RoutesCache.numbers(this, at, k);
+    const x = (k: number) => RoutesCache.extra(this, at, k);
+    return [n(0), n(1), n(2), n(3), n(4), n(5), x(0), x(1), x(2)];
   }
   cacheIfaceBytes(i: number): Uint8Array {
     return RoutesCache.iface(this, this.cacheAt(i));

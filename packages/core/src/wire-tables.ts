@@ -26,6 +26,22 @@ export const ROUTES_FORMAT = {
 
 /** The fields of the routes header, read at its start `at`. */
 export const RoutesHeader = {
+  /** Where each field starts in the header. */
+  OFFSETS: {
+    magic: 0,
+    version: 4,
+    inetCount: 8,
+    cacheCount: 12,
+    inet6Count: 16,
+    inetAt: 20,
+    cacheAt: 24,
+    inet6At: 28,
+    stringsAt: 32,
+    route: 36,
+    rtCache: 44,
+    ipv6Route: 52,
+    cacheFormatMask: 60,
+  },
   magic: (w: PackedBytes, at: number): number => w.view.getUint32(at, true),
   version: (w: PackedBytes, at: number): number => w.view.getUint16(at + 4, true),
   inetCount: (w: PackedBytes, at: number): number => w.view.getUint32(at + 8, true),
@@ -44,6 +60,15 @@ export const RoutesHeader = {
 
 /** The fields of one routes inet record, read at its start `at`. */
 export const RoutesInet = {
+  /** Where each field starts in the record. */
+  OFFSETS: {
+    destination: 0,
+    gateway: 4,
+    mask: 8,
+    flags: 12,
+    numbers: 16,
+    iface: 40,
+  },
   destination: (w: PackedBytes, at: number): Uint8Array => w.bytes.subarray(at, at + 4),
   gateway: (w: PackedBytes, at: number): Uint8Array => w.bytes.subarray(at + 4, at + 4 + 4),
   mask: (w: PackedBytes, at: number): Uint8Array => w.bytes.subarray(at + 8, at + 8 + 4),
@@ -58,6 +83,17 @@ export const RoutesInet = {
 
 /** The fields of one routes cache record, read at its start `at`. */
 export const RoutesCache = {
+  /** Where each field starts in the record. */
+  OFFSETS: {
+    destination: 0,
+    gateway: 4,
+    source: 8,
+    specDst: 12,
+    flags: 16,
+    numbers: 20,
+    extra: 44,
+    iface: 56,
+  },
   destination: (w: PackedBytes, at: number): Uint8Array => w.bytes.subarray(at, at + 4),
   gateway: (w: PackedBytes, at: number): Uint8Array => w.bytes.subarray(at + 4, at + 4 + 4),
   source: (w: PackedBytes, at: number): Uint8Array => w.bytes.subarray(at + 8, at + 8 + 4),
@@ -75,6 +111,20 @@ export const RoutesCache = {
 
 /** The fields of one routes inet6 record, read at its start `at`. */
 export const RoutesInet6 = {
+  /** Where each field starts in the record. */
+  OFFSETS: {
+    destination: 0,
+    source: 16,
+    nextHop: 32,
+    destinationLength: 48,
+    sourceLength: 52,
+    metric: 56,
+    refcnt: 60,
+    use: 64,
+    flags: 68,
+    iface: 72,
+    conversions: 78,
+  },
   destination: (w: PackedBytes, at: number): Uint8Array => w.bytes.subarray(at, at + 16),
   source: (w: PackedBytes, at: number): Uint8Array => w.bytes.subarray(at + 16, at + 16 + 16),
   nextHop: (w: PackedBytes, at: number): Uint8Array => w.bytes.subarray(at + 32, at + 32 + 16),
@@ -103,6 +153,20 @@ export const INTERFACES_FORMAT = {
 
 /** The fields of the interfaces header, read at its start `at`. */
 export const InterfacesHeader = {
+  /** Where each field starts in the header. */
+  OFFSETS: {
+    magic: 0,
+    version: 4,
+    ifaceCount: 8,
+    inet6Count: 12,
+    ifaceAt: 16,
+    inet6At: 20,
+    stringsAt: 24,
+    dev: 28,
+    ifInet6: 36,
+    ifconfErrno: 44,
+    socketErrno: 48,
+  },
   magic: (w: PackedBytes, at: number): number => w.view.getUint32(at, true),
   version: (w: PackedBytes, at: number): number => w.view.getUint16(at + 4, true),
   ifaceCount: (w: PackedBytes, at: number): number => w.view.getUint32(at + 8, true),
@@ -120,6 +184,27 @@ export const InterfacesHeader = {
 
 /** The fields of one interfaces iface record, read at its start `at`. */
 export const InterfacesIface = {
+  /** Where each field starts in the record. */
+  OFFSETS: {
+    name: 0,
+    fetchErrno: 8,
+    flags: 12,
+    hardwareType: 14,
+    hardwareAddress: 16,
+    mtu: 24,
+    txQueueLength: 28,
+    memStart: 32,
+    memEnd: 40,
+    baseAddress: 48,
+    irq: 50,
+    dma: 51,
+    port: 52,
+    hasIpv4: 53,
+    ipv4Valid: 54,
+    hasStatistics: 55,
+    ipv4: 56,
+    statistics: 72,
+  },
   name: (w: PackedBytes, at: number): Uint8Array => {
     const start = w.stringsAt + w.view.getUint32(at, true);
     return w.bytes.subarray(start, start + w.view.getUint32(at + 4, true));
@@ -151,6 +236,16 @@ export const InterfacesIface = {
 
 /** The fields of one interfaces inet6 record, read at its start `at`. */
 export const InterfacesInet6 = {
+  /** Where each field starts in the record. */
+  OFFSETS: {
+    address: 0,
+    ifindex: 16,
+    prefixLength: 20,
+    scope: 24,
+    flags: 28,
+    name: 32,
+    conversions: 38,
+  },
   address: (w: PackedBytes, at: number): Uint8Array => w.bytes.subarray(at, at + 16),
   ifindex: (w: PackedBytes, at: number): number => w.view.getUint32(at + 16, true),
   prefixLength: (w: PackedBytes, at: number): number => w.view.getUint32(at + 20, true),
@@ -174,6 +269,21 @@ export const GROUPS_FORMAT = {
 
 /** The fields of the groups header, read at its start `at`. */
 export const GroupsHeader = {
+  /** Where each field starts in the header. */
+  OFFSETS: {
+    magic: 0,
+    version: 4,
+    eventCount: 8,
+    eventAt: 12,
+    stringsAt: 16,
+    igmp: 20,
+    igmp6: 28,
+    stateIgmp6: 36,
+    stateIdx: 37,
+    stateIn6Words: 40,
+    stateDevice: 56,
+    stateName: 64,
+  },
   magic: (w: PackedBytes, at: number): number => w.view.getUint32(at, true),
   version: (w: PackedBytes, at: number): number => w.view.getUint16(at + 4, true),
   eventCount: (w: PackedBytes, at: number): number => w.view.getUint32(at + 8, true),
@@ -197,6 +307,17 @@ export const GroupsHeader = {
 
 /** The fields of one groups event record, read at its start `at`. */
 export const GroupsEvent = {
+  /** Where each field starts in the record. */
+  OFFSETS: {
+    kind: 0,
+    family: 1,
+    file: 2,
+    parser: 3,
+    number: 4,
+    address: 8,
+    device: 24,
+    name: 32,
+  },
   /** 0 a membership row, 1 a bogus line */
   kind: (w: PackedBytes, at: number): number => w.view.getUint8(at),
   /** 4 or 6 */
@@ -233,6 +354,17 @@ export const STATISTICS_FORMAT = {
 
 /** The fields of the statistics header, read at its start `at`. */
 export const StatisticsHeader = {
+  /** Where each field starts in the header. */
+  OFFSETS: {
+    magic: 0,
+    version: 4,
+    headerLength: 6,
+    fileCount: 8,
+    sectionCount: 12,
+    entryCount: 16,
+    stringsAt: 20,
+    stringsLength: 24,
+  },
   magic: (w: PackedBytes, at: number): number => w.view.getUint32(at, true),
   version: (w: PackedBytes, at: number): number => w.view.getUint16(at + 4, true),
   headerLength: (w: PackedBytes, at: number): number => w.view.getUint16(at + 6, true),
@@ -245,6 +377,16 @@ export const StatisticsHeader = {
 
 /** The fields of one statistics file record, read at its start `at`. */
 export const StatisticsFile = {
+  /** Where each field starts in the record. */
+  OFFSETS: {
+    file: 0,
+    status: 1,
+    errno: 2,
+    formatErrorLine: 4,
+    message: 8,
+    firstSection: 16,
+    sectionCount: 20,
+  },
   /** 0 snmp, 1 netstat, 2 snmp6, 3 sctp/snmp */
   file: (w: PackedBytes, at: number): number => w.view.getUint8(at),
   /** 1 read, 2 missing, 3 open failed, 4 read failed */
@@ -263,6 +405,12 @@ export const StatisticsFile = {
 
 /** The fields of one statistics section record, read at its start `at`. */
 export const StatisticsSection = {
+  /** Where each field starts in the record. */
+  OFFSETS: {
+    title: 0,
+    firstEntry: 8,
+    entryCount: 12,
+  },
   title: (w: PackedBytes, at: number): Uint8Array => {
     const start = w.stringsAt + w.view.getUint32(at, true);
     return w.bytes.subarray(start, start + w.view.getUint32(at + 4, true));
@@ -273,6 +421,13 @@ export const StatisticsSection = {
 
 /** The fields of one statistics entry record, read at its start `at`. */
 export const StatisticsEntry = {
+  /** Where each field starts in the record. */
+  OFFSETS: {
+    name: 0,
+    value: 8,
+    signed: 16,
+    flags: 24,
+  },
   name: (w: PackedBytes, at: number): Uint8Array => {
     const start = w.stringsAt + w.view.getUint32(at, true);
     return w.bytes.subarray(start, start + w.view.getUint32(at + 4, true));
