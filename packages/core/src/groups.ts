@@ -99,7 +99,11 @@ export class GroupList extends PackedList {
   report(file: 'igmp' | 'igmp6'): GroupsReport {
     const r = (file === 'igmp' ? GroupsHeader.igmp : GroupsHeader.igmp6)(this, 0);
     let bogus = 0;
-    for (let i = 0; i < this.length; i++) if (!this.isRow(i) && this.bogusFile(i) === file) bogus++;
+    const code = file === 'igmp6' ? 1 : 0;
+    for (let i = 0; i < this.length; i++) {
+      const at = this.#e(i);
+      if (GroupsEvent.kind(this, at) !== 0 && GroupsEvent.file(this, at) === code) bogus++;
+    }
     return { file, status: r.status, ...reportError(r), bogusLines: bogus };
   }
 
@@ -111,13 +115,14 @@ export class GroupList extends PackedList {
   get memberships(): GroupMembership[] {
     const out: GroupMembership[] = [];
     for (let i = 0; i < this.length; i++) {
-      if (!this.isRow(i)) continue;
-      const v4 = this.family(i) === 4;
+      const at = this.#e(i);
+      if (GroupsEvent.kind(this, at) !== 0) continue;
+      const address = this.addressBytes(i);
       out.push({
-        family: v4 ? 'inet' : 'inet6',
-        interface: decodeUtf8(this.nameBytes(i)),
-        address: v4 ? inetNtoa(this.addressBytes(i)) : inetNtop6(this.addressBytes(i)),
-        refCount: this.refCount(i),
+        family: address.length === 4 ? 'inet' : 'inet6',
+        interface: decodeUtf8(GroupsEvent.name(this, at)),
+        address: address.length === 4 ? inetNtoa(address) : inetNtop6(address),
+        refCount: GroupsEvent.number(this, at),
       });
     }
     return out;

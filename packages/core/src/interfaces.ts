@@ -235,36 +235,45 @@ export class InterfaceList extends PackedList {
   /** The IPv6 records of /proc/net/if_inet6 whose name is `name`. */
   ipv6Of(name: string): Ipv6InterfaceAddress[] {
     const out: Ipv6InterfaceAddress[] = [];
+    const r = InterfacesInet6;
     for (let j = 0; j < this.inet6Count; j++) {
-      if (decodeUtf8(this.inet6NameBytes(j)) !== name) continue;
-      const [ifindex, prefixLength, scope, flags] = this.inet6Numbers(j);
-      out.push({ address: inetNtop6(this.inet6AddressBytes(j)), prefixLength, scope, flags, ifindex });
+      const at = this.#r6(j);
+      if (decodeUtf8(r.name(this, at)) !== name) continue;
+      out.push({
+        address: inetNtop6(r.address(this, at)),
+        prefixLength: r.prefixLength(this, at),
+        scope: r.scope(this, at),
+        flags: r.flags(this, at),
+        ifindex: r.ifindex(this, at),
+      });
     }
     return out;
   }
 
   /** One interface, decoded. */
   at(i: number): NetInterface {
-    const name = decodeUtf8(this.nameBytes(i));
-    const flags = this.flags(i);
-    const errno = this.fetchErrno(i);
+    const at = this.#row(i);
+    const r = InterfacesIface;
+    const name = decodeUtf8(r.name(this, at));
+    const flags = r.flags(this, at);
+    const errno = r.fetchErrno(this, at);
     const ip = (k: 0 | 1 | 2 | 3) => {
       const b = this.ipv4Bytes(i, k);
       return b ? inetNtoa(b) : null;
     };
-    const stats = this.hasStatistics(i) ? this.statisticsBig(i) : undefined;
-    const hw = Array.from(this.hardwareAddressBytes(i), (b) => b.toString(16).padStart(2, '0')).join(':');
+    const stats = r.hasStatistics(this, at) !== 0 ? this.statisticsBig(i) : undefined;
+    const hw = Array.from(r.hardwareAddress(this, at), (b) => b.toString(16).padStart(2, '0')).join(':');
     const out: NetInterface = {
       name,
       flags,
       flagNames: FLAG_NAMES.filter(([bit]) => flags & bit).map(([, n]) => n),
       up: (flags & IFF.UP) !== 0,
-      mtu: this.mtu(i),
-      hardwareType: this.hardwareType(i),
+      mtu: r.mtu(this, at),
+      hardwareType: r.hardwareType(this, at),
       hardwareAddress: hw,
-      txQueueLength: this.txQueueLength(i),
+      txQueueLength: r.txQueueLength(this, at),
       map: this.map(i),
-      ipv4: this.hasIpv4(i) ? { address: ip(0)!, destination: ip(1), broadcast: ip(2), netmask: ip(3) } : null,
+      ipv4: r.hasIpv4(this, at) !== 0 ? { address: ip(0)!, destination: ip(1), broadcast: ip(2), netmask: ip(3) } : null,
       ipv6: this.ipv6Of(name),
       statistics: stats
         ? (Object.fromEntries(STATISTICS_FIELDS.map((f, k) => [f, Number(stats[k])])) as unknown as InterfaceStatistics)
