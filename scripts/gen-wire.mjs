@@ -14,7 +14,9 @@ const RUST_OUT = 'crates/fastnetstat-node/src/wire_layout.rs';
 const TS_LAYOUT_OUT = 'packages/core/src/wire-layout.ts';
 const TS_ROWS_OUT = 'packages/core/src/wire-rows.ts';
 
-const WIDTH = { u8: 1, u16: 2, u32: 4, i32: 4, u64: 8, bytes16: 16 };
+const WIDTH = { u8: 1, u16: 2, u32: 4, i32: 4, u64: 8, bytes16: 16, i8: 1, i64: 8, bytes4: 4, bytes8: 8, str: 8, str16: 6 };
+/** Alignment where it is not the width (capped at 8): a string reference is two u32 words (or a u32 and a u16). */
+const ALIGN = { str: 4, str16: 4 };
 const RUST_TYPE = { u8: 'u8', u16: 'u16', u32: 'u32', i32: 'i32', u64: 'u64', bytes16: '[u8; 16]' };
 const REPORT_LEN = 8;
 
@@ -25,7 +27,7 @@ export function place(struct, fixedLength) {
   const fields = struct.fields.map((f) => {
     const one = f.type === 'report' ? REPORT_LEN : WIDTH[f.type];
     if (one === undefined) throw new Error(`field ${f.name}: unknown type ${f.type}`);
-    const fieldAlign = f.type === 'report' ? 4 : Math.min(one, 8);
+    const fieldAlign = f.type === 'report' ? 4 : (ALIGN[f.type] ?? Math.min(one, 8));
     at = Math.ceil(at / fieldAlign) * fieldAlign;
     const placed = { ...f, offset: at, width: one * (f.count ?? 1) };
     at += placed.width;
@@ -157,7 +159,162 @@ function tsRows() {
   return out.join('\n');
 }
 
-const outputs = { [RUST_OUT]: rust(), [TS_LAYOUT_OUT]: tsLayout(), [TS_ROWS_OUT]: tsRows() };
+// ---- the small tables (routes, interfaces, groups, statistics) ----
+const RUST_TABLES_OUT = 'crates/fastnetstat-node/src/wire_tables.rs';
+const TS_TABLES_OUT = 'packages/core/src/wire-tables.ts';
+const title = (name) => name[0].toUpperCase() + name.slice(1);
+
+/** A table's header fields: the ones every buffer starts with (magic, version, and with sections their counts and offsets), then its own. */
+function headerFields(header) {
+  const auto = [
+    { name: 'magic', type: 'u32', auto: 'magic' },
+    { name: 'version', type: 'u16', auto: 'version' },
+  ];
+  if (header.sections) {
+    for (const s of header.sections) auto.push({ name: `${s}Count`, type: 'u32', auto: 'sections' });
+    for (const s of header.sections) auto.push({ name: `${s}At`, type: 'u32', auto: 'sections' });
+    auto.push({ name: 'stringsAt', type: 'u32', auto: 'sections' });
+  }
+  return [...auto, ...header.fields];
+}
+
+/** Each table placed: its header and records, with offsets, and its version (a hash of its own layout). */
+const tables = Object.fromEntries(
+  Object.entries(layout.tables).map(([name, t]) => {
+    const header = place({ fields: headerFields(t.header) }, t.header.length);
+    const records = Object.fromEntries(Object.entries(t.records).map(([r, rec]) => [r, { ...place(rec), rust: rec.rust }]));
+    for (const [r, rec] of Object.entries(records)) if (rec.fields.some((f) => f.type === 'report')) throw new Error(`${name}.${r}: reports belong in the header`);
+    const placed = { magic: t.magic, sections: t.header.sections ?? null, header, records };
+    return [name, { ...placed, version: hashOf(placed) }];
+  }),
+);
+
+function hashOf(value) {
+  let h = 0x811c9dc5;
+  const bytes = JSON.stringify(value, (k, v) => (['doc', 'rust', 'auto'].includes(k) ? undefined : v));
+  for (const c of bytes) {
+    h ^= c.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return ((h >>> 16) ^ (h & 0xffff)) || 1;
+}
+
+const ELEMENT = { u8: 'u8', i8: 'i8', u16: 'u16', u32: 'u32', i32: 'i32', u64: 'u64', i64: 'i64', bytes4: '[u8; 4]', bytes8: '[u8; 8]', bytes16: '[u8; 16]' };
+const isBytes = (type) => type.startsWith('bytes');
+const elementWidth = (f) => WIDTH[f.type];
+
+function rustArgType(f) {
+  if (f.type === 'report') return '(&TableStatus, u8, u32)';
+  if (f.type === 'str' || f.type === 'str16') return '&[u8]';
+  if (f.count) return `&[${ELEMENT[f.type]}; ${f.count}]`;
+  return isBytes(f.type) ? `&${ELEMENT[f.type]}` : ELEMENT[f.type];
+}
+
+/** The Rust statement that writes field `f` (value expression `value`, a reference for bytes, strings and arrays) at `at + offset`. */
+function rustWrite(f, value) {
+  const at = f.offset ? `at + ${f.offset}` : 'at';
+  if (f.type === 'report') return [`report(b, ${at}, ${value}.0, ${value}.1, ${value}.2);`];
+  if (f.type === 'str') return [`b.string(${at}, ${value});`];
+  if (f.type === 'str16') return [`b.string16(${at}, ${value});`];
+  const one = (where, v) => (isBytes(f.type) ? `b.bytes(${where}, ${v});` : `b.${f.type}(${where}, ${v});`);
+  if (f.count) return [`for (k, v) in ${value}.iter().enumerate() {`, `    ${one(`${at} + k * ${elementWidth(f)}`, 'v')}`.replace(', v)', isBytes(f.type) ? ', v)' : ', *v)'), '}'];
+  return [one(at, value)];
+}
+
+function rustTables() {
+  const out = [];
+  out.push(`//! @${BANNER}.`, '//!', "//! The small tables' buffers (routes, interfaces, groups, statistics): per table its", '//! magic, version and lengths, the offsets in its header and records, and a writer per record.', '#![allow(dead_code, clippy::too_many_arguments)]', '');
+  for (const [name, t] of Object.entries(tables)) {
+    out.push(`/// The ${name} buffer.`, `pub mod ${name} {`);
+    out.push('    #[allow(unused_imports)]', '    use crate::wire_buf::{report, Buf};', '    #[allow(unused_imports)]', '    use fastnetstat_core::TableStatus;', '');
+    out.push(`    pub const MAGIC: u32 = ${hex(t.magic)};`, `    pub const VERSION: u16 = ${t.version};`, `    pub const HEADER_LEN: usize = ${t.header.length};`);
+    for (const [r, rec] of Object.entries(t.records)) out.push(`    pub const ${upper(r)}_LEN: usize = ${rec.length};`);
+    const parts = [['header', t.header], ...Object.entries(t.records)];
+    for (const [r, rec] of parts) {
+      out.push('', `    /// Offsets in ${r === 'header' ? 'the header' : `one ${r} record`}.`, `    pub mod ${r} {`);
+      for (const f of rec.fields) out.push(`        pub const ${upper(f.name)}: usize = ${f.offset};`);
+      out.push('    }');
+    }
+    for (const [r, rec] of parts) {
+      const fields = rec.fields.filter((f) => f.auto !== 'sections');
+      const args = fields.filter((f) => !f.auto && (f.rust === undefined || rec.rust === undefined));
+      const params = ['b: &mut Buf', 'at: usize', ...(rec.rust ? [`r: &fastnetstat_core::${rec.rust}`] : []), ...args.map((f) => `${snake(f.name)}: ${rustArgType(f)}`)];
+      const what = r === 'header' ? `the header${t.sections ? ' (the section counts and offsets are Buf::with_sections\' and Buf::finish\'s)' : ''}` : `one ${r} record`;
+      out.push('', `    /// Writes ${what} at \`at\`.`, '    #[inline]', `    pub fn write_${r}(${params.join(', ')}) {`);
+      for (const f of fields) {
+        let value;
+        if (f.auto === 'magic') value = 'MAGIC';
+        else if (f.auto === 'version') value = 'VERSION';
+        else if (rec.rust && f.rust !== undefined) value = f.count ? f.rust : isBytes(f.type) && !f.rust.startsWith('&') ? `&${f.rust}` : f.rust;
+        else value = snake(f.name);
+        for (const line of rustWrite(f, value)) out.push(`        ${line}`);
+      }
+      out.push('    }');
+    }
+    out.push('}', '');
+  }
+  return out.join('\n');
+}
+
+const TS_READ = {
+  u8: (at) => `w.view.getUint8(${at})`,
+  i8: (at) => `w.view.getInt8(${at})`,
+  u16: (at) => `w.view.getUint16(${at}, true)`,
+  u32: (at) => `w.view.getUint32(${at}, true)`,
+  i32: (at) => `w.view.getInt32(${at}, true)`,
+  u64: (at) => `w.view.getBigUint64(${at}, true)`,
+  i64: (at) => `w.view.getBigInt64(${at}, true)`,
+};
+const TS_TYPE = { u8: 'number', i8: 'number', u16: 'number', u32: 'number', i32: 'number', u64: 'bigint', i64: 'bigint' };
+
+function tsTables() {
+  const out = [`/**\n * @${BANNER}.\n * The small tables' buffers (routes, interfaces, groups, statistics): per table its format\n * and one accessor per field of its header and records, each reading at a record's start.\n * Internal to the package (not exported from its entry).\n */`];
+  out.push("import { type RawReport, readReport } from './wire.js';", '');
+  out.push('/** A packed buffer as the accessors read it: its bytes, a view of them, and where its string table starts. */');
+  out.push('export interface PackedBytes {', '  readonly view: DataView;', '  readonly bytes: Uint8Array;', '  readonly stringsAt: number;', '}', '');
+  for (const [name, t] of Object.entries(tables)) {
+    const T = title(name);
+    out.push(`/** The ${name} buffer: magic, version, header length and the row length of each section. */`);
+    out.push(`export const ${upper(name)}_FORMAT = {`, `  magic: ${hex(t.magic)},`, `  version: ${t.version},`, `  header: ${t.header.length},`);
+    out.push(`  rows: [${(t.sections ?? []).map((s) => t.records[s].length).join(', ')}],`);
+    for (const [r, rec] of Object.entries(t.records)) out.push(`  ${r}Length: ${rec.length},`);
+    out.push('} as const;', '');
+    for (const [r, rec] of [['header', t.header], ...Object.entries(t.records)]) {
+      out.push(`/** The fields of ${r === 'header' ? `the ${name} header` : `one ${name} ${r} record`}, read at its start \`at\`. */`, `export const ${T}${title(r)} = {`);
+      out.push(`  /** Where each field starts in ${r === 'header' ? 'the header' : 'the record'}. */`, '  OFFSETS: {');
+      for (const f of rec.fields) out.push(`    ${f.name}: ${f.offset},`);
+      out.push('  },');
+      for (const f of rec.fields) {
+        const off = (extra) => `at${f.offset ? ` + ${f.offset}` : ''}${extra ?? ''}`;
+        if (f.doc) out.push(`  /** ${f.doc} */`);
+        if (f.type === 'report') {
+          out.push(`  ${f.name}: (w: PackedBytes, at: number): RawReport => readReport(w.view, ${off()}),`);
+        } else if (f.type === 'str' || f.type === 'str16') {
+          const len = f.type === 'str' ? TS_READ.u32(off(' + 4')) : TS_READ.u16(off(' + 4'));
+          out.push(`  ${f.name}: (w: PackedBytes, at: number): Uint8Array => {`, `    const start = w.stringsAt + ${TS_READ.u32(off())};`, `    return w.bytes.subarray(start, start + ${len});`, '  },');
+        } else if (isBytes(f.type)) {
+          const n = WIDTH[f.type];
+          if (f.count) out.push(`  ${f.name}: (w: PackedBytes, at: number, k: number): Uint8Array => w.bytes.subarray(${off(` + k * ${n}`)}, ${off(` + k * ${n} + ${n}`)}),`);
+          else out.push(`  ${f.name}: (w: PackedBytes, at: number): Uint8Array => w.bytes.subarray(${off()}, ${off(` + ${n}`)}),`);
+        } else if (f.count) {
+          out.push(`  ${f.name}: (w: PackedBytes, at: number, k: number): ${TS_TYPE[f.type]} => ${TS_READ[f.type](off(` + k * ${WIDTH[f.type]}`))},`);
+        } else {
+          out.push(`  ${f.name}: (w: PackedBytes, at: number): ${TS_TYPE[f.type]} => ${TS_READ[f.type](off())},`);
+        }
+      }
+      out.push('} as const;', '');
+    }
+  }
+  return out.join('\n');
+}
+
+const outputs = {
+  [RUST_OUT]: rust(),
+  [TS_LAYOUT_OUT]: tsLayout(),
+  [TS_ROWS_OUT]: tsRows(),
+  [RUST_TABLES_OUT]: rustTables(),
+  [TS_TABLES_OUT]: tsTables(),
+};
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const check = process.argv.includes('--check');
@@ -179,4 +336,4 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
 }
 
-export { structs, VERSION };
+export { structs, tables, VERSION };

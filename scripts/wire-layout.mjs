@@ -120,3 +120,240 @@ export const owner = {
     { name: 'nameLength', type: 'u32' },
   ],
 };
+
+// ---------------------------------------------------------------------------
+// The small tables: routes, interfaces, multicast groups and the protocol
+// counters. Each crosses as its own buffer (a buffer still pays here: the same
+// results as N-API objects were 3-4x slower to hand over), laid out from the
+// table below by the same rules as the socket rows. `node scripts/gen-wire.mjs`
+// turns them into
+//   crates/fastnetstat-node/src/wire_tables.rs  (per table: offsets, lengths and a writer per record)
+//   packages/core/src/wire-tables.ts            (per table: its format and one accessor per field)
+// and each table's version is a hash of its own layout.
+//
+// A table:
+//   magic    its first u32
+//   header   its header: `length` bytes; with `sections` (record names) it starts with
+//            magic u32, version u16, one u32 row count per section (<name>Count), one u32
+//            offset per section (<name>At) and stringsAt, as Buf::with_sections writes them;
+//            without, with magic and version only. Then its `fields`.
+//   records  its fixed-width records, by name.
+// A record:
+//   rust     the core's type the writer reads (a path under fastnetstat_core); the writer then
+//            takes it as `r` and every field with a `rust` expression (over `r`) is read from it
+//   fields   as for the sockets, and these types beside theirs:
+//            i8 i64 bytes4 bytes8; str (u32 offset + u32 length in the string table);
+//            str16 (u32 offset + u16 length); report (8 bytes, see `report` above);
+//            `count: n` makes a field n consecutive values.
+//            A field without `rust` is an argument of the writer, named after it.
+//
+// Adding a column to a small table: add one line to its record below (with the `rust`
+// expression that reads it from the core's row), then `pnpm exec turbo run build`: the
+// packer writes it and wire-tables.ts has its accessor (<Table><Record>.<name>(wire, at));
+// the list class (routes.ts, interfaces.ts, groups.ts, statistics.ts) shows it where it
+// decodes its rows.
+
+const str = (name, rust, extra) => ({ name, type: 'str', ...(rust === undefined ? {} : { rust }), ...extra });
+
+export const tables = {
+  routes: {
+    magic: 0x5452_4e46, // "FNRT"
+    header: {
+      length: 64,
+      sections: ['inet', 'cache', 'inet6'],
+      fields: [
+        // detail: 1 + index of the header column missing (0 none); count: lines skipped
+        { name: 'route', type: 'report' },
+        // detail: 0 none, 1 modern, 2 old (2.0), 3 unknown, 4 empty file; count: lines skipped
+        { name: 'rtCache', type: 'report' },
+        { name: 'ipv6Route', type: 'report' },
+        { name: 'cacheFormatMask', type: 'i32', doc: 'The header bit mask when the rt_cache layout is unknown.' },
+      ],
+    },
+    records: {
+      inet: {
+        rust: 'routes::Ipv4Route',
+        fields: [
+          { name: 'destination', type: 'bytes4', rust: 'r.destination' },
+          { name: 'gateway', type: 'bytes4', rust: 'r.gateway' },
+          { name: 'mask', type: 'bytes4', rust: 'r.mask' },
+          { name: 'flags', type: 'u32', rust: 'r.flags' },
+          { name: 'numbers', type: 'i32', count: 6, rust: 'r.numbers.to_array()', doc: 'refcnt, use, metric, mss, window, irtt' },
+          str('iface', '&r.iface'),
+        ],
+      },
+      cache: {
+        rust: 'routes::Ipv4CacheRoute',
+        fields: [
+          { name: 'destination', type: 'bytes4', rust: 'r.destination' },
+          { name: 'gateway', type: 'bytes4', rust: 'r.gateway' },
+          { name: 'source', type: 'bytes4', rust: 'r.source' },
+          { name: 'specDst', type: 'bytes4', rust: 'r.spec_dst' },
+          { name: 'flags', type: 'u32', rust: 'r.flags' },
+          { name: 'numbers', type: 'i32', count: 6, rust: 'r.numbers.to_array()', doc: 'refcnt, use, metric, mss, window, irtt' },
+          { name: 'extra', type: 'i32', count: 3, rust: 'r.extra', doc: 'modern: tos, hhref, hhuptod; old: hh, arp, 0' },
+          str('iface', '&r.iface'),
+        ],
+      },
+      inet6: {
+        rust: 'routes::Ipv6Route',
+        fields: [
+          { name: 'destination', type: 'bytes16', rust: 'r.destination' },
+          { name: 'source', type: 'bytes16', rust: 'r.source' },
+          { name: 'nextHop', type: 'bytes16', rust: 'r.next_hop' },
+          { name: 'destinationLength', type: 'u32', rust: 'r.destination_len' },
+          { name: 'sourceLength', type: 'u32', rust: 'r.source_len' },
+          { name: 'metric', type: 'i32', rust: 'r.metric' },
+          { name: 'refcnt', type: 'i32', rust: 'r.refcnt' },
+          { name: 'use', type: 'i32', rust: 'r.use_count' },
+          { name: 'flags', type: 'u32', rust: 'r.flags' },
+          { name: 'iface', type: 'str16', rust: '&r.iface' },
+          { name: 'conversions', type: 'i8', rust: 'r.conversions as i8' },
+        ],
+      },
+    },
+  },
+
+  interfaces: {
+    magic: 0x4649_4e46, // "FNIF"
+    header: {
+      length: 64,
+      sections: ['iface', 'inet6'],
+      fields: [
+        { name: 'dev', type: 'report' },
+        { name: 'ifInet6', type: 'report' },
+        { name: 'ifconfErrno', type: 'i32', doc: 'errno of a failed SIOCGIFCONF (0: none).' },
+        { name: 'socketErrno', type: 'i32', doc: 'errno when no socket could be opened (0: none).' },
+      ],
+    },
+    records: {
+      iface: {
+        rust: 'interfaces::Interface',
+        fields: [
+          str('name', '&r.name'),
+          { name: 'fetchErrno', type: 'i32', rust: 'r.fetch_error.unwrap_or(0)', doc: 'errno of the failed SIOCGIFFLAGS (0: fetched).' },
+          { name: 'flags', type: 'u16', rust: 'r.flags' },
+          { name: 'hardwareType', type: 'u16', rust: 'r.hw_type', doc: 'ARPHRD_*' },
+          { name: 'hardwareAddress', type: 'bytes8', rust: 'r.hw_addr' },
+          { name: 'mtu', type: 'i32', rust: 'r.mtu' },
+          { name: 'txQueueLength', type: 'i32', rust: 'r.tx_queue_len', doc: '-1: unknown' },
+          { name: 'memStart', type: 'u64', rust: 'r.map.mem_start' },
+          { name: 'memEnd', type: 'u64', rust: 'r.map.mem_end' },
+          { name: 'baseAddress', type: 'u16', rust: 'r.map.base_addr' },
+          { name: 'irq', type: 'u8', rust: 'r.map.irq' },
+          { name: 'dma', type: 'u8', rust: 'r.map.dma' },
+          { name: 'port', type: 'u8', rust: 'r.map.port' },
+          { name: 'hasIpv4', type: 'u8', rust: 'r.ipv4.is_some() as u8' },
+          {
+            name: 'ipv4Valid',
+            type: 'u8',
+            rust: 'r.ipv4.as_ref().map_or(0, |v| v.destination.is_some() as u8 | (v.broadcast.is_some() as u8) << 1 | (v.netmask.is_some() as u8) << 2)',
+            doc: 'bits: 1 destination, 2 broadcast, 4 netmask',
+          },
+          { name: 'hasStatistics', type: 'u8', rust: 'r.stats.is_some() as u8' },
+          // address, destination, broadcast, netmask (zero when not set)
+          {
+            name: 'ipv4',
+            type: 'bytes4',
+            count: 4,
+            rust: 'r.ipv4.as_ref().map_or([[0; 4]; 4], |v| [v.address, v.destination.unwrap_or_default(), v.broadcast.unwrap_or_default(), v.netmask.unwrap_or_default()])',
+            doc: 'address, destination, broadcast, netmask',
+          },
+          // rx bytes, packets, errors, dropped, fifo, frame, compressed, multicast,
+          // tx bytes, packets, errors, dropped, fifo, collisions, carrier, compressed
+          { name: 'statistics', type: 'u64', count: 16, rust: 'r.stats.as_ref().map_or([0; 16], |s| s.to_array())', doc: 'The /proc/net/dev counters (STATISTICS_FIELDS order).' },
+        ],
+      },
+      inet6: {
+        rust: 'interfaces::Inet6Address',
+        fields: [
+          { name: 'address', type: 'bytes16', rust: 'r.address' },
+          { name: 'ifindex', type: 'u32', rust: 'r.ifindex' },
+          { name: 'prefixLength', type: 'u32', rust: 'r.prefix_len' },
+          { name: 'scope', type: 'u32', rust: 'r.scope' },
+          { name: 'flags', type: 'u32', rust: 'r.flags' },
+          { name: 'name', type: 'str16', rust: '&r.name' },
+          { name: 'conversions', type: 'u8', rust: 'r.conversions as u8' },
+        ],
+      },
+    },
+  },
+
+  groups: {
+    magic: 0x5247_4e46, // "FNGR"
+    header: {
+      length: 80,
+      sections: ['event'],
+      fields: [
+        { name: 'igmp', type: 'report' },
+        { name: 'igmp6', type: 'report' },
+        // the parse state netstat keeps for its next -c round (the buffer can be handed back)
+        { name: 'stateIgmp6', type: 'u8' },
+        { name: 'stateIdx', type: 'u8' },
+        { name: 'stateIn6Words', type: 'u32', count: 4 },
+        str('stateDevice', undefined, { doc: 'The device buffer (16 raw bytes).' }),
+        str('stateName'),
+      ],
+    },
+    records: {
+      event: {
+        fields: [
+          { name: 'kind', type: 'u8', doc: '0 a membership row, 1 a bogus line' },
+          { name: 'family', type: 'u8', doc: '4 or 6' },
+          { name: 'file', type: 'u8', doc: 'bogus line: 0 igmp, 1 igmp6' },
+          { name: 'parser', type: 'u8', doc: 'bogus line: the reader that failed (0 the IPv4 one, 1 the IPv6 one)' },
+          { name: 'number', type: 'i32', doc: 'row: refcnt; bogus line: its line number' },
+          { name: 'address', type: 'bytes16' },
+          str('device', undefined, { doc: 'The device text as netstat prints it.' }),
+          str('name', undefined, { doc: 'The interface name.' }),
+        ],
+      },
+    },
+  },
+
+  statistics: {
+    magic: 0x5453_4e46, // "FNST"
+    header: {
+      length: 32,
+      fields: [
+        { name: 'headerLength', type: 'u16' },
+        { name: 'fileCount', type: 'u32' },
+        { name: 'sectionCount', type: 'u32' },
+        { name: 'entryCount', type: 'u32' },
+        { name: 'stringsAt', type: 'u32' },
+        { name: 'stringsLength', type: 'u32' },
+      ],
+    },
+    records: {
+      // one per file, in the order read; sections then entries follow, in file order
+      file: {
+        fields: [
+          { name: 'file', type: 'u8', doc: '0 snmp, 1 netstat, 2 snmp6, 3 sctp/snmp' },
+          { name: 'status', type: 'u8', doc: '1 read, 2 missing, 3 open failed, 4 read failed' },
+          { name: 'errno', type: 'u16' },
+          { name: 'formatErrorLine', type: 'u32', doc: 'pairs files: the line of the first format error (0: none)' },
+          str('message', undefined, { doc: 'strerror text (empty when read).' }),
+          { name: 'firstSection', type: 'u32' },
+          { name: 'sectionCount', type: 'u32' },
+        ],
+      },
+      section: {
+        rust: 'statistics::StatSection',
+        fields: [
+          str('title', '&r.title'),
+          { name: 'firstEntry', type: 'u32' },
+          { name: 'entryCount', type: 'u32', rust: 'r.entries.len() as u32' },
+        ],
+      },
+      entry: {
+        rust: 'statistics::StatEntry',
+        fields: [
+          str('name', '&r.name'),
+          { name: 'value', type: 'u64', rust: 'r.value', doc: 'As netstat reads it (strtoull: -1 is 2^64-1).' },
+          { name: 'signed', type: 'i64', rust: 'r.signed', doc: 'As the kernel meant it (signed, saturated).' },
+          { name: 'flags', type: 'u8', rust: 'r.has_value as u8', doc: 'bit 0: digits were found for this name' },
+        ],
+      },
+    },
+  },
+};

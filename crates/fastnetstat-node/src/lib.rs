@@ -9,9 +9,9 @@
 //! (4) and groups (12) the whole call is 130-400 µs (native read + pack
 //! 55-125 µs, TypeScript decode of every row the rest) against the 40 ms of a
 //! Node start; either form is noise there, and they keep their buffers.
-//! The socket rows' layout is generated (wire_layout.rs, from
-//! scripts/wire-layout.mjs); the small tables' layouts are written in their
-//! packer's doc comment and read by hand in packages/core/src.
+//! Every layout is written once, in scripts/wire-layout.mjs: the socket rows'
+//! offsets and writers are generated into wire_layout.rs, the small tables'
+//! into wire_tables.rs (and the TypeScript side's from the same table).
 
 // In `cargo test` the napi macros register nothing, so the exported
 // functions look unused there.
@@ -25,6 +25,8 @@ mod wire_interfaces;
 mod wire_layout;
 mod wire_routes;
 mod wire_stats;
+#[rustfmt::skip]
+mod wire_tables;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, PoisonError};

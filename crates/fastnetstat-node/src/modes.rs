@@ -1,7 +1,7 @@
 //! Routes, interfaces and multicast groups: each call reads with the core and
-//! returns one packed buffer (layouts in wire_routes.rs, wire_interfaces.rs,
-//! wire_groups.rs). Sync variants run on the calling thread, the others on
-//! the libuv pool.
+//! returns one packed buffer (packed by wire_routes.rs, wire_interfaces.rs,
+//! wire_groups.rs; layouts in scripts/wire-layout.mjs). Sync variants run on
+//! the calling thread, the others on the libuv pool.
 
 use fastnetstat_core::groups::{read_groups, GroupsQuery};
 use fastnetstat_core::interfaces::{list_interfaces as core_list_interfaces, InterfaceQuery};

@@ -1,5 +1,5 @@
-//! A little-endian byte writer shared by the socket, route, interface and group
-//! packers (wire.rs, wire_routes.rs, wire_interfaces.rs, wire_groups.rs).
+//! A little-endian byte writer shared by the socket packer (wire.rs) and the
+//! small tables' generated writers (wire_tables.rs).
 
 pub struct Buf {
     pub buf: Vec<u8>,
@@ -12,15 +12,11 @@ impl Buf {
         Buf { buf: vec![0u8; fixed_len], strings: Vec::new() }
     }
     /// A buffer of a `header` followed by sections of fixed-width rows,
-    /// given as (row count, row length); the header starts with magic,
-    /// version, the sections' row counts and then their offsets (u32s from
-    /// 8). Returns the buffer and where each section starts.
-    pub fn with_sections<const N: usize>(
-        magic: u32,
-        version: u16,
-        header: usize,
-        sections: [(usize, usize); N],
-    ) -> (Self, [usize; N]) {
+    /// given as (row count, row length); writes the sections' row counts and
+    /// then their offsets (u32s from 8, after magic and version, which the
+    /// table's generated `write_header` writes: layouts in
+    /// scripts/wire-layout.mjs). Returns the buffer and where each section starts.
+    pub fn with_sections<const N: usize>(header: usize, sections: [(usize, usize); N]) -> (Self, [usize; N]) {
         let mut starts = [0; N];
         let mut end = header;
         for (start, (count, len)) in starts.iter_mut().zip(sections) {
@@ -28,8 +24,6 @@ impl Buf {
             end += count * len;
         }
         let mut b = Buf::new(end);
-        b.u32(0, magic);
-        b.u16(4, version);
         let counts = sections.iter().map(|s| s.0);
         for (k, word) in counts.chain(starts).enumerate() {
             b.u32(8 + k * 4, word as u32);
@@ -38,6 +32,9 @@ impl Buf {
     }
     pub fn u8(&mut self, at: usize, v: u8) {
         self.buf[at] = v;
+    }
+    pub fn i8(&mut self, at: usize, v: i8) {
+        self.buf[at] = v as u8;
     }
     pub fn u16(&mut self, at: usize, v: u16) {
         self.buf[at..at + 2].copy_from_slice(&v.to_le_bytes());
@@ -48,13 +45,10 @@ impl Buf {
     pub fn i32(&mut self, at: usize, v: i32) {
         self.buf[at..at + 4].copy_from_slice(&v.to_le_bytes());
     }
-    /// Consecutive i32s from `at`.
-    pub fn i32s(&mut self, at: usize, values: &[i32]) {
-        for (k, v) in values.iter().enumerate() {
-            self.i32(at + k * 4, *v);
-        }
-    }
     pub fn u64(&mut self, at: usize, v: u64) {
+        self.buf[at..at + 8].copy_from_slice(&v.to_le_bytes());
+    }
+    pub fn i64(&mut self, at: usize, v: i64) {
         self.buf[at..at + 8].copy_from_slice(&v.to_le_bytes());
     }
     pub fn bytes(&mut self, at: usize, v: &[u8]) {

@@ -1,86 +1,87 @@
-//! The packed form of an interface listing (packages/core/src/interfaces.ts
-//! mirrors every offset). Little-endian; one buffer per call:
-//!
-//! ```text
-//! header (64 bytes)
-//!   0 u32 magic "FNIF"   4 u16 version
-//!   8 u32 interfaces    12 u32 IPv6 address records
-//!  16 u32 interfaces at 20 u32 IPv6 records at   24 u32 strings at
-//!  28 report /proc/net/dev   36 report /proc/net/if_inet6
-//!  44 i32 errno of a failed SIOCGIFCONF (0: none)   48 i32 errno when no socket could be opened
-//! interface row (200):
-//!   0 u32+u32 name (offset, length)   8 i32 errno of the failed SIOCGIFFLAGS (0: fetched)
-//!  12 u16 flags  14 u16 hardware type (ARPHRD_*)  16 hardware address[8]  24 i32 mtu  28 i32 txqueuelen (-1 unknown)
-//!  32 u64 map mem_start  40 u64 mem_end  48 u16 base_addr  50 u8 irq  51 u8 dma  52 u8 port
-//!  53 u8 has IPv4  54 u8 valid bits (1 destination, 2 broadcast, 4 netmask)  55 u8 counters valid
-//!  56 address[4]  60 destination[4]  64 broadcast[4]  68 netmask[4]
-//!  72 u64 x16 counters: rx bytes, packets, errors, dropped, fifo, frame, compressed, multicast,
-//!     tx bytes, packets, errors, dropped, fifo, collisions, carrier, compressed
-//! IPv6 record (40): 0 address[16] 16 u32 ifindex 20 u32 prefix length 24 u32 scope 28 u32 flags
-//!  32 u32 name offset 36 u16 name length 38 u8 conversions
-//! strings: names
-//! ```
+//! Packs an interface listing into its buffer. The layout (header, interface
+//! rows, IPv6 address records) is written once, in scripts/wire-layout.mjs
+//! (`tables.interfaces`); the offsets and row writers used here are generated
+//! from it (wire_tables.rs), as is the decoder's side
+//! (packages/core/src/wire-tables.ts).
 
 use fastnetstat_core::interfaces::InterfaceSnapshot;
 
-use crate::wire_buf::{report, Buf};
-
-pub const MAGIC: u32 = 0x4649_4E46; // "FNIF"
-pub const VERSION: u16 = 1;
-const HEADER: usize = 64;
-const ROW: usize = 200;
-const INET6: usize = 40;
+use crate::wire_buf::Buf;
+use crate::wire_tables::interfaces as layout;
 
 pub fn pack_interfaces(s: &InterfaceSnapshot) -> Vec<u8> {
-    let (mut b, [if_at, v6_at]) =
-        Buf::with_sections(MAGIC, VERSION, HEADER, [(s.interfaces.len(), ROW), (s.inet6.len(), INET6)]);
-    report(&mut b, 28, &s.dev_status, 0, 0);
-    report(&mut b, 36, &s.inet6_status, 0, 0);
-    b.i32(44, s.ifconf_error.unwrap_or(0));
-    b.i32(48, s.socket_error.unwrap_or(0));
+    let (mut b, [if_at, v6_at]) = Buf::with_sections(
+        layout::HEADER_LEN,
+        [(s.interfaces.len(), layout::IFACE_LEN), (s.inet6.len(), layout::INET6_LEN)],
+    );
+    layout::write_header(
+        &mut b,
+        0,
+        (&s.dev_status, 0, 0),
+        (&s.inet6_status, 0, 0),
+        s.ifconf_error.unwrap_or(0),
+        s.socket_error.unwrap_or(0),
+    );
     for (i, f) in s.interfaces.iter().enumerate() {
-        let at = if_at + i * ROW;
-        b.string(at, &f.name);
-        b.i32(at + 8, f.fetch_error.unwrap_or(0));
-        b.u16(at + 12, f.flags);
-        b.u16(at + 14, f.hw_type);
-        b.bytes(at + 16, &f.hw_addr);
-        b.i32(at + 24, f.mtu);
-        b.i32(at + 28, f.tx_queue_len);
-        b.u64(at + 32, f.map.mem_start);
-        b.u64(at + 40, f.map.mem_end);
-        b.u16(at + 48, f.map.base_addr);
-        b.u8(at + 50, f.map.irq);
-        b.u8(at + 51, f.map.dma);
-        b.u8(at + 52, f.map.port);
-        if let Some(v4) = &f.ipv4 {
-            b.u8(at + 53, 1);
-            let mut valid = 0u8;
-            b.bytes(at + 56, &v4.address);
-            for (bit, field, off) in [(1u8, v4.destination, 60), (2, v4.broadcast, 64), (4, v4.netmask, 68)] {
-                if let Some(a) = field {
-                    valid |= bit;
-                    b.bytes(at + off, &a);
-                }
-            }
-            b.u8(at + 54, valid);
-        }
-        if let Some(st) = &f.stats {
-            b.u8(at + 55, 1);
-            for (k, v) in st.to_array().iter().enumerate() {
-                b.u64(at + 72 + k * 8, *v);
-            }
-        }
+        layout::write_iface(&mut b, if_at + i * layout::IFACE_LEN, f);
     }
     for (i, r) in s.inet6.iter().enumerate() {
-        let at = v6_at + i * INET6;
-        b.bytes(at, &r.address);
-        b.u32(at + 16, r.ifindex);
-        b.u32(at + 20, r.prefix_len);
-        b.u32(at + 24, r.scope);
-        b.u32(at + 28, r.flags);
-        b.string16(at + 32, &r.name);
-        b.u8(at + 38, r.conversions as u8);
+        layout::write_inet6(&mut b, v6_at + i * layout::INET6_LEN, r);
     }
-    b.finish(24)
+    b.finish(layout::header::STRINGS_AT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fastnetstat_core::interfaces::{DevStats, IfMap, Interface, Ipv4Config};
+
+    /// One interface row with a different value in every field, read back at the generated offsets.
+    #[test]
+    fn every_field_of_an_interface_row() {
+        let f = Interface {
+            name: b"wt0".to_vec(),
+            fetch_error: Some(19),
+            flags: 0x1043,
+            hw_type: 772,
+            hw_addr: [1, 2, 3, 4, 5, 6, 7, 8],
+            mtu: 1500,
+            tx_queue_len: -1,
+            map: IfMap {
+                mem_start: 1 << 40,
+                mem_end: (1 << 40) + 9,
+                base_addr: 0x300,
+                irq: 11,
+                dma: 12,
+                port: 13,
+            },
+            ipv4: Some(Ipv4Config {
+                address: [10, 0, 0, 1],
+                destination: None,
+                broadcast: Some([10, 0, 0, 255]),
+                netmask: Some([255, 255, 255, 0]),
+            }),
+            stats: Some(DevStats { rx_bytes: 100, tx_compressed: 116, ..Default::default() }),
+        };
+        let s = InterfaceSnapshot { interfaces: vec![f], ..Default::default() };
+        let b = pack_interfaces(&s);
+        let row = &b[layout::HEADER_LEN..layout::HEADER_LEN + layout::IFACE_LEN];
+        use layout::iface as o;
+        let u16_at = |at: usize| u16::from_le_bytes(row[at..at + 2].try_into().unwrap());
+        let i32_at = |at: usize| i32::from_le_bytes(row[at..at + 4].try_into().unwrap());
+        let u64_at = |at: usize| u64::from_le_bytes(row[at..at + 8].try_into().unwrap());
+        assert_eq!(i32_at(o::FETCH_ERRNO), 19);
+        assert_eq!((u16_at(o::FLAGS), u16_at(o::HARDWARE_TYPE)), (0x1043, 772));
+        assert_eq!(&row[o::HARDWARE_ADDRESS..o::HARDWARE_ADDRESS + 8], &[1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!((i32_at(o::MTU), i32_at(o::TX_QUEUE_LENGTH)), (1500, -1));
+        assert_eq!((u64_at(o::MEM_START), u64_at(o::MEM_END)), (1 << 40, (1 << 40) + 9));
+        assert_eq!((u16_at(o::BASE_ADDRESS), row[o::IRQ], row[o::DMA], row[o::PORT]), (0x300, 11, 12, 13));
+        assert_eq!((row[o::HAS_IPV4], row[o::IPV4_VALID], row[o::HAS_STATISTICS]), (1, 2 | 4, 1));
+        assert_eq!(&row[o::IPV4..o::IPV4 + 16], &[10, 0, 0, 1, 0, 0, 0, 0, 10, 0, 0, 255, 255, 255, 255, 0]);
+        assert_eq!((u64_at(o::STATISTICS), u64_at(o::STATISTICS + 15 * 8)), (100, 116));
+        let strings_at =
+            u32::from_le_bytes(b[layout::header::STRINGS_AT..][..4].try_into().unwrap()) as usize;
+        let name_at = strings_at + i32_at(o::NAME) as usize;
+        assert_eq!(&b[name_at..name_at + i32_at(o::NAME + 4) as usize], b"wt0");
+    }
 }

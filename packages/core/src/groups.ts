@@ -1,8 +1,8 @@
 /**
  * Multicast group memberships from /proc/net/igmp and /proc/net/igmp6, read
  * as net-tools netstat reads them, over one packed buffer from the native
- * core (crates/fastnetstat-node/src/wire_groups.rs: every offset here
- * mirrors it).
+ * core (layout: `tables.groups` in scripts/wire-layout.mjs; the field
+ * accessors used here are generated from it in wire-tables.ts).
  *
  * ```ts
  * import { groups } from '@fastnetstat/core';
@@ -16,7 +16,7 @@ import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
 import { PackedList } from './packed.js';
 import { checkProcRoot, decodeUtf8, reportError, type FileStatus, type ReportError } from './report.js';
-import { readReport } from './wire.js';
+import { GROUPS_FORMAT, GroupsEvent, GroupsHeader } from './wire-tables.js';
 
 export interface GroupsOptions {
   /** Address families (default both): inet reads /proc/net/igmp, inet6 /proc/net/igmp6. */
@@ -46,8 +46,6 @@ export interface GroupsReport extends ReportError {
   bogusLines: number;
 }
 
-/** The buffer (crates/fastnetstat-node/src/wire_groups.rs): one section of 40-byte events. */
-const FORMAT = { magic: 0x52474e46, version: 1, header: 80, rows: [40] } as const;
 
 /** The result of one read: events in file order (rows and bogus lines). */
 export class GroupList extends PackedList {
@@ -56,7 +54,7 @@ export class GroupList extends PackedList {
 
   /** @internal */
   constructor(buffer: Uint8Array) {
-    super(buffer, FORMAT);
+    super(buffer, GROUPS_FORMAT);
     this.length = this.counts[0]!;
   }
 
@@ -65,41 +63,47 @@ export class GroupList extends PackedList {
   }
   /** True for a membership row, false for a bogus-line event. */
   isRow(i: number): boolean {
-    return this.view.getUint8(this.#e(i)) === 0;
+    return GroupsEvent.kind(this, this.#e(i)) === 0;
   }
   family(i: number): 4 | 6 {
-    return this.view.getUint8(this.#e(i) + 1) === 6 ? 6 : 4;
+    return GroupsEvent.family(this, this.#e(i)) === 6 ? 6 : 4;
   }
   /** For a bogus-line event: which file. */
   bogusFile(i: number): 'igmp' | 'igmp6' {
-    return this.view.getUint8(this.#e(i) + 2) === 1 ? 'igmp6' : 'igmp';
+    return GroupsEvent.file(this, this.#e(i)) === 1 ? 'igmp6' : 'igmp';
   }
   /** For a bogus-line event: the word netstat's warning uses (the reader that failed, not always the file). */
   bogusParser(i: number): 'igmp' | 'igmp6' {
-    return this.view.getUint8(this.#e(i) + 3) === 1 ? 'igmp6' : 'igmp';
+    return GroupsEvent.parser(this, this.#e(i)) === 1 ? 'igmp6' : 'igmp';
   }
   /** For a bogus-line event: the line number netstat prints (0-based). */
   bogusLine(i: number): number {
-    return this.view.getUint32(this.#e(i) + 4, true);
+    return GroupsEvent.number(this, this.#e(i)) >>> 0;
   }
   refCount(i: number): number {
-    return this.view.getInt32(this.#e(i) + 4, true);
+    return GroupsEvent.number(this, this.#e(i));
   }
   addressBytes(i: number): Uint8Array {
-    return this.slice(this.#e(i) + 8, this.family(i) === 4 ? 4 : 16);
+    if (this.family(i) === 6) return GroupsEvent.address(this, this.#e(i));
+    const at = this.#e(i) + GroupsEvent.OFFSETS.address;
+    return this.bytes.subarray(at, at + 4);
   }
   /** The interface text netstat prints (IPv4: 10 bytes, blank-padded or cut). */
   deviceBytes(i: number): Uint8Array {
-    return this.string(this.#e(i) + 24);
+    return GroupsEvent.device(this, this.#e(i));
   }
   nameBytes(i: number): Uint8Array {
-    return this.string(this.#e(i) + 32);
+    return GroupsEvent.name(this, this.#e(i));
   }
 
   report(file: 'igmp' | 'igmp6'): GroupsReport {
-    const r = readReport(this.view, file === 'igmp' ? 20 : 28);
+    const r = (file === 'igmp' ? GroupsHeader.igmp : GroupsHeader.igmp6)(this, 0);
     let bogus = 0;
-    for (let i = 0; i < this.length; i++) if (!this.isRow(i) && this.bogusFile(i) === file) bogus++;
+    const code = file === 'igmp6' ? 1 : 0;
+    for (let i = 0; i < this.length; i++) {
+      const at = this.#e(i);
+      if (GroupsEvent.kind(this, at) !== 0 && GroupsEvent.file(this, at) === code) bogus++;
+    }
     return { file, status: r.status, ...reportError(r), bogusLines: bogus };
   }
 
@@ -111,13 +115,14 @@ export class GroupList extends PackedList {
   get memberships(): GroupMembership[] {
     const out: GroupMembership[] = [];
     for (let i = 0; i < this.length; i++) {
-      if (!this.isRow(i)) continue;
-      const v4 = this.family(i) === 4;
+      const at = this.#e(i);
+      if (GroupsEvent.kind(this, at) !== 0) continue;
+      const address = this.addressBytes(i);
       out.push({
-        family: v4 ? 'inet' : 'inet6',
-        interface: decodeUtf8(this.nameBytes(i)),
-        address: v4 ? inetNtoa(this.addressBytes(i)) : inetNtop6(this.addressBytes(i)),
-        refCount: this.refCount(i),
+        family: address.length === 4 ? 'inet' : 'inet6',
+        interface: decodeUtf8(GroupsEvent.name(this, at)),
+        address: address.length === 4 ? inetNtoa(address) : inetNtop6(address),
+        refCount: GroupsEvent.number(this, at),
       });
     }
     return out;

@@ -5,7 +5,8 @@
  * configuration from the kernel (ioctls, in the caller's network
  * namespace); counters from /proc/net/dev; IPv6 addresses from
  * /proc/net/if_inet6. One packed buffer from the native core
- * (crates/fastnetstat-node/src/wire_interfaces.rs: every offset here mirrors it).
+ * (layout: `tables.interfaces` in scripts/wire-layout.mjs; the field
+ * accessors used here are generated from it in wire-tables.ts).
  *
  * ```ts
  * import { interfaces } from '@fastnetstat/core';
@@ -19,7 +20,7 @@ import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
 import { PackedList } from './packed.js';
 import { checkProcRoot, decodeUtf8, errnoName, reportError, type FileStatus, type ReportError } from './report.js';
-import { readReport } from './wire.js';
+import { INTERFACES_FORMAT, InterfacesHeader, InterfacesIface, InterfacesInet6 } from './wire-tables.js';
 
 /** Interface flags (the 16 bits of SIOCGIFFLAGS), by their <net/if.h> names. */
 export const IFF = {
@@ -111,8 +112,6 @@ export interface InterfacesReport extends ReportError {
   status: FileStatus;
 }
 
-/** The buffer (crates/fastnetstat-node/src/wire_interfaces.rs): interface rows of 200 bytes, IPv6 records of 40. */
-const FORMAT = { magic: 0x46494e46, version: 1, header: 64, rows: [200, 40] } as const;
 
 /** ifconfig's flag names in its print order. */
 export const FLAG_NAMES: ReadonlyArray<[number, string]> = [
@@ -129,7 +128,7 @@ export class InterfaceList extends PackedList {
 
   /** @internal */
   constructor(buffer: Uint8Array) {
-    super(buffer, FORMAT);
+    super(buffer, INTERFACES_FORMAT);
     [this.length, this.inet6Count] = this.counts as [number, number];
   }
 
@@ -137,60 +136,60 @@ export class InterfaceList extends PackedList {
     return this.rowAt(0, i);
   }
   nameBytes(i: number): Uint8Array {
-    return this.string(this.#row(i));
+    return InterfacesIface.name(this, this.#row(i));
   }
   /** errno of the failed SIOCGIFFLAGS, 0 when fetched. */
   fetchErrno(i: number): number {
-    return this.view.getInt32(this.#row(i) + 8, true);
+    return InterfacesIface.fetchErrno(this, this.#row(i));
   }
   flags(i: number): number {
-    return this.view.getUint16(this.#row(i) + 12, true);
+    return InterfacesIface.flags(this, this.#row(i));
   }
   hardwareType(i: number): number {
-    return this.view.getUint16(this.#row(i) + 14, true);
+    return InterfacesIface.hardwareType(this, this.#row(i));
   }
   hardwareAddressBytes(i: number): Uint8Array {
-    return this.slice(this.#row(i) + 16, 8);
+    return InterfacesIface.hardwareAddress(this, this.#row(i));
   }
   mtu(i: number): number {
-    return this.view.getInt32(this.#row(i) + 24, true);
+    return InterfacesIface.mtu(this, this.#row(i));
   }
   txQueueLength(i: number): number {
-    return this.view.getInt32(this.#row(i) + 28, true);
+    return InterfacesIface.txQueueLength(this, this.#row(i));
   }
   map(i: number): NetInterface['map'] {
     const at = this.#row(i);
     return {
-      memStart: Number(this.view.getBigUint64(at + 32, true)),
-      memEnd: Number(this.view.getBigUint64(at + 40, true)),
-      baseAddress: this.view.getUint16(at + 48, true),
-      irq: this.view.getUint8(at + 50),
-      dma: this.view.getUint8(at + 51),
-      port: this.view.getUint8(at + 52),
+      memStart: Number(InterfacesIface.memStart(this, at)),
+      memEnd: Number(InterfacesIface.memEnd(this, at)),
+      baseAddress: InterfacesIface.baseAddress(this, at),
+      irq: InterfacesIface.irq(this, at),
+      dma: InterfacesIface.dma(this, at),
+      port: InterfacesIface.port(this, at),
     };
   }
   /** mem_start and mem_end exactly. */
   mapMemory(i: number): [bigint, bigint] {
     const at = this.#row(i);
-    return [this.view.getBigUint64(at + 32, true), this.view.getBigUint64(at + 40, true)];
+    return [InterfacesIface.memStart(this, at), InterfacesIface.memEnd(this, at)];
   }
   hasIpv4(i: number): boolean {
-    return this.view.getUint8(this.#row(i) + 53) !== 0;
+    return InterfacesIface.hasIpv4(this, this.#row(i)) !== 0;
   }
   /** address, destination, broadcast, netmask: 4 bytes each, undefined when not set. */
   ipv4Bytes(i: number, which: 0 | 1 | 2 | 3): Uint8Array | undefined {
     const at = this.#row(i);
     if (!this.hasIpv4(i)) return undefined;
-    if (which > 0 && !(this.view.getUint8(at + 54) & (1 << (which - 1)))) return undefined;
-    return this.slice(at + 56 + which * 4, 4);
+    if (which > 0 && !(InterfacesIface.ipv4Valid(this, at) & (1 << (which - 1)))) return undefined;
+    return InterfacesIface.ipv4(this, at, which);
   }
   hasStatistics(i: number): boolean {
-    return this.view.getUint8(this.#row(i) + 55) !== 0;
+    return InterfacesIface.hasStatistics(this, this.#row(i)) !== 0;
   }
   /** The 16 counters in /proc/net/dev order (see STATISTICS_FIELDS), exact. */
   statisticsBig(i: number): bigint[] {
-    const at = this.#row(i) + 72;
-    return Array.from({ length: 16 }, (_, k) => this.view.getBigUint64(at + k * 8, true));
+    const at = this.#row(i);
+    return Array.from({ length: 16 }, (_, k) => InterfacesIface.statistics(this, at, k));
   }
 
   // ---- /proc/net/if_inet6 records ----
@@ -198,33 +197,34 @@ export class InterfaceList extends PackedList {
     return this.rowAt(1, j);
   }
   inet6AddressBytes(j: number): Uint8Array {
-    return this.slice(this.#r6(j), 16);
+    return InterfacesInet6.address(this, this.#r6(j));
   }
   /** ifindex, prefix length, scope, flags */
   inet6Numbers(j: number): [number, number, number, number] {
-    const at = this.#r6(j) + 16;
-    return [0, 1, 2, 3].map((k) => this.view.getUint32(at + k * 4, true)) as [number, number, number, number];
+    const at = this.#r6(j);
+    const r = InterfacesInet6;
+    return [r.ifindex(this, at), r.prefixLength(this, at), r.scope(this, at), r.flags(this, at)];
   }
   inet6NameBytes(j: number): Uint8Array {
-    return this.string(this.#r6(j) + 32, 2);
+    return InterfacesInet6.name(this, this.#r6(j));
   }
 
   /** ifconfig's own reading of SIOCGIFCONF and socket failures (errno names). */
   get ifconfError(): string | undefined {
-    const e = this.view.getInt32(44, true);
+    const e = this.ifconfErrno;
     return e ? errnoName(e) : undefined;
   }
   /** errno number of a failed SIOCGIFCONF (0: none); its text is `errorMessage(n)`. */
   get ifconfErrno(): number {
-    return this.view.getInt32(44, true);
+    return InterfacesHeader.ifconfErrno(this, 0);
   }
   /** errno number when ifconfig's socket could not be made (0: none). */
   get socketErrno(): number {
-    return this.view.getInt32(48, true);
+    return InterfacesHeader.socketErrno(this, 0);
   }
 
   report(file: 'dev' | 'if_inet6'): InterfacesReport {
-    const r = readReport(this.view, file === 'dev' ? 28 : 36);
+    const r = (file === 'dev' ? InterfacesHeader.dev : InterfacesHeader.ifInet6)(this, 0);
     return { file, status: r.status, ...reportError(r) };
   }
 
@@ -235,36 +235,45 @@ export class InterfaceList extends PackedList {
   /** The IPv6 records of /proc/net/if_inet6 whose name is `name`. */
   ipv6Of(name: string): Ipv6InterfaceAddress[] {
     const out: Ipv6InterfaceAddress[] = [];
+    const r = InterfacesInet6;
     for (let j = 0; j < this.inet6Count; j++) {
-      if (decodeUtf8(this.inet6NameBytes(j)) !== name) continue;
-      const [ifindex, prefixLength, scope, flags] = this.inet6Numbers(j);
-      out.push({ address: inetNtop6(this.inet6AddressBytes(j)), prefixLength, scope, flags, ifindex });
+      const at = this.#r6(j);
+      if (decodeUtf8(r.name(this, at)) !== name) continue;
+      out.push({
+        address: inetNtop6(r.address(this, at)),
+        prefixLength: r.prefixLength(this, at),
+        scope: r.scope(this, at),
+        flags: r.flags(this, at),
+        ifindex: r.ifindex(this, at),
+      });
     }
     return out;
   }
 
   /** One interface, decoded. */
   at(i: number): NetInterface {
-    const name = decodeUtf8(this.nameBytes(i));
-    const flags = this.flags(i);
-    const errno = this.fetchErrno(i);
+    const at = this.#row(i);
+    const r = InterfacesIface;
+    const name = decodeUtf8(r.name(this, at));
+    const flags = r.flags(this, at);
+    const errno = r.fetchErrno(this, at);
     const ip = (k: 0 | 1 | 2 | 3) => {
       const b = this.ipv4Bytes(i, k);
       return b ? inetNtoa(b) : null;
     };
-    const stats = this.hasStatistics(i) ? this.statisticsBig(i) : undefined;
-    const hw = Array.from(this.hardwareAddressBytes(i), (b) => b.toString(16).padStart(2, '0')).join(':');
+    const stats = r.hasStatistics(this, at) !== 0 ? this.statisticsBig(i) : undefined;
+    const hw = Array.from(r.hardwareAddress(this, at), (b) => b.toString(16).padStart(2, '0')).join(':');
     const out: NetInterface = {
       name,
       flags,
       flagNames: FLAG_NAMES.filter(([bit]) => flags & bit).map(([, n]) => n),
       up: (flags & IFF.UP) !== 0,
-      mtu: this.mtu(i),
-      hardwareType: this.hardwareType(i),
+      mtu: r.mtu(this, at),
+      hardwareType: r.hardwareType(this, at),
       hardwareAddress: hw,
-      txQueueLength: this.txQueueLength(i),
+      txQueueLength: r.txQueueLength(this, at),
       map: this.map(i),
-      ipv4: this.hasIpv4(i) ? { address: ip(0)!, destination: ip(1), broadcast: ip(2), netmask: ip(3) } : null,
+      ipv4: r.hasIpv4(this, at) !== 0 ? { address: ip(0)!, destination: ip(1), broadcast: ip(2), netmask: ip(3) } : null,
       ipv6: this.ipv6Of(name),
       statistics: stats
         ? (Object.fromEntries(STATISTICS_FIELDS.map((f, k) => [f, Number(stats[k])])) as unknown as InterfaceStatistics)

@@ -2,7 +2,8 @@
  * Routing tables: /proc/net/route (IPv4), /proc/net/rt_cache (the IPv4
  * routing cache of old kernels) and /proc/net/ipv6_route, read as net-tools
  * netstat reads them, over one packed buffer from the native core
- * (crates/fastnetstat-node/src/wire_routes.rs: every offset here mirrors it).
+ * (layout: `tables.routes` in scripts/wire-layout.mjs; the field accessors
+ * used here are generated from it in wire-tables.ts).
  *
  * ```ts
  * import { routes, RTF_GATEWAY } from '@fastnetstat/core';
@@ -17,7 +18,7 @@ import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
 import { PackedList } from './packed.js';
 import { checkProcRoot, decodeUtf8, reportError, type FileStatus, type ReportError } from './report.js';
-import { readReport } from './wire.js';
+import { ROUTES_FORMAT, RoutesCache, RoutesHeader, RoutesInet, RoutesInet6 } from './wire-tables.js';
 
 /** The route files, by their name under /proc/net. */
 export const ROUTE_TABLES = ['route', 'rt_cache', 'ipv6_route'] as const;
@@ -122,8 +123,9 @@ export interface Ipv6Route {
   complete: boolean;
 }
 
-/** The buffer (crates/fastnetstat-node/src/wire_routes.rs): IPv4 rows of 48 bytes, cache rows of 64, IPv6 rows of 80. */
-const FORMAT = { magic: 0x54524e46, version: 1, header: 64, rows: [48, 64, 80] } as const;
+/** The cache row's addresses in cacheAddressBytes' order. */
+const CACHE_ADDRESSES = [RoutesCache.destination, RoutesCache.gateway, RoutesCache.source, RoutesCache.specDst] as const;
+/** The buffer's sections (ROUTES_FORMAT.rows), in order. */
 const INET = 0;
 const CACHE = 1;
 const INET6 = 2;
@@ -156,7 +158,7 @@ export class RouteList extends PackedList {
 
   /** @internal */
   constructor(buffer: Uint8Array, requested: readonly RouteTableName[] = ROUTE_TABLES) {
-    super(buffer, FORMAT);
+    super(buffer, ROUTES_FORMAT);
     [this.inetCount, this.cacheCount, this.inet6Count] = this.counts as [number, number, number];
     this.#requested = requested;
   }
@@ -166,25 +168,25 @@ export class RouteList extends PackedList {
     return this.rowAt(INET, i);
   }
   inetDestinationBytes(i: number): Uint8Array {
-    return this.slice(this.inetAt(i), 4);
+    return RoutesInet.destination(this, this.inetAt(i));
   }
   inetGatewayBytes(i: number): Uint8Array {
-    return this.slice(this.inetAt(i) + 4, 4);
+    return RoutesInet.gateway(this, this.inetAt(i));
   }
   inetMaskBytes(i: number): Uint8Array {
-    return this.slice(this.inetAt(i) + 8, 4);
+    return RoutesInet.mask(this, this.inetAt(i));
   }
   inetFlags(i: number): number {
-    return this.view.getUint32(this.inetAt(i) + 12, true);
+    return RoutesInet.flags(this, this.inetAt(i));
   }
   /** refcnt, use, metric, mss, window, irtt */
   inetNumbers(i: number): [number, number, number, number, number, number] {
-    const at = this.inetAt(i) + 16;
-    const g = (k: number) => this.view.getInt32(at + k * 4, true);
+    const at = this.inetAt(i);
+    const g = (k: number) => RoutesInet.numbers(this, at, k);
     return [g(0), g(1), g(2), g(3), g(4), g(5)];
   }
   inetIfaceBytes(i: number): Uint8Array {
-    return this.string(this.inetAt(i) + 40);
+    return RoutesInet.iface(this, this.inetAt(i));
   }
 
   // ---- IPv4 cache ----
@@ -193,18 +195,20 @@ export class RouteList extends PackedList {
   }
   /** destination, gateway, source, specdst (4 bytes each). */
   cacheAddressBytes(i: number, which: 0 | 1 | 2 | 3): Uint8Array {
-    return this.slice(this.cacheAt(i) + which * 4, 4);
+    return CACHE_ADDRESSES[which](this, this.cacheAt(i));
   }
   cacheFlags(i: number): number {
-    return this.view.getUint32(this.cacheAt(i) + 16, true);
+    return RoutesCache.flags(this, this.cacheAt(i));
   }
   /** refcnt, use, metric, mss, window, irtt, extra0, extra1, extra2 */
   cacheNumbers(i: number): number[] {
-    const at = this.cacheAt(i) + 20;
-    return Array.from({ length: 9 }, (_, k) => this.view.getInt32(at + k * 4, true));
+    const at = this.cacheAt(i);
+    const n = (k: number) => RoutesCache.numbers(this, at, k);
+    const x = (k: number) => RoutesCache.extra(this, at, k);
+    return [n(0), n(1), n(2), n(3), n(4), n(5), x(0), x(1), x(2)];
   }
   cacheIfaceBytes(i: number): Uint8Array {
-    return this.string(this.cacheAt(i) + 56);
+    return RoutesCache.iface(this, this.cacheAt(i));
   }
 
   // ---- IPv6 ----
@@ -212,39 +216,38 @@ export class RouteList extends PackedList {
     return this.rowAt(INET6, i);
   }
   inet6DestinationBytes(i: number): Uint8Array {
-    return this.slice(this.inet6At(i), 16);
+    return RoutesInet6.destination(this, this.inet6At(i));
   }
   inet6SourceBytes(i: number): Uint8Array {
-    return this.slice(this.inet6At(i) + 16, 16);
+    return RoutesInet6.source(this, this.inet6At(i));
   }
   inet6NextHopBytes(i: number): Uint8Array {
-    return this.slice(this.inet6At(i) + 32, 16);
+    return RoutesInet6.nextHop(this, this.inet6At(i));
   }
   inet6DestinationPrefix(i: number): number {
-    return this.view.getUint32(this.inet6At(i) + 48, true);
+    return RoutesInet6.destinationLength(this, this.inet6At(i));
   }
   inet6SourcePrefix(i: number): number {
-    return this.view.getUint32(this.inet6At(i) + 52, true);
+    return RoutesInet6.sourceLength(this, this.inet6At(i));
   }
   /** metric, refcnt, use as netstat's ints (0xffffffff is -1). */
   inet6Numbers(i: number): [number, number, number] {
-    const at = this.inet6At(i) + 56;
-    return [this.view.getInt32(at, true), this.view.getInt32(at + 4, true), this.view.getInt32(at + 8, true)];
+    const at = this.inet6At(i);
+    return [RoutesInet6.metric(this, at), RoutesInet6.refcnt(this, at), RoutesInet6.use(this, at)];
   }
   inet6Flags(i: number): number {
-    return this.view.getUint32(this.inet6At(i) + 68, true);
+    return RoutesInet6.flags(this, this.inet6At(i));
   }
   inet6IfaceBytes(i: number): Uint8Array {
-    return this.string(this.inet6At(i) + 72, 2);
+    return RoutesInet6.iface(this, this.inet6At(i));
   }
   inet6Conversions(i: number): number {
-    return this.view.getInt8(this.inet6At(i) + 78);
+    return RoutesInet6.conversions(this, this.inet6At(i));
   }
 
   /** The report for one file. */
   report(table: RouteTableName): RouteTableReport {
-    const at = table === 'route' ? 36 : table === 'rt_cache' ? 44 : 52;
-    const r = readReport(this.view, at);
+    const r = (table === 'route' ? RoutesHeader.route : table === 'rt_cache' ? RoutesHeader.rtCache : RoutesHeader.ipv6Route)(this, 0);
     const out: RouteTableReport = { table, status: r.status, ...reportError(r), skippedLines: r.count };
     if (table === 'route' && r.detail > 0) out.missingColumn = ROUTE_COLUMNS[r.detail - 1];
     if (table === 'rt_cache' && r.status === 'read') out.format = CACHE_FORMATS[r.detail] ?? 'unknown';
@@ -253,7 +256,7 @@ export class RouteList extends PackedList {
 
   /** The header bit mask netstat prints when the rt_cache layout is unknown. */
   get cacheFormatMask(): number {
-    return this.view.getInt32(60, true);
+    return RoutesHeader.cacheFormatMask(this, 0);
   }
 
   get reports(): RouteTableReport[] {

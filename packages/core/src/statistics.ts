@@ -1,7 +1,9 @@
 /**
  * Protocol counters: /proc/net/snmp, /proc/net/netstat, /proc/net/snmp6 and
  * /proc/net/sctp/snmp (what `netstat -s` prints), read by the native core and
- * decoded here from one packed buffer (layout: crates/fastnetstat-node/src/wire_stats.rs).
+ * decoded here from one packed buffer (layout: `tables.statistics` in
+ * scripts/wire-layout.mjs; the field accessors used here are generated from
+ * it in wire-tables.ts).
  *
  * ```ts
  * import { statistics } from '@fastnetstat/core';
@@ -14,6 +16,7 @@ import { awaitNative, callNative, FastnetstatError } from './errors.js';
 import { native } from './native.js';
 import { checkProcRoot, errnoName } from './report.js';
 import { checkWire } from './wire.js';
+import { STATISTICS_FORMAT, StatisticsEntry, StatisticsFile, StatisticsHeader, StatisticsSection as SectionRecord } from './wire-tables.js';
 
 /** Which counters: `inet` (snmp, netstat, sctp/snmp) or `inet6` (snmp6 and the Tcp section of snmp, as netstat -s6). */
 export type StatisticsFamily = 'inet' | 'inet6';
@@ -93,70 +96,60 @@ const FILES_OF: Record<StatisticsFamily, readonly StatisticsFileName[]> = {
   inet6: ['snmp6', 'snmp'],
 };
 
-/** Wire layout (mirrors crates/fastnetstat-node/src/wire_stats.rs). @internal */
-export const StatsWire = {
-  MAGIC: 0x54534e46,
-  VERSION: 1,
-  HEADER_LEN: 32,
-  FILE_LEN: 24,
-  SECTION_LEN: 16,
-  ENTRY_LEN: 32,
-} as const;
-
 const utf8 = new TextDecoder('utf-8');
 
 /** Decodes one packed result (all of it: a few hundred counters). @internal */
 export function decodeStatistics(buffer: Uint8Array, family: StatisticsFamily, root: string): Statistics {
-  const W = StatsWire;
-  const v = checkWire(buffer, W.MAGIC, W.VERSION, W.HEADER_LEN);
-  const fileCount = v.getUint32(8, true);
-  const sectionCount = v.getUint32(12, true);
-  const filesAt = v.getUint16(6, true);
-  const sectionsAt = filesAt + fileCount * W.FILE_LEN;
-  const entriesAt = sectionsAt + sectionCount * W.SECTION_LEN;
-  const stringsAt = v.getUint32(20, true);
-  const bytes = (offset: number, length: number) => buffer.subarray(stringsAt + offset, stringsAt + offset + length);
+  const F = STATISTICS_FORMAT;
+  const view = checkWire(buffer, F.magic, F.version, F.header);
+  const w = { view, bytes: buffer, stringsAt: StatisticsHeader.stringsAt({ view, bytes: buffer, stringsAt: 0 }, 0) };
+  const fileCount = StatisticsHeader.fileCount(w, 0);
+  const sectionCount = StatisticsHeader.sectionCount(w, 0);
+  const filesAt = StatisticsHeader.headerLength(w, 0);
+  const sectionsAt = filesAt + fileCount * F.fileLength;
+  const entriesAt = sectionsAt + sectionCount * F.sectionLength;
   const text = (b: Uint8Array) => utf8.decode(b);
 
   const files: StatisticsFileReport[] = [];
   const sections: StatisticsSection[] = [];
   for (let f = 0; f < fileCount; f++) {
-    const at = filesAt + f * W.FILE_LEN;
-    const file = STATISTICS_FILES[v.getUint8(at)]!;
-    const status = v.getUint8(at + 1);
+    const at = filesAt + f * F.fileLength;
+    const file = STATISTICS_FILES[StatisticsFile.file(w, at)]!;
+    const status = StatisticsFile.status(w, at);
     const report: StatisticsFileReport = {
       file,
       path: join(root, 'net', file),
       status: status === 1 ? 'read' : status === 2 ? 'missing' : 'failed',
     };
     if (status >= 2) {
-      const errno = v.getUint16(at + 2, true);
+      const errno = StatisticsFile.errno(w, at);
       if (status >= 3) report.stage = status === 3 ? 'open' : 'read';
       report.error = errnoName(errno);
-      report.message = utf8.decode(bytes(v.getUint32(at + 8, true), v.getUint32(at + 12, true)));
+      report.message = text(StatisticsFile.message(w, at));
     }
-    const formatErrorLine = v.getUint32(at + 4, true);
+    const formatErrorLine = StatisticsFile.formatErrorLine(w, at);
     if (formatErrorLine) report.formatErrorLine = formatErrorLine;
     files.push(report);
 
-    const first = v.getUint32(at + 16, true);
-    const count = v.getUint32(at + 20, true);
+    const first = StatisticsFile.firstSection(w, at);
+    const count = StatisticsFile.sectionCount(w, at);
     for (let s = first; s < first + count; s++) {
-      const sat = sectionsAt + s * W.SECTION_LEN;
-      const titleBytes = bytes(v.getUint32(sat, true), v.getUint32(sat + 4, true));
-      const firstEntry = v.getUint32(sat + 8, true);
-      const entryCount = v.getUint32(sat + 12, true);
+      const sat = sectionsAt + s * F.sectionLength;
+      const titleBytes = SectionRecord.title(w, sat);
+      const firstEntry = SectionRecord.firstEntry(w, sat);
+      const entryCount = SectionRecord.entryCount(w, sat);
       const fields: StatisticsField[] = new Array(entryCount);
       for (let e = 0; e < entryCount; e++) {
-        const eat = entriesAt + (firstEntry + e) * W.ENTRY_LEN;
-        const nameBytes = bytes(v.getUint32(eat, true), v.getUint32(eat + 4, true));
+        const eat = entriesAt + (firstEntry + e) * F.entryLength;
+        const nameBytes = StatisticsEntry.name(w, eat);
+        const exact = StatisticsEntry.signed(w, eat);
         fields[e] = {
           name: text(nameBytes),
           nameBytes,
-          value: Number(v.getBigInt64(eat + 16, true)),
-          exact: v.getBigInt64(eat + 16, true),
-          unsigned: v.getBigUint64(eat + 8, true),
-          present: (v.getUint8(eat + 24) & 1) === 1,
+          value: Number(exact),
+          exact,
+          unsigned: StatisticsEntry.value(w, eat),
+          present: (StatisticsEntry.flags(w, eat) & 1) === 1,
         };
       }
       sections.push({ title: text(titleBytes), titleBytes, file, fields });
