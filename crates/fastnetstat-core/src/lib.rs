@@ -5,11 +5,13 @@
 //! captured /proc tree instead of the live one.
 
 pub mod error;
+pub mod containers;
 pub mod groups;
 pub mod inet;
 pub mod interfaces;
 pub mod model;
 pub mod netlink;
+pub mod netns;
 pub mod owners;
 pub mod proc_root;
 pub mod routes;
@@ -24,6 +26,6 @@ pub use error::{Error, Result};
 pub use model::*;
 pub use proc_root::ProcRoot;
 pub use snapshot::{
-    list_sockets, Rows, SocketQuery, SocketSnapshot, Source, TableChunk, TableId, TableReport, TableStatus,
+    list_sockets, list_sockets_in, namespace_readable, HostSnapshot, NamespaceSnapshot, Rows, SocketQuery, SocketSnapshot, Source, TableChunk, TableId, TableReport, TableStatus,
 };
 pub use stream::{stream_sockets, SocketStream, StreamPanic};

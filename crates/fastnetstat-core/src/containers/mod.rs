@@ -46,7 +46,10 @@ pub fn pod_uid_of_cgroup(_path: &str) -> Option<String> {
 pub fn cgroup2_mount(mountinfo: &str) -> Option<PathBuf> {
     mountinfo.lines().find_map(|line| {
         let (left, right) = line.split_once(" - ")?;
-        (right.split(' ').next() == Some("cgroup2")).then(|| PathBuf::from(left.split(' ').nth(4)?))
+        if right.split(' ').next() != Some("cgroup2") {
+            return None;
+        }
+        Some(PathBuf::from(left.split(' ').nth(4)?))
     })
 }
 
