@@ -249,11 +249,8 @@ fn bad(spec: &str, code: &'static str, reason: impl Into<String>) -> Error {
 /// file (`/proc/PID/ns/net`, `/run/docker/netns/ID`, ...), or `pid:PID`.
 pub fn resolve(root: &ProcRoot, spec: &str) -> Result<Namespace> {
     let (path, pid) = if let Some(pid) = spec.strip_prefix("pid:") {
-        let pid: u32 = pid
-            .parse()
-            .ok()
-            .filter(|&p| p > 0)
-            .ok_or_else(|| bad(spec, "EINVAL", "not a process id"))?;
+        let pid: u32 =
+            pid.parse().ok().filter(|&p| p > 0).ok_or_else(|| bad(spec, "EINVAL", "not a process id"))?;
         (root.path().join(pid.to_string()).join("ns/net"), Some(pid))
     } else if spec.contains('/') {
         let path = PathBuf::from(spec);
@@ -270,7 +267,9 @@ pub fn resolve(root: &ProcRoot, spec: &str) -> Result<Namespace> {
     };
     let missing = |e: i32| match (e, pid, spec.contains('/')) {
         (libc::ENOENT, Some(_), false) => bad(spec, "ESRCH", "no such process"),
-        (libc::ENOENT, _, false) => bad(spec, "ENOENT", format!("no such network namespace in {}", NAMED_DIRS[0])),
+        (libc::ENOENT, _, false) => {
+            bad(spec, "ENOENT", format!("no such network namespace in {}", NAMED_DIRS[0]))
+        }
         (libc::ENOENT, _, true) | (libc::ENOTDIR, _, _) => bad(spec, "ENOENT", "no such file"),
         (libc::EACCES, _, _) | (libc::EPERM, _, _) => bad(spec, "EACCES", "permission denied"),
         (e, _, _) => bad(spec, "EIO", std::io::Error::from_raw_os_error(e).to_string()),
@@ -319,7 +318,9 @@ fn processes_in(root: &ProcRoot, ns: &Namespace) -> Vec<u32> {
     let Ok(dir) = std::fs::read_dir(root.path()) else { return Vec::new() };
     let mut pids: Vec<u32> = dir
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| stat(&root.path().join(pid.to_string()).join("ns/net")).is_ok_and(|(_, ino)| ino == ns.inode))
+        .filter(|pid| {
+            stat(&root.path().join(pid.to_string()).join("ns/net")).is_ok_and(|(_, ino)| ino == ns.inode)
+        })
         .collect();
     pids.sort_unstable();
     pids

@@ -122,7 +122,10 @@ fn in_namespace(q: &mut SocketQuery, access: NamespaceAccess, root: Option<ProcR
 pub fn namespace_readable(query: &SocketQuery) -> bool {
     let Some(ns) = query.netns.as_ref().filter(|ns| !ns.own) else { return true };
     std::thread::scope(|scope| {
-        scope.spawn(|| netns::read_root(&query.root, ns).0 != NamespaceAccess::Unreadable).join().unwrap_or(false)
+        scope
+            .spawn(|| netns::read_root(&query.root, ns).0 != NamespaceAccess::Unreadable)
+            .join()
+            .unwrap_or(false)
     })
 }
 
@@ -222,7 +225,10 @@ pub fn list_sockets_in(query: &SocketQuery, namespaces: &[Namespace]) -> HostSna
         host.namespaces = dump();
     } else if walks_after_tables(query) {
         host.namespaces = dump();
-        let scan = owners::scan(&query.root, Some(&inodes_of(host.namespaces.iter().flat_map(|n| &n.snapshot.inet))));
+        let scan = owners::scan(
+            &query.root,
+            Some(&inodes_of(host.namespaces.iter().flat_map(|n| &n.snapshot.inet))),
+        );
         (host.owners, host.owner_access) = (scan.owners, scan.access);
     } else {
         std::thread::scope(|scope| {
