@@ -114,11 +114,6 @@ function reportPrograms(pass: Pass): void {
   }
 }
 
-/** strerror() text for the errno names the core reports. */
-const STRERROR: Record<string, string> = {
-  EACCES: 'Permission denied', EPERM: 'Operation not permitted', EISDIR: 'Is a directory', ENOTDIR: 'Not a directory', EIO: 'Input/output error',
-};
-
 /**
  * Prints one protocol's tables (v4 then v6, as INFO_GUTS6) and returns
  * netstat's status for it: 0, 1 (explicitly asked for but missing), -1 (error).
@@ -134,7 +129,7 @@ async function printProtocol(pass: Pass, protocol: 'tcp' | 'udp' | 'udplite' | '
       if (report.status === 'missing' || report.status === 'failed') {
         if (v6) continue; // INFO_GUTS2 skips the IPv6 file silently
         if (!unavailable(report)) {
-          warn(`${root}/net/${table}: ${STRERROR[report.error ?? ''] ?? report.error}\n`);
+          warn(`${root}/net/${table}: ${report.message}\n`);
           return -1;
         }
         status = tableMissing(pass, protocol);
@@ -228,7 +223,7 @@ async function printSections(flags: NetstatFlags, sel: Selection, root: string, 
     for (const chunk of chunks.of('unix')) {
       const report = chunk.report('unix');
       if (report.status === 'failed' && !unavailable(report)) {
-        warn(`${root}/net/unix: ${STRERROR[report.error ?? ''] ?? report.error}\n`);
+        warn(`${root}/net/unix: ${report.message}\n`);
         return -1;
       }
       if (unavailable(report)) {

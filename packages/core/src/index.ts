@@ -8,6 +8,8 @@
  * ```
  */
 export { FastnetstatError } from './errors.js';
+export { errnoName, errorMessage } from './report.js';
+export type { ReportError } from './report.js';
 export * from './names/index.js';
 export {
   sockets,
@@ -88,4 +90,4 @@ export { interfaces, interfacesSync, InterfaceList, IFF, FLAG_NAMES as INTERFACE
 export type { InterfacesOptions, NetInterface, InterfaceStatistics, Ipv6InterfaceAddress, InterfacesReport } from './interfaces.js';
 export { groups, groupsSync, GroupList } from './groups.js';
 export type { GroupsOptions, GroupMembership, GroupsReport } from './groups.js';
-export type { FileStatus } from './report.js';
+export type { FileStatus } from './wire.js';
