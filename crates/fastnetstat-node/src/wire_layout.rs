@@ -4,12 +4,12 @@
 use fastnetstat_core::{InetSocket, UnixSocket};
 
 pub const MAGIC: u32 = 0x3153_4E46;
-pub const VERSION: u16 = 58520;
+pub const VERSION: u16 = 30927;
 /// "No owner" / "no path" marker.
 pub const NONE: u32 = u32::MAX;
 pub const HEADER_LEN: usize = 128;
 pub const REPORT_LEN: usize = 8;
-pub const INET_LEN: usize = 80;
+pub const INET_LEN: usize = 88;
 pub const UNIX_LEN: usize = 40;
 pub const OWNER_LEN: usize = 12;
 
@@ -56,6 +56,7 @@ pub mod inet {
     pub const TABLE: usize = 76;
     pub const STATE: usize = 77;
     pub const TIMER_ACTIVE: usize = 78;
+    pub const CGROUP_ID: usize = 80;
 }
 
 /// Offsets in one unix record.
@@ -107,6 +108,7 @@ pub fn write_inet(row: &mut [u8], s: &InetSocket, owner: u32) {
     row[76] = s.table as u8;
     row[77] = s.state;
     row[78] = s.timer_active;
+    row[80..88].copy_from_slice(&s.cgroup_id.to_le_bytes());
 }
 
 /// Writes one unix record at the start of `row`.

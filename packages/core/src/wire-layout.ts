@@ -4,12 +4,12 @@
  */
 
 export const MAGIC = 0x3153_4E46;
-export const VERSION = 58520;
+export const VERSION = 30927;
 /** "No owner" / "no path" marker. */
 export const NONE = 0xffff_ffff;
 export const HEADER_LEN = 128;
 export const REPORT_LEN = 8;
-export const INET_LEN = 80;
+export const INET_LEN = 88;
 export const UNIX_LEN = 40;
 export const OWNER_LEN = 12;
 
@@ -56,6 +56,7 @@ export const Inet = {
   table: 76,
   state: 77,
   timerActive: 78,
+  cgroupId: 80,
 } as const;
 
 /** Offsets in one unix record. */

@@ -7,44 +7,48 @@ import { PackedRows, SocketRow } from './wire.js';
 /** Column reads over the inet rows of a packed buffer, one method per field of the layout. */
 export abstract class InetColumns<Row extends { toJSON(): Record<string, unknown> }> extends PackedRows<Row> {
   inode(i: number): number {
-    return Number(this.v.getBigUint64(this.base + i * 80 + 32, true));
+    return Number(this.v.getBigUint64(this.base + i * 88 + 32, true));
   }
   /** Timer remaining, in clock ticks (USER_HZ, 100 per second). */
   timerTicks(i: number): number {
-    return Number(this.v.getBigUint64(this.base + i * 80 + 40, true));
+    return Number(this.v.getBigUint64(this.base + i * 88 + 40, true));
   }
   rxQueue(i: number): number {
-    return this.v.getUint32(this.base + i * 80 + 48, true);
+    return this.v.getUint32(this.base + i * 88 + 48, true);
   }
   txQueue(i: number): number {
-    return this.v.getUint32(this.base + i * 80 + 52, true);
+    return this.v.getUint32(this.base + i * 88 + 52, true);
   }
   uid(i: number): number {
-    return this.v.getUint32(this.base + i * 80 + 56, true);
+    return this.v.getUint32(this.base + i * 88 + 56, true);
   }
   retransmits(i: number): number {
-    return this.v.getUint32(this.base + i * 80 + 60, true);
+    return this.v.getUint32(this.base + i * 88 + 60, true);
   }
   /** The "timeout" column: unanswered probes. */
   probes(i: number): number {
-    return this.v.getInt32(this.base + i * 80 + 64, true);
+    return this.v.getInt32(this.base + i * 88 + 64, true);
   }
   localPort(i: number): number {
-    return this.v.getUint16(this.base + i * 80 + 72, true);
+    return this.v.getUint16(this.base + i * 88 + 72, true);
   }
   remotePort(i: number): number {
-    return this.v.getUint16(this.base + i * 80 + 74, true);
+    return this.v.getUint16(this.base + i * 88 + 74, true);
   }
   /** Index in INET_TABLES (odd: IPv6). */
   tableIndex(i: number): number {
-    return this.v.getUint8(this.base + i * 80 + 76);
+    return this.v.getUint8(this.base + i * 88 + 76);
   }
   /** The kernel's state number (TCP_STATES). */
   state(i: number): number {
-    return this.v.getUint8(this.base + i * 80 + 77);
+    return this.v.getUint8(this.base + i * 88 + 77);
   }
   timerActive(i: number): number {
-    return this.v.getUint8(this.base + i * 80 + 78);
+    return this.v.getUint8(this.base + i * 88 + 78);
+  }
+  /** The id of the cgroup the socket was created in (0: unknown; netlink only). */
+  cgroupId(i: number): number {
+    return Number(this.v.getBigUint64(this.base + i * 88 + 80, true));
   }
 }
 
