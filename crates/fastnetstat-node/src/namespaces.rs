@@ -6,7 +6,7 @@
 //! enters and reads the namespaces; this only converts.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use fastnetstat_core::labels::{ContainerLabel, Label, Labeller, PodLabel};
 use fastnetstat_core::netns::{self, Namespace, NamespaceAccess};
@@ -109,7 +109,7 @@ fn compute(
     namespaces: Vec<Namespace>,
     hidden: u32,
     labels: bool,
-    host_root: &PathBuf,
+    host_root: &Path,
 ) -> HostResult {
     let host = list_sockets_in(query, &namespaces);
     let buffers = host
