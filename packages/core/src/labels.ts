@@ -87,8 +87,8 @@ export class LabelTable {
 
   constructor(listing: HostListing) {
     this.labels = listing.labels;
-    listing.cgroupIds.forEach((id, i) => this.byCgroup.set(id, listing.cgroupLabels[i]!));
-    listing.pids.forEach((pid, i) => this.byPid.set(pid, listing.pidLabels[i]!));
+    for (let i = 0; i < listing.cgroupIds.length; i++) this.byCgroup.set(listing.cgroupIds[i]!, listing.cgroupLabels[i]!);
+    for (let i = 0; i < listing.pids.length; i++) this.byPid.set(listing.pids[i]!, listing.pidLabels[i]!);
   }
 
   private label(index: number | undefined): LabelObject | undefined {
