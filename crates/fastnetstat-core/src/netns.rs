@@ -16,7 +16,7 @@
 //! is not per namespace: socket inodes are unique across the host, so one
 //! walk of /proc/*/fd finds the owners of every namespace's sockets.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
@@ -414,25 +414,11 @@ pub fn for_each_namespace<T: Send>(
     slots.into_iter().filter_map(|s| s.into_inner().unwrap_or_else(|p| p.into_inner())).collect()
 }
 
-/// The cgroup2 path of a process (its `0::` line), or on a v1-only host the
-/// `name=systemd` line's, which has the same container-shaped paths.
+/// The cgroup path to label a process with, from /proc/PID/cgroup (the v2
+/// line, or a container-shaped v1 line on v1-only and hybrid hosts).
 pub fn cgroup_of_pid(root: &ProcRoot, pid: u32) -> Option<String> {
     let text = std::fs::read_to_string(root.path().join(pid.to_string()).join("cgroup")).ok()?;
-    let mut systemd = None;
-    for line in text.lines() {
-        if let Some(path) = line.strip_prefix("0::") {
-            return Some(path.to_owned());
-        }
-        if let Some((_, path)) = line.split_once(":name=systemd:") {
-            systemd = Some(path.to_owned());
-        }
-    }
-    systemd
-}
-
-/// The pids of each namespace's processes, by inode (for labelling).
-pub fn pids_by_inode(namespaces: &[Namespace]) -> HashMap<u64, &[u32]> {
-    namespaces.iter().map(|ns| (ns.inode, ns.pids.as_slice())).collect()
+    crate::containers::process_cgroup(&text).map(str::to_owned)
 }
 
 #[cfg(test)]
