@@ -49,6 +49,10 @@ pub struct Namespace {
     pub pids: Vec<u32>,
     /// It is the namespace this process runs in.
     pub own: bool,
+    /// `pids` holds every process in it this user can see (it came from
+    /// [`discover`]); else a reader without the privilege to enter it looks
+    /// for one.
+    pub all_pids: bool,
 }
 
 impl Namespace {
@@ -232,6 +236,7 @@ pub fn discover(root: &ProcRoot) -> Discovery {
                 mounts,
                 pids: by_inode.remove(&inode).unwrap_or_default(),
                 own: inode == own,
+                all_pids: true,
             }
         })
         .collect();
@@ -302,6 +307,7 @@ pub fn resolve(root: &ProcRoot, spec: &str) -> Result<Namespace> {
         mounts,
         pids: pid.into_iter().collect(),
         own: inode != 0 && inode == own_inode(root),
+        all_pids: false,
     };
     if !ns.mounts.contains(&path) && pid.is_none() {
         ns.mounts.insert(0, path);
@@ -367,7 +373,7 @@ pub fn read_root(root: &ProcRoot, ns: &Namespace) -> (NamespaceAccess, Option<Pr
     if enter(root, ns).is_ok() {
         return (NamespaceAccess::Entered, Some(root.with_net_dir(root.path().join("thread-self/net"))));
     }
-    let pids = if ns.pids.is_empty() { processes_in(root, ns) } else { ns.pids.clone() };
+    let pids = if ns.pids.is_empty() && !ns.all_pids { processes_in(root, ns) } else { ns.pids.clone() };
     for pid in pids {
         let net = root.path().join(pid.to_string()).join("net");
         // a process that is gone, or whose tables this user may not read, is passed over

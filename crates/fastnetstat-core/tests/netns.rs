@@ -91,7 +91,8 @@ fn every_namespace_in_its_own_block() {
     // netlink gives the cgroup each socket was created in: the holder's
     assert!(a.snapshot.inet.iter().all(|r| r.cgroup_id != 0));
     let mut labeller = Labeller::new(&root, std::path::Path::new("/"));
-    let by_id = labeller.of_cgroup_id(b.snapshot.inet[0].cgroup_id).expect("a cgroup path for the socket's id");
+    let by_id =
+        labeller.of_cgroup_id(b.snapshot.inet[0].cgroup_id).expect("a cgroup path for the socket's id");
     let by_pid = labeller.of_pid(anonymous.0.id(), b"python3").expect("the holder's cgroup");
     assert_eq!(labeller.labels[by_id].cgroup, labeller.labels[by_pid].cgroup);
 
