@@ -152,7 +152,7 @@ impl Labeller {
 
     /// A namespace's pod (the first its processes belong to) and the
     /// distinct containers of its processes, in pid order (a pod's sandbox
-    /// container, which only holds the namespace, left out).
+    /// container among them: it is a process in the namespace).
     pub fn of_namespace(&mut self, pids: &[u32]) -> (Option<PodLabel>, Vec<ContainerLabel>) {
         let mut pod = None;
         let mut found: Vec<ContainerLabel> = Vec::new();
@@ -162,11 +162,10 @@ impl Labeller {
             if pod.is_none() {
                 pod = label.pod.clone();
             }
-            let Some(c) = &label.container else { continue };
-            let sandbox = containers::container_of_cgroup(label.cgroup.as_deref().unwrap_or(""))
-                .is_some_and(|r| self.names.is_sandbox(&r));
-            if !sandbox && !found.iter().any(|f| f.runtime == c.runtime && f.id == c.id) {
-                found.push(c.clone());
+            if let Some(c) = &label.container {
+                if !found.iter().any(|f| f.runtime == c.runtime && f.id == c.id) {
+                    found.push(c.clone());
+                }
             }
         }
         (pod, found)
