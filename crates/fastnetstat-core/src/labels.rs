@@ -141,12 +141,14 @@ impl Labeller {
         label
     }
 
-    /// docker-proxy's container, by the address in its command line.
+    /// docker-proxy's label: its own cgroup, and the container it forwards
+    /// to (by the address in its command line).
     fn proxied(&mut self, pid: u32) -> Option<usize> {
         let cmdline = std::fs::read(self.root.path().join(pid.to_string()).join("cmdline")).ok()?;
         let (ip, _port): (IpAddr, u16) = containers::docker_proxy_target(&cmdline)?;
         let container = self.names.docker_container_by_ip(ip)?.clone();
-        let label = Label { cgroup: None, container: Some(self.container(&container)), pod: None };
+        let label =
+            Label { cgroup: cgroup_of_pid(&self.root, pid), container: Some(self.container(&container)), pod: None };
         Some(self.push(label))
     }
 
