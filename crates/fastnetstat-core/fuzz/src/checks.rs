@@ -680,11 +680,14 @@ fn check_inet_diag_row(row: &InetSocket, m: &[u8], table: InetTable, ticks: u64)
     } else {
         assert_eq!((row.timer_active, row.timer_ticks, row.retransmits, row.timeout), (0, 0, 0, 0));
     }
-    // Attributes only add the tcp_info counters.
+    // Attributes only add the tcp_info counters (tcp) and the cgroup id.
     let mut bare = netlink::inet::decode_message(&m[..72], table, ticks).unwrap();
-    bare.retransmits = row.retransmits;
-    bare.timeout = row.timeout;
-    assert_eq!(&bare, row, "attributes changed more than the tcp_info counters");
+    if table.protocol() == Protocol::Tcp {
+        bare.retransmits = row.retransmits;
+        bare.timeout = row.timeout;
+    }
+    bare.cgroup_id = row.cgroup_id;
+    assert_eq!(&bare, row, "attributes changed more than the tcp_info counters and the cgroup id");
 }
 
 pub fn netlink_unix(data: &[u8]) {
