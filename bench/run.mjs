@@ -13,12 +13,13 @@
 // time and peak RSS come from bench/c/timeit.c (fork/exec/wait4, stdout to
 // /dev/null); in-process times are printed by the tools/ scripts themselves.
 // Writes OUT.json, OUT.md and OUT.svg.
-import { spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { BENCH_DIR, cProgram, FIRST_PORT, machine, Namespace } from './lib/netns.mjs';
+import { Quiet, stats, timeit } from './lib/measure.mjs';
 import { markdown, svg } from './lib/report.mjs';
 
 const args = process.argv.slice(2);
@@ -60,6 +61,7 @@ const TOOLS = [
   { id: 'netstat-tan', label: 'netstat -tan', cmd: ['netstat', '-tan'] },
   { id: 'fns-tan-proc', label: 'fastnetstat -tan --source proc', cmd: fns('-tan', '--source', 'proc') },
   { id: 'fns-tanp', label: 'fastnetstat -tanp', cmd: fns('-tanp') },
+  { id: 'fns-prom', label: 'fastnetstat --prometheus -t', cmd: fns('--prometheus', '-t') },
   { id: 'ss-tanp', label: 'ss -tanp', cmd: ['ss', '-tanp'] },
   { id: 'netstat-tanp', label: 'netstat -tanp', cmd: ['netstat', '-tanp'] },
   { id: 'fns-tlnp', label: 'fastnetstat -tlnp', cmd: fns('-tlnp') },
@@ -74,61 +76,13 @@ const TOOLS = [
   { id: 'pidport', label: `pid-port portToPid(${FIRST_PORT}) (process)`, inner: `pid-port portToPid(${FIRST_PORT})`, cmd: [node, tools('pidport.mjs'), String(FIRST_PORT)] },
 ].filter((t) => !only || only.test(t.id) || only.test(t.label));
 
-const timeit = cProgram('timeit');
+const timeitProgram = cProgram('timeit');
 cProgram('holder');
 const scratch = mkdtempSync(join(tmpdir(), 'fns-bench-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
-function cpuTimes() {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) };
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-let noisy = 0;
-/** Waits until the machine is quiet; returns the busy fraction last seen. */
-async function waitQuiet() {
-  const deadline = Date.now() + quietWait * 1000;
-  for (;;) {
-    const a = cpuTimes();
-    await sleep(100);
-    const b = cpuTimes();
-    const busy = 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
-    if (busy <= quiet) return busy;
-    if (Date.now() > deadline) {
-      noisy++;
-      return busy;
-    }
-  }
-}
-
-// The tools run in a clean environment: NODE_EXTRA_CA_CERTS (set in some
-// sandboxes and CI images) makes every Node start parse a CA bundle, 50-70 ms
-// here, and NODE_OPTIONS could change anything.
-const CHILD_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^NODE_(EXTRA_CA_CERTS|OPTIONS)$/.test(k)));
-
-function run(ns, tool, stdoutFile) {
-  const errFile = join(scratch, 'stderr');
-  return new Promise((res, rej) => {
-    const child = spawn(timeit, ['-n', ns.path, stdoutFile, errFile, ...tool.cmd], { stdio: ['ignore', 'pipe', 'inherit'], env: CHILD_ENV });
-    let text = '';
-    child.stdout.on('data', (d) => (text += d));
-    child.on('error', rej);
-    child.on('exit', () => {
-      const [wallNs, rssKiB, status] = text.trim().split(' ').map(Number);
-      if (!Number.isFinite(wallNs)) return rej(new Error(`timeit failed for ${tool.label}`));
-      const r = { ms: wallNs / 1e6, rssKiB, status };
-      if (status !== 0) r.stderr = readFileSync(errFile, 'utf8').trim().split('\n').slice(-3).join(' | ');
-      res(r);
-    });
-  });
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n === 0 ? null : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-};
-const stats = (xs) => (xs.length ? { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length } : null);
+const quietness = new Quiet(quiet, quietWait);
+const run = (ns, tool, stdoutFile) => timeit(timeitProgram, ns, scratch, tool, stdoutFile);
 
 const result = {
   date: new Date().toISOString(),
@@ -149,7 +103,7 @@ for (const size of sizes) {
 
   const per = Object.fromEntries(TOOLS.map((t) => [t.id, { wall: [], rss: [], inner: [], innerWarm: [], busy: [], failed: null, lines: null }]));
   const p_busy = (id, b) => per[id].busy.push(+b.toFixed(2));
-  const noisyBefore = noisy;
+  const noisyBefore = quietness.noisy;
   // Warm-up round: page cache, lazy kernel state; checks each tool works and what it printed.
   for (const tool of TOOLS) {
     const file = join(scratch, 'stdout');
@@ -165,7 +119,7 @@ for (const size of sizes) {
     const order = TOOLS.map((_, i) => TOOLS[(i + round) % TOOLS.length]).filter((t) => !per[t.id].failed);
     for (const tool of order) {
       const file = tool.inner ? join(scratch, 'stdout') : '/dev/null';
-      p_busy(tool.id, await waitQuiet());
+      p_busy(tool.id, await quietness.wait());
       const r = await run(ns, tool, file);
       const p = per[tool.id];
       if (r.status !== 0) {
@@ -201,7 +155,7 @@ for (const size of sizes) {
       samples: { wallMs: p.wall.map((x) => +x.toFixed(3)), innerMs: p.inner.map((x) => +x.toFixed(3)), busyBefore: p.busy },
     };
   }
-  table.noisySamples = noisy - noisyBefore;
+  table.noisySamples = quietness.noisy - noisyBefore;
   result.sizes.push({ size, table, tools: toolsOut });
   console.error(markdown(result, { brief: true }));
   // Written after every size, so an interrupted run keeps what it measured.
@@ -212,3 +166,13 @@ for (const size of sizes) {
 }
 
 console.error(`\nwrote ${relative(process.cwd(), out)}.{json,md,svg}`);
+
+// The Prometheus exporter's own figures (a scrape of a running server against -tanp on the
+// largest table, and the server's memory over 1,000 scrapes): bench/prometheus.mjs.
+if (!only || only.test('prometheus')) {
+  const largest = String(Math.max(...sizes));
+  const r = spawnSync(node, [join(BENCH_DIR, 'prometheus.mjs'), '--size', largest, '--rounds', String(rounds), '--out', `${out}-prometheus`], {
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) process.exitCode = 1;
+}

@@ -136,6 +136,8 @@ function tsRows() {
       if (f.doc) out.push(`  /** ${f.doc} */`);
       if (f.type === 'bytes16') {
         out.push(`  ${f.column ?? f.name}(i: number): Uint8Array {`, `    const at = ${at};`, '    return this.wire.bytes.subarray(at, at + 16);', '  }');
+      } else if (f.nullable) {
+        out.push(`  ${f.column ?? f.name}(i: number): number | null {`, `    const v = ${READ[f.type](at)};`, '    return v === 0xffff_ffff ? null : v;', '  }');
       } else {
         out.push(`  ${f.column ?? f.name}(i: number): number {`, `    return ${READ[f.type](at)};`, '  }');
       }
@@ -146,9 +148,9 @@ function tsRows() {
     out.push(`export abstract class ${title}RowFields<Rows extends ${title}Columns<{ toJSON(): Record<string, unknown> }>> extends SocketRow<Rows> {`);
     for (const f of rowFields) {
       if (f.doc) out.push(`  /** ${f.doc} */`);
-      out.push(`  get ${f.row}(): number {`, `    return this.rows.${f.column ?? f.name}(this.index);`, '  }');
+      out.push(`  get ${f.row}(): number${f.nullable ? ' | null' : ''} {`, `    return this.rows.${f.column ?? f.name}(this.index);`, '  }');
     }
-    out.push('  /** The fields above that toJSON() shows. */', '  protected layoutFields(): Record<string, number> {', '    return {');
+    out.push('  /** The fields above that toJSON() shows. */', `  protected layoutFields(): Record<string, number${rowFields.some((f) => f.nullable) ? ' | null' : ''}> {`, '    return {');
     for (const f of rowFields) if (f.json !== false) out.push(`      ${f.row}: this.${f.row},`);
     out.push('    };', '  }', '}', '');
   }

@@ -20,6 +20,7 @@
 //   doc     what the accessor returns, when its name does not say it
 //   row     also a getter of that name on the row objects (InetSocket, UnixSocket), and a
 //           key of their toJSON() unless json: false
+//   nullable  (u32 only) NONE on the wire reads as null: a value the source cannot give
 //
 // Adding a column to the socket rows: add one line to `inet` or `unix` below (with the
 // `rust` expression that reads it from fastnetstat_core's InetSocket/UnixSocket), then
@@ -78,6 +79,14 @@ export const inet = {
     { name: 'timeout', type: 'i32', rust: 's.timeout', column: 'probes', doc: 'The "timeout" column: unanswered probes.' },
     // index of the owner row, or NONE
     { name: 'owner', type: 'u32', column: null },
+    {
+      name: 'listenBacklog',
+      type: 'u32',
+      rust: 's.listen_backlog.unwrap_or(NONE)',
+      nullable: true,
+      doc: "A listening tcp socket's backlog (the limit of its accept queue); null for other sockets and from /proc, which does not show it.",
+      row: 'listenBacklog',
+    },
     { name: 'localPort', type: 'u16', rust: 's.local_port' },
     { name: 'remotePort', type: 'u16', rust: 's.remote_port' },
     { name: 'table', type: 'u8', rust: 's.table as u8', column: 'tableIndex', doc: 'Index in INET_TABLES (odd: IPv6).' },

@@ -6,6 +6,7 @@ export const RATIOS = [
   { name: 'fastnetstat -tan --source proc / netstat -tan', a: 'fns-tan-proc', b: 'netstat-tan' },
   { name: 'fastnetstat -tanp / ss -tanp', a: 'fns-tanp', b: 'ss-tanp', target: 0.35 },
   { name: 'fastnetstat -tanp / netstat -tanp', a: 'fns-tanp', b: 'netstat-tanp' },
+  { name: 'fastnetstat --prometheus -t / fastnetstat -tanp', a: 'fns-prom', b: 'fns-tanp', target: 1.2 },
   { name: 'fastnetstat -tlnp / ss -tlnp', a: 'fns-tlnp', b: 'ss-tlnp', target: 0.5 },
   { name: 'fastnetstat -tlnp / netstat -tlnp', a: 'fns-tlnp', b: 'netstat-tlnp' },
   { name: 'fastnetstat -tln / ss -tln', a: 'fns-tln', b: 'ss-tln' },
@@ -14,7 +15,7 @@ export const RATIOS = [
   { name: 'API / psutil, in process, second call', a: 'api', b: 'psutil', field: 'innerWarmMs' },
   { name: 'API / psutil, whole process', a: 'api', b: 'psutil' },
 ];
-const FNS_CLI = ['fns-tan', 'fns-tan-proc', 'fns-tanp', 'fns-tlnp', 'fns-tln'];
+const FNS_CLI = ['fns-tan', 'fns-tan-proc', 'fns-tanp', 'fns-prom', 'fns-tlnp', 'fns-tln'];
 const RSS_LIMIT_MIB = 100;
 
 const fmt = (x, d = 1) => (x == null ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(d));

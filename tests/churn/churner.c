@@ -30,8 +30,8 @@
  * It dies with its parent (PR_SET_PDEATHSIG) and closes everything it opens.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -63,23 +63,28 @@ struct target {
   int lfd;
 };
 
+/* A numeric address (either family) and port as a sockaddr; returns its length. */
+static socklen_t sockaddr_of(const char *addr, int port, struct sockaddr_storage *ss) {
+  char service[8];
+  snprintf(service, sizeof service, "%d", port);
+  struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV};
+  struct addrinfo *ai;
+  int e = getaddrinfo(addr, service, &hints, &ai);
+  if (e != 0) {
+    fprintf(stderr, "fns-churner: %s: %s\n", addr, gai_strerror(e));
+    exit(1);
+  }
+  memset(ss, 0, sizeof *ss);
+  memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+  socklen_t len = ai->ai_addrlen;
+  freeaddrinfo(ai);
+  return len;
+}
+
 static void target_init(struct target *t, const char *addr, int port) {
   memset(t, 0, sizeof *t);
-  if (strchr(addr, ':')) {
-    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&t->ss;
-    s6->sin6_family = AF_INET6;
-    s6->sin6_port = htons(port);
-    if (inet_pton(AF_INET6, addr, &s6->sin6_addr) != 1) die("inet_pton6");
-    t->len = sizeof *s6;
-    t->family = AF_INET6;
-  } else {
-    struct sockaddr_in *s4 = (struct sockaddr_in *)&t->ss;
-    s4->sin_family = AF_INET;
-    s4->sin_port = htons(port);
-    if (inet_pton(AF_INET, addr, &s4->sin_addr) != 1) die("inet_pton");
-    t->len = sizeof *s4;
-    t->family = AF_INET;
-  }
+  t->len = sockaddr_of(addr, port, &t->ss);
+  t->family = t->ss.ss_family;
   int one = 1;
   t->lfd = socket(t->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (t->lfd < 0) die("socket");
@@ -104,22 +109,8 @@ static void soft_error(const char *what) {
 /* A udp (even i) or udp6 (odd i) socket bound to an ephemeral port of a documentation address. */
 static int udp_socket(int i) {
   struct sockaddr_storage ss;
-  memset(&ss, 0, sizeof ss);
-  socklen_t len;
-  int fd;
-  if (i & 1) {
-    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-    s6->sin6_family = AF_INET6;
-    inet_pton(AF_INET6, "2001:db8::1", &s6->sin6_addr);
-    len = sizeof *s6;
-    fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  } else {
-    struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-    s4->sin_family = AF_INET;
-    inet_pton(AF_INET, "192.0.2.1", &s4->sin_addr);
-    len = sizeof *s4;
-    fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  }
+  socklen_t len = sockaddr_of(i & 1 ? "2001:db8::1" : "192.0.2.1", 0, &ss);
+  int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len) < 0) {
     soft_error("udp");
     if (fd >= 0) close(fd);

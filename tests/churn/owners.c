@@ -87,6 +87,28 @@ static void child_sockets(void) {
   }
 }
 
+/* In the child: it dies with the supervisor, keeps no inherited descriptors, opens its sockets
+ * and waits to be killed. */
+static void child(pid_t supervisor) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != supervisor) _exit(1);
+  int null = open("/dev/null", O_RDWR);
+  dup2(null, 0);
+  dup2(null, 1);
+  if (null > 2) close(null);
+  for (int fd = 3; fd < 1024; fd++) close(fd);
+  child_sockets();
+  for (;;) pause();
+}
+
+/* Forks a child; the supervisor gets its pid, or -1 (said on stderr) when fork failed. */
+static pid_t spawn(pid_t supervisor) {
+  pid_t p = fork();
+  if (p < 0) fprintf(stderr, "fns-owner: fork: %s\n", strerror(errno));
+  if (p == 0) child(supervisor);
+  return p;
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: fns-owner KEEP PERIOD_MS\n");
@@ -104,53 +126,26 @@ int main(int argc, char **argv) {
   long started = 0, killed = 0;
   pid_t me = getpid();
   for (int i = 0; i < keep; i++) {
-    pid_t p = fork();
-    if (p < 0) {
-      fprintf(stderr, "fns-owner: fork: %s\n", strerror(errno));
-      return 1;
-    }
-    if (p == 0) goto child;
-    kids[i] = p;
+    if ((kids[i] = spawn(me)) < 0) return 1;
     started++;
   }
-  {
-    double t0 = now();
-    struct timespec gap = {.tv_sec = period / 1000, .tv_nsec = (period % 1000) * 1000000L};
-    nanosleep(&gap, NULL); /* let the first children open their sockets */
-    printf("READY %d\n", (int)me);
-    struct pollfd in = {.fd = 0, .events = POLLIN};
-    while (poll(&in, 1, period) == 0) {
-      pid_t old = kids[head];
-      if (kill(old, SIGKILL) == 0) killed++;
-      waitpid(old, NULL, 0);
-      pid_t p = fork();
-      if (p < 0) {
-        fprintf(stderr, "fns-owner: fork: %s\n", strerror(errno));
-        return 1;
-      }
-      if (p == 0) goto child;
-      kids[head] = p;
-      head = (head + 1) % keep;
-      started++;
-    }
-    for (int i = 0; i < keep; i++) {
-      if (kill(kids[i], SIGKILL) == 0) killed++;
-      waitpid(kids[i], NULL, 0);
-    }
-    printf("STATS started=%ld killed=%ld seconds=%.3f\n", started, killed, now() - t0);
-    return 0;
+  double t0 = now();
+  struct timespec gap = {.tv_sec = period / 1000, .tv_nsec = (period % 1000) * 1000000L};
+  nanosleep(&gap, NULL); /* let the first children open their sockets */
+  printf("READY %d\n", (int)me);
+  struct pollfd in = {.fd = 0, .events = POLLIN};
+  while (poll(&in, 1, period) == 0) {
+    pid_t old = kids[head];
+    if (kill(old, SIGKILL) == 0) killed++;
+    waitpid(old, NULL, 0);
+    if ((kids[head] = spawn(me)) < 0) return 1;
+    head = (head + 1) % keep;
+    started++;
   }
-
-child:
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != me) _exit(1);
-  {
-    int null = open("/dev/null", O_RDWR);
-    dup2(null, 0);
-    dup2(null, 1);
-    if (null > 2) close(null);
-    for (int fd = 3; fd < 1024; fd++) close(fd);
+  for (int i = 0; i < keep; i++) {
+    if (kill(kids[i], SIGKILL) == 0) killed++;
+    waitpid(kids[i], NULL, 0);
   }
-  child_sockets();
-  for (;;) pause();
+  printf("STATS started=%ld killed=%ld seconds=%.3f\n", started, killed, now() - t0);
+  return 0;
 }

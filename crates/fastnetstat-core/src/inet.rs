@@ -120,6 +120,16 @@ fn decode_v6(digits: &[u8], out: &mut [u8; 16]) {
     }
 }
 
+/// An address of the line's family (the local address decided it).
+#[inline]
+fn decode_address(digits: &[u8], ipv6: bool, out: &mut [u8; 16]) {
+    if ipv6 {
+        decode_v6(digits, out);
+    } else {
+        decode_v4(digits, out);
+    }
+}
+
 /// Fills `row` from one line and returns how many conversions sscanf would
 /// have made. `fast` allows the fixed-layout shortcut (tests turn it off to
 /// check both ways agree).
@@ -157,21 +167,13 @@ fn parse_line(line: &[u8], row: &mut InetSocket, fast: bool) -> u32 {
     // Decided here, as netstat does, by the local address alone.
     let ipv6 = local.len() > 8;
     row.table = with_family(row.table, ipv6);
-    if ipv6 {
-        decode_v6(local, &mut row.local_addr);
-    } else {
-        decode_v4(local, &mut row.local_addr);
-    }
+    decode_address(local, ipv6, &mut row.local_addr);
     lit!(b':', 2);
     row.local_port = port(need!(c.hex_uint(), 2));
     c.skip_ws();
     // "%64[0-9A-Fa-f]:%X "
     let remote = need!(c.hex_run(64), 3);
-    if ipv6 {
-        decode_v6(remote, &mut row.remote_addr);
-    } else {
-        decode_v4(remote, &mut row.remote_addr);
-    }
+    decode_address(remote, ipv6, &mut row.remote_addr);
     lit!(b':', 4);
     row.remote_port = port(need!(c.hex_uint(), 4));
     // "%X "
@@ -306,14 +308,19 @@ mod tests {
         (out, bogus)
     }
 
+    /// The row of one line that must parse (not bogus).
+    fn one_row(table: InetTable, line: &str) -> InetSocket {
+        let (rows, bogus) = parse(table, line);
+        assert_eq!((rows.len(), bogus), (1, 0), "{line}");
+        rows.into_iter().next().unwrap()
+    }
+
     #[test]
     fn full_tcp_line() {
-        let (rows, bogus) = parse(
+        let r = one_row(
             InetTable::Tcp,
             "   7: 0100007F:DDDA 0100007F:B79B 01 00000002:0000000A 02:000001F4 00000003  1000       -5 10749 2 00000000c1c97e67 20 4 30 10 -1\n",
         );
-        assert_eq!(bogus, 0);
-        let r = &rows[0];
         assert_eq!(r.table, InetTable::Tcp);
         assert_eq!(&r.local_addr[..4], &[127, 0, 0, 1]);
         assert_eq!(&r.local_addr[4..], &[0; 12]);
@@ -353,33 +360,30 @@ mod tests {
     #[test]
     fn address_length_decides_the_family() {
         // An IPv6 line in the IPv4 file, and an IPv4 line in the IPv6 file.
-        let (rows, bogus) = parse(
+        let r = one_row(
             InetTable::Udp,
             "0: 00000000000000000000000001000000:0035 00000000000000000000000000000000:0000 07 00000000:00000000 00:00000000 00000000 0 0 5\n",
         );
-        assert_eq!(bogus, 0);
-        assert_eq!(rows[0].table, InetTable::Udp6);
+        assert_eq!(r.table, InetTable::Udp6);
         let mut loopback6 = [0u8; 16];
         loopback6[15] = 1;
-        assert_eq!(rows[0].local_addr, loopback6);
-        let (rows, _) = parse(
+        assert_eq!(r.local_addr, loopback6);
+        let r = one_row(
             InetTable::Tcp6,
             "0: 0100007F:0016 0200007F:0000 0A 00000000:00000000 00:00000000 00000000 0 0 5\n",
         );
-        assert_eq!(rows[0].table, InetTable::Tcp);
-        assert_eq!(&rows[0].remote_addr[..4], &[127, 0, 0, 2]);
+        assert_eq!(r.table, InetTable::Tcp);
+        assert_eq!(&r.remote_addr[..4], &[127, 0, 0, 2]);
     }
 
     /// Every field holds what glibc's sscanf stores, narrowed as netstat
     /// prints it (values checked against sscanf in C).
     #[test]
     fn numbers_as_glibc_stores_them() {
-        let (rows, bogus) = parse(
+        let r = one_row(
             InetTable::Tcp,
             "0: 0100007F:FFFFF 1:0 1FF FFFFFFFFFF:1 00:FFFFFFFFFFFFFFFFFFFF 0 4294967296 -99999999999 99999999999999999999999\n",
         );
-        assert_eq!(bogus, 0);
-        let r = &rows[0];
         // %X: the low 32 bits, then the port's low 16 (htons)
         assert_eq!(r.local_port, 0xFFFF);
         assert_eq!(&r.remote_addr[..4], &1u32.to_ne_bytes());
@@ -395,12 +399,10 @@ mod tests {
         assert_eq!(r.inode, u64::MAX);
 
         // Signs and 0x prefixes in every numeric field.
-        let (rows, bogus) = parse(
+        let r = one_row(
             InetTable::Tcp,
             "+7: 0100007F:0x1F90 00000000:-1 100000001 0x:+0X20 -0x2:-1 0x3 -1 2147483648 -5\n",
         );
-        assert_eq!(bogus, 0);
-        let r = &rows[0];
         assert_eq!((r.local_port, r.remote_port), (8080, 0xFFFF));
         assert_eq!(r.state, 1);
         // "0x" alone is 0 and consumes the x: the ':' after it still matches
@@ -515,12 +517,11 @@ mod tests {
 
     #[test]
     fn wide_timer_falls_back() {
-        let (rows, bogus) = parse(
+        let r = one_row(
             InetTable::Tcp,
             "   0: 0100007F:0016 00000000:0000 01 00000000:00000000 02:123456789 00000000     0        0 99 1\n",
         );
-        assert_eq!((rows.len(), bogus), (1, 0));
-        assert_eq!((rows[0].timer_ticks, rows[0].inode), (0x1_2345_6789, 99));
+        assert_eq!((r.timer_ticks, r.inode), (0x1_2345_6789, 99));
     }
 
     #[test]

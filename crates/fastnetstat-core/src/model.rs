@@ -95,6 +95,9 @@ pub struct InetSocket {
     /// directory in the cgroup2 tree), as netlink reports it; 0 when unknown
     /// (the /proc tables do not say).
     pub cgroup_id: u64,
+    /// A listening tcp socket's backlog, the limit of its accept queue
+    /// (sk_max_ack_backlog): netlink gives it; /proc does not show it (None).
+    pub listen_backlog: Option<u32>,
 }
 
 impl InetSocket {
@@ -116,6 +119,7 @@ impl InetSocket {
             timeout: 0,
             inode: 0,
             cgroup_id: 0,
+            listen_backlog: None,
         }
     }
 }

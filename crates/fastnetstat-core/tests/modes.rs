@@ -39,11 +39,11 @@ fn malformed_ipv4_routes() {
     // "fnsv0\t000200C0" (2 fields), "" and "garbage": fewer than 10 conversions.
     assert_eq!(skipped, 3);
     assert_eq!(rows.len(), 6);
-    assert_eq!(rows[1].irtt, 7, "a line without IRTT keeps the one before");
-    assert_eq!(rows[1].mss, 1400);
+    assert_eq!(rows[1].numbers.irtt, 7, "a line without IRTT keeps the one before");
+    assert_eq!(rows[1].numbers.mss, 1400);
     assert_eq!(rows[2].destination, [192, 0, 2, 0], "ZZ is not hex: the address before stays");
-    assert_eq!(rows[5].metric, -1, "4294967295 into an int");
-    assert_eq!(rows[5].use_count, -5);
+    assert_eq!(rows[5].numbers.metric, -1, "4294967295 into an int");
+    assert_eq!(rows[5].numbers.use_count, -5);
 }
 
 #[test]

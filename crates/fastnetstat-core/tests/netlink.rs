@@ -15,10 +15,21 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     ONE_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// A TCP listener on 127.0.0.1, its port, and a client connected to it.
+fn listener_and_client() -> (TcpListener, u16, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    (listener, port, client)
+}
+
+/// The rows without what only one source has: the timers' exact values, and
+/// listeners' backlogs (netlink only).
 fn without_timers(mut rows: Vec<InetSocket>) -> Vec<InetSocket> {
     for row in &mut rows {
         row.timer_ticks = 0;
         row.cgroup_id = 0; // only netlink knows it
+        row.listen_backlog = None;
     }
     rows
 }
@@ -53,9 +64,7 @@ fn netlink_rows(table: InetTable, states: u32) -> Vec<InetSocket> {
 #[test]
 fn tcp_and_udp_rows_match_proc() {
     let _serial = one_at_a_time();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let (listener, port, client) = listener_and_client();
     let (_server, _) = listener.accept().unwrap();
     let _pending = TcpStream::connect(("127.0.0.1", port)).unwrap(); // stays in the accept queue
     let listener6 = TcpListener::bind("[::1]:0").unwrap();
@@ -71,6 +80,12 @@ fn tcp_and_udp_rows_match_proc() {
     let listening = netlink_rows(InetTable::Tcp, inet::LISTEN_ONLY);
     let ours = listening.iter().find(|r| r.local_port == port).expect("our listener");
     assert_eq!((ours.state, ours.rx_queue, ours.tx_queue), (10, 1, 0));
+    assert!(
+        matches!(ours.listen_backlog, Some(b) if b > 0),
+        "a listener's backlog: {:?}",
+        ours.listen_backlog
+    );
+    assert!(proc_rows(InetTable::Tcp).iter().all(|r| r.listen_backlog.is_none()), "/proc has no backlog");
     assert!(listening.iter().all(|r| r.state == 10));
     assert!(netlink_rows(InetTable::Tcp6, inet::LISTEN_ONLY)
         .iter()
@@ -146,9 +161,7 @@ fn unix_rows_match_proc() {
 fn port_filter_runs_in_the_kernel_and_matches_proc() {
     let _serial = one_at_a_time();
     use fastnetstat_core::{list_sockets, SocketQuery, Source};
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let _client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let (_listener, port, _client) = listener_and_client();
     let _other = TcpListener::bind("127.0.0.1:0").unwrap();
 
     let mut socket = DiagSocket::open().unwrap();

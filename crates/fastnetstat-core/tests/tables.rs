@@ -19,6 +19,15 @@ fn read_inet(dir: &str, table: InetTable) -> (Vec<InetSocket>, u32) {
     (rows, bogus)
 }
 
+/// The rows of a table of the live capture: `count` of them, none bogus, every
+/// one of that table.
+fn live_rows(table: InetTable, count: usize) -> Vec<InetSocket> {
+    let (rows, bogus) = read_inet("live", table);
+    assert_eq!((rows.len(), bogus), (count, 0));
+    assert!(rows.iter().all(|r| r.table == table));
+    rows
+}
+
 fn read_unix(dir: &str) -> (Vec<UnixSocket>, u32) {
     let mut rows = Vec::new();
     let bogus = unix::read_table(&ProcRoot::new(fixture(dir)), &mut rows).unwrap();
@@ -39,9 +48,7 @@ const LOCALHOST: Ipv4Addr = Ipv4Addr::LOCALHOST;
 
 #[test]
 fn live_tcp() {
-    let (rows, bogus) = read_inet("live", InetTable::Tcp);
-    assert_eq!((rows.len(), bogus), (8, 0));
-    assert!(rows.iter().all(|r| r.table == InetTable::Tcp));
+    let rows = live_rows(InetTable::Tcp, 8);
     // 0.0.0.0:2024 LISTEN, a service of this machine.
     assert_eq!(
         (rows[0].local_addr, rows[0].local_port, rows[0].state, rows[0].inode),
@@ -71,9 +78,7 @@ fn live_tcp() {
 
 #[test]
 fn live_tcp6() {
-    let (rows, bogus) = read_inet("live", InetTable::Tcp6);
-    assert_eq!((rows.len(), bogus), (5, 0));
-    assert!(rows.iter().all(|r| r.table == InetTable::Tcp6));
+    let rows = live_rows(InetTable::Tcp6, 5);
     assert_eq!(
         (rows[0].local_addr, rows[0].local_port, rows[0].state, rows[0].inode),
         (v6("::1"), 47002, 0x0A, 10745)
@@ -89,8 +94,7 @@ fn live_tcp6() {
 
 #[test]
 fn live_udp_udplite_raw() {
-    let (udp, bogus) = read_inet("live", InetTable::Udp);
-    assert_eq!((udp.len(), bogus), (2, 0));
+    let udp = live_rows(InetTable::Udp, 2);
     assert_eq!((udp[0].local_port, udp[0].remote_port, udp[0].state, udp[0].inode), (40894, 47004, 1, 10752));
     assert_eq!((udp[1].local_addr, udp[1].local_port, udp[1].state), (v4(LOCALHOST), 47004, 7));
     assert_eq!((udp[1].rx_queue, udp[1].inode), (0x340, 10751));

@@ -96,41 +96,50 @@ fn run_groups(q: &GroupsQuery) -> Vec<u8> {
     wire_groups::pack_groups(&read_groups(q))
 }
 
-/// Reads routing tables on the calling thread.
-#[napi]
-pub fn list_routes_sync(options: RouteOptions) -> Result<Buffer> {
-    let q = route_query(&options);
-    guarded(|| run_routes(&q)).map(Buffer::from)
+/// The two exports of one table (each with its doc text): the first reads on the calling thread,
+/// the second on the libuv pool; both turn the options into the core's
+/// query with `$query` and read and pack with `$run`.
+macro_rules! readers {
+    (
+        $sync_doc:literal fn $sync:ident,
+        $pool_doc:literal fn $pool:ident,
+        $options:ty => $query_type:ty, $query:ident, $run:ident
+    ) => {
+        #[doc = $sync_doc]
+        #[napi]
+        pub fn $sync(options: $options) -> Result<Buffer> {
+            let q = $query(&options);
+            guarded(|| $run(&q)).map(Buffer::from)
+        }
+
+        #[doc = $pool_doc]
+        #[napi(ts_return_type = "Promise<Buffer>")]
+        pub fn $pool(options: $options) -> AsyncTask<ReadTask<$query_type>> {
+            AsyncTask::new(ReadTask { query: $query(&options), run: $run })
+        }
+    };
 }
 
-/// Reads routing tables off the main thread.
-#[napi(ts_return_type = "Promise<Buffer>")]
-pub fn list_routes(options: RouteOptions) -> AsyncTask<ReadTask<RouteQuery>> {
-    AsyncTask::new(ReadTask { query: route_query(&options), run: run_routes })
-}
+readers!(
+    "Reads routing tables on the calling thread."
+    fn list_routes_sync,
+    "Reads routing tables off the main thread."
+    fn list_routes,
+    RouteOptions => RouteQuery, route_query, run_routes
+);
 
-/// Lists interfaces on the calling thread.
-#[napi]
-pub fn list_interfaces_sync(options: InterfaceOptions) -> Result<Buffer> {
-    let q = interface_query(&options);
-    guarded(|| run_interfaces(&q)).map(Buffer::from)
-}
+readers!(
+    "Lists interfaces on the calling thread."
+    fn list_interfaces_sync,
+    "Lists interfaces off the main thread (the ioctls ask the namespace of this process)."
+    fn list_interfaces,
+    InterfaceOptions => InterfaceQuery, interface_query, run_interfaces
+);
 
-/// Lists interfaces off the main thread (the ioctls ask the namespace of this process).
-#[napi(ts_return_type = "Promise<Buffer>")]
-pub fn list_interfaces(options: InterfaceOptions) -> AsyncTask<ReadTask<InterfaceQuery>> {
-    AsyncTask::new(ReadTask { query: interface_query(&options), run: run_interfaces })
-}
-
-/// Reads multicast group memberships on the calling thread.
-#[napi]
-pub fn list_groups_sync(options: GroupOptions) -> Result<Buffer> {
-    let q = group_query(&options);
-    guarded(|| run_groups(&q)).map(Buffer::from)
-}
-
-/// Reads multicast group memberships off the main thread.
-#[napi(ts_return_type = "Promise<Buffer>")]
-pub fn list_groups(options: GroupOptions) -> AsyncTask<ReadTask<GroupsQuery>> {
-    AsyncTask::new(ReadTask { query: group_query(&options), run: run_groups })
-}
+readers!(
+    "Reads multicast group memberships on the calling thread."
+    fn list_groups_sync,
+    "Reads multicast group memberships off the main thread."
+    fn list_groups,
+    GroupOptions => GroupsQuery, group_query, run_groups
+);

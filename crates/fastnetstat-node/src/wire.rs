@@ -199,6 +199,7 @@ mod tests {
         s.uid = 1001;
         s.timeout = -5;
         s.inode = (1 << 33) + 14;
+        s.listen_backlog = Some(15);
         let u = UnixSocket {
             refcount: 21,
             protocol: 22,
@@ -242,6 +243,7 @@ mod tests {
         assert_eq!(u32_at(&b, i + inet::TIMEOUT) as i32, -5);
         assert_eq!(u64_at(&b, i + inet::INODE), (1 << 33) + 14);
         assert_eq!(u32_at(&b, i + inet::OWNER), 0);
+        assert_eq!(u32_at(&b, i + inet::LISTEN_BACKLOG), 15);
 
         let x = u32_at(&b, header::UNIX_AT) as usize;
         assert_eq!(u64_at(&b, x + unix::INODE), 23);

@@ -11,16 +11,30 @@ impl Buf {
     pub fn new(fixed_len: usize) -> Self {
         Buf { buf: vec![0u8; fixed_len], strings: Vec::new() }
     }
-    /// A buffer whose header starts with magic (u32 at 0), version (u16 at 4)
-    /// and then `words` (u32s from 8: the counts and offsets of its sections).
-    pub fn with_header(fixed_len: usize, magic: u32, version: u16, words: &[usize]) -> Self {
-        let mut b = Buf::new(fixed_len);
+    /// A buffer of a `header` followed by sections of fixed-width rows,
+    /// given as (row count, row length); the header starts with magic,
+    /// version, the sections' row counts and then their offsets (u32s from
+    /// 8). Returns the buffer and where each section starts.
+    pub fn with_sections<const N: usize>(
+        magic: u32,
+        version: u16,
+        header: usize,
+        sections: [(usize, usize); N],
+    ) -> (Self, [usize; N]) {
+        let mut starts = [0; N];
+        let mut end = header;
+        for (start, (count, len)) in starts.iter_mut().zip(sections) {
+            *start = end;
+            end += count * len;
+        }
+        let mut b = Buf::new(end);
         b.u32(0, magic);
         b.u16(4, version);
-        for (k, w) in words.iter().enumerate() {
-            b.u32(8 + k * 4, *w as u32);
+        let counts = sections.iter().map(|s| s.0);
+        for (k, word) in counts.chain(starts).enumerate() {
+            b.u32(8 + k * 4, word as u32);
         }
-        b
+        (b, starts)
     }
     pub fn u8(&mut self, at: usize, v: u8) {
         self.buf[at] = v;
@@ -52,6 +66,14 @@ impl Buf {
         self.strings.extend_from_slice(s);
         self.u32(at, off);
         self.u32(at + 4, s.len() as u32);
+    }
+    /// Stores `s` in the string table; writes (offset u32, length u16, cut
+    /// at 65535) at `at`: the short form the IPv6 records use.
+    pub fn string16(&mut self, at: usize, s: &[u8]) {
+        let off = self.strings.len() as u32;
+        self.strings.extend_from_slice(s);
+        self.u32(at, off);
+        self.u16(at + 4, s.len().min(u16::MAX as usize) as u16);
     }
     /// Appends the string table; writes its position at `strings_at_field`.
     pub fn finish(mut self, strings_at_field: usize) -> Vec<u8> {

@@ -26,8 +26,7 @@ const HEADER: usize = 80;
 const EVENT: usize = 40;
 
 pub fn pack_groups(s: &GroupsSnapshot) -> Vec<u8> {
-    let ev_at = HEADER;
-    let mut b = Buf::with_header(ev_at + s.events.len() * EVENT, MAGIC, VERSION, &[s.events.len(), ev_at]);
+    let (mut b, [ev_at]) = Buf::with_sections(MAGIC, VERSION, HEADER, [(s.events.len(), EVENT)]);
     report(&mut b, 20, &s.igmp_status, 0, 0);
     report(&mut b, 28, &s.igmp6_status, 0, 0);
     b.u8(36, s.state.igmp6 as u8);

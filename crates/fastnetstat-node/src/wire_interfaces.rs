@@ -32,10 +32,8 @@ const ROW: usize = 200;
 const INET6: usize = 40;
 
 pub fn pack_interfaces(s: &InterfaceSnapshot) -> Vec<u8> {
-    let if_at = HEADER;
-    let v6_at = if_at + s.interfaces.len() * ROW;
-    let counts_and_offsets = [s.interfaces.len(), s.inet6.len(), if_at, v6_at];
-    let mut b = Buf::with_header(v6_at + s.inet6.len() * INET6, MAGIC, VERSION, &counts_and_offsets);
+    let (mut b, [if_at, v6_at]) =
+        Buf::with_sections(MAGIC, VERSION, HEADER, [(s.interfaces.len(), ROW), (s.inet6.len(), INET6)]);
     report(&mut b, 28, &s.dev_status, 0, 0);
     report(&mut b, 36, &s.inet6_status, 0, 0);
     b.i32(44, s.ifconf_error.unwrap_or(0));
@@ -81,10 +79,7 @@ pub fn pack_interfaces(s: &InterfaceSnapshot) -> Vec<u8> {
         b.u32(at + 20, r.prefix_len);
         b.u32(at + 24, r.scope);
         b.u32(at + 28, r.flags);
-        let off = b.strings.len() as u32;
-        b.strings.extend_from_slice(&r.name);
-        b.u32(at + 32, off);
-        b.u16(at + 36, r.name.len().min(u16::MAX as usize) as u16);
+        b.string16(at + 32, &r.name);
         b.u8(at + 38, r.conversions as u8);
     }
     b.finish(24)

@@ -4,12 +4,12 @@
 use fastnetstat_core::{InetSocket, UnixSocket};
 
 pub const MAGIC: u32 = 0x3153_4E46;
-pub const VERSION: u16 = 30927;
+pub const VERSION: u16 = 64537;
 /// "No owner" / "no path" marker.
 pub const NONE: u32 = u32::MAX;
 pub const HEADER_LEN: usize = 128;
 pub const REPORT_LEN: usize = 8;
-pub const INET_LEN: usize = 88;
+pub const INET_LEN: usize = 96;
 pub const UNIX_LEN: usize = 40;
 pub const OWNER_LEN: usize = 12;
 
@@ -51,12 +51,13 @@ pub mod inet {
     pub const RETRANSMITS: usize = 60;
     pub const TIMEOUT: usize = 64;
     pub const OWNER: usize = 68;
-    pub const LOCAL_PORT: usize = 72;
-    pub const REMOTE_PORT: usize = 74;
-    pub const TABLE: usize = 76;
-    pub const STATE: usize = 77;
-    pub const TIMER_ACTIVE: usize = 78;
-    pub const CGROUP_ID: usize = 80;
+    pub const LISTEN_BACKLOG: usize = 72;
+    pub const LOCAL_PORT: usize = 76;
+    pub const REMOTE_PORT: usize = 78;
+    pub const TABLE: usize = 80;
+    pub const STATE: usize = 81;
+    pub const TIMER_ACTIVE: usize = 82;
+    pub const CGROUP_ID: usize = 88;
 }
 
 /// Offsets in one unix record.
@@ -103,12 +104,13 @@ pub fn write_inet(row: &mut [u8], s: &InetSocket, owner: u32) {
     row[60..64].copy_from_slice(&s.retransmits.to_le_bytes());
     row[64..68].copy_from_slice(&s.timeout.to_le_bytes());
     row[68..72].copy_from_slice(&owner.to_le_bytes());
-    row[72..74].copy_from_slice(&s.local_port.to_le_bytes());
-    row[74..76].copy_from_slice(&s.remote_port.to_le_bytes());
-    row[76] = s.table as u8;
-    row[77] = s.state;
-    row[78] = s.timer_active;
-    row[80..88].copy_from_slice(&s.cgroup_id.to_le_bytes());
+    row[72..76].copy_from_slice(&s.listen_backlog.unwrap_or(NONE).to_le_bytes());
+    row[76..78].copy_from_slice(&s.local_port.to_le_bytes());
+    row[78..80].copy_from_slice(&s.remote_port.to_le_bytes());
+    row[80] = s.table as u8;
+    row[81] = s.state;
+    row[82] = s.timer_active;
+    row[88..96].copy_from_slice(&s.cgroup_id.to_le_bytes());
 }
 
 /// Writes one unix record at the start of `row`.

@@ -34,11 +34,12 @@ const CACHE: usize = 64;
 const V6: usize = 80;
 
 pub fn pack_routes(s: &RouteSnapshot) -> Vec<u8> {
-    let v4_at = HEADER;
-    let cache_at = v4_at + s.inet.len() * V4;
-    let v6_at = cache_at + s.cache.len() * CACHE;
-    let counts_and_offsets = [s.inet.len(), s.cache.len(), s.inet6.len(), v4_at, cache_at, v6_at];
-    let mut b = Buf::with_header(v6_at + s.inet6.len() * V6, MAGIC, VERSION, &counts_and_offsets);
+    let (mut b, [v4_at, cache_at, v6_at]) = Buf::with_sections(
+        MAGIC,
+        VERSION,
+        HEADER,
+        [(s.inet.len(), V4), (s.cache.len(), CACHE), (s.inet6.len(), V6)],
+    );
     let missing = s
         .inet_missing_column
         .and_then(|t| ROUTE_COLUMNS.iter().position(|c| *c == t))
@@ -56,37 +57,27 @@ pub fn pack_routes(s: &RouteSnapshot) -> Vec<u8> {
     b.i32(60, mask);
     for (i, r) in s.inet.iter().enumerate() {
         let at = v4_at + i * V4;
-        b.bytes(at, &r.destination);
-        b.bytes(at + 4, &r.gateway);
-        b.bytes(at + 8, &r.mask);
+        b.bytes(at, [r.destination, r.gateway, r.mask].as_flattened());
         b.u32(at + 12, r.flags);
-        b.i32s(at + 16, &[r.refcnt, r.use_count, r.metric, r.mss, r.window, r.irtt]);
+        b.i32s(at + 16, &r.numbers.to_array());
         b.string(at + 40, &r.iface);
     }
     for (i, r) in s.cache.iter().enumerate() {
         let at = cache_at + i * CACHE;
-        b.bytes(at, &r.destination);
-        b.bytes(at + 4, &r.gateway);
-        b.bytes(at + 8, &r.source);
-        b.bytes(at + 12, &r.spec_dst);
+        b.bytes(at, [r.destination, r.gateway, r.source, r.spec_dst].as_flattened());
         b.u32(at + 16, r.flags);
-        b.i32s(at + 20, &[r.refcnt, r.use_count, r.metric, r.mss, r.window, r.irtt]);
+        b.i32s(at + 20, &r.numbers.to_array());
         b.i32s(at + 44, &r.extra);
         b.string(at + 56, &r.iface);
     }
     for (i, r) in s.inet6.iter().enumerate() {
         let at = v6_at + i * V6;
-        b.bytes(at, &r.destination);
-        b.bytes(at + 16, &r.source);
-        b.bytes(at + 32, &r.next_hop);
+        b.bytes(at, [r.destination, r.source, r.next_hop].as_flattened());
         b.u32(at + 48, r.destination_len);
         b.u32(at + 52, r.source_len);
         b.i32s(at + 56, &[r.metric, r.refcnt, r.use_count]);
         b.u32(at + 68, r.flags);
-        let off = b.strings.len() as u32;
-        b.strings.extend_from_slice(&r.iface);
-        b.u32(at + 72, off);
-        b.u16(at + 76, r.iface.len().min(u16::MAX as usize) as u16);
+        b.string16(at + 72, &r.iface);
         b.u8(at + 78, r.conversions as i8 as u8);
     }
     b.finish(32)

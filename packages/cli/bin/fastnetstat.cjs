@@ -1,8 +1,10 @@
 #!/bin/sh
-':' //; unset NODE_EXTRA_CA_CERTS; exec node "$0" "$@"
+':' //; unset NODE_EXTRA_CA_CERTS; case " $* " in *" --listen "*|*" --listen="*) export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}";; esac; exec node "$0" "$@"
 // The line above is for sh, and a no-op for Node: Node reads the whole CA bundle named by
 // NODE_EXTRA_CA_CERTS when it starts (about 40 ms, more on a loaded machine), and a netstat makes
-// no TLS connection, so the launcher runs Node without it.
+// no TLS connection, so the launcher runs Node without it. The exporter's server (--listen) runs
+// for months and reads the tables on libuv's threads: glibc would give each thread a malloc arena
+// of its own that keeps what a scrape freed, so there it gets two arenas (MALLOC_ARENA_MAX).
 'use strict';
 // Reverse lookups (getnameinfo) run on libuv's thread pool, whose size is read
 // once, at its first use: set it before anything runs, so a few slow DNS

@@ -57,6 +57,7 @@ function inetRowDocument(inet: InetSockets, i: number, flags: NetstatFlags, name
     stateCode: row.stateCode,
     receiveQueue: row.receiveQueue,
     sendQueue: row.sendQueue,
+    listenBacklog: row.listenBacklog,
     uid: row.uid,
     inode: row.inode,
     timer: row.timer,

@@ -47,6 +47,11 @@ async function run(flags: NetstatFlags): Promise<number> {
       return runInterfaces(flags);
     case 'sockets':
       return runSockets(flags);
+    case 'prometheus': {
+      // loaded only here: prom-client and the HTTP server cost a plain listing nothing
+      const { runPrometheus } = await import('./prometheus/run.js');
+      return runPrometheus(flags);
+    }
   }
 }
 

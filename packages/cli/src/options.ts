@@ -15,6 +15,7 @@
  */
 import type { SocketsOptions } from '@fastnetstat/core';
 import { Command, CommanderError, Option } from 'commander';
+import { type ListenAddress, parseListenAddress } from './prometheus/listen-address.js';
 import { AF_LIST, USAGE, versionText } from './usage.js';
 
 /** netstat's flags after option processing (the names follow netstat.c). */
@@ -64,6 +65,12 @@ export interface NetstatFlags {
   json: boolean;
   procRoot?: SocketsOptions['procRoot'];
   source?: SocketsOptions['source'];
+  /** --prometheus: the Prometheus exporter (docs/prometheus.md). */
+  prometheus: boolean;
+  /** --listen: serve the exporter over HTTP here. */
+  listen?: ListenAddress;
+  /** --log-requests: the exporter's HTTP server logs each request on stderr. */
+  logRequests: boolean;
   /** --netns SPEC: the one namespace to list; --all-netns: every one; --host-root: runtimes' state. */
   netns?: string;
   allNetns: boolean;
@@ -89,7 +96,7 @@ export function initialFlags(): NetstatFlags {
     numericUsers: false, symbolic: false, cache: false, fib: false, timers: 0, verbose: false,
     tcp: 0, sctp: 0, udp: 0, udplite: 0, raw: 0, l2cap: 0, rfcomm: 0, unix: 0, inet: 0, inet6: 0,
     ipx: 0, ax25: 0, netrom: 0, x25: 0, rose: 0, ddp: 0, econet: 0, ash: 0, bluetooth: 0,
-    afnames: [], json: false, allNetns: false,
+    afnames: [], json: false, prometheus: false, logRequests: false, allNetns: false,
   };
 }
 
@@ -238,7 +245,50 @@ const OPTIONS: readonly OptionSpec[] = [
       f.source = v;
     },
   },
+  {
+    long: 'prometheus',
+    extension: 'print the sockets as Prometheus metrics (docs/prometheus.md)',
+    apply: (f) => void (f.prometheus = true),
+  },
+  {
+    long: 'listen',
+    arg: '[HOST:]PORT',
+    extension: 'with --prometheus: serve GET /metrics there (PORT alone: loopback)',
+    apply: (f, v) => {
+      const address = parseListenAddress(v ?? '');
+      if (typeof address === 'string') return { kind: 'exit', status: 1, stderr: `fastnetstat: ${address}\n` };
+      f.listen = address;
+    },
+  },
+  { long: 'log-requests', extension: "log the --listen server's requests on stderr", apply: (f) => void (f.logRequests = true) },
 ];
+
+/**
+ * What --prometheus cannot be combined with: the other modes and outputs
+ * (netstat's -i, -r, -M, -s, -g, -c and --json), and the server's own options
+ * without it. Socket selection (-t, -u, -4, -A ...) narrows what it reads.
+ */
+function prometheusConflict(f: NetstatFlags): string | undefined {
+  if (!f.prometheus) {
+    if (f.listen) return '--listen serves the --prometheus metrics: give --prometheus too';
+    if (f.logRequests) return '--log-requests logs the requests of --prometheus --listen';
+    return undefined;
+  }
+  const other = (
+    [
+      [f.interfaces, '-i'],
+      [f.route, '-r'],
+      [f.masquerade, '-M'],
+      [f.statistics, '-s'],
+      [f.groups, '-g'],
+      [f.continuous, '-c'],
+      [f.json, '--json'],
+    ] as const
+  ).find(([on]) => on);
+  if (other) return `--prometheus does not combine with ${other[1]}`;
+  if (f.logRequests && !f.listen) return '--log-requests logs the requests of --prometheus --listen';
+  return undefined;
+}
 
 /** The environment variables fastnetstat reads, for --help. */
 const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [['FASTNETSTAT_SOURCE', 'the default of --source']];
@@ -375,6 +425,8 @@ export function parseArguments(rawArgv: string[]): Parsed {
     else if (result) return { ...result, stderr: notes + (result.stderr ?? '') };
   }
   if (failure !== undefined) return usageError(notes + failure);
+  const conflict = prometheusConflict(flags);
+  if (conflict) return { kind: 'exit', status: 1, stderr: `${notes}fastnetstat: ${conflict}\n` };
   // The environment can choose the source too, so a run's arguments stay netstat's own.
   const fromEnv = process.env.FASTNETSTAT_SOURCE;
   if (flags.source === undefined && fromEnv) {

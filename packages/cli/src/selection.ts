@@ -10,10 +10,14 @@ import type { StatFlags } from './format/statistics.js';
 import type { NetstatFlags } from './options.js';
 
 /** The mode a run is in; `usage` when more than one of -i, -r, -M, -s was given. */
-export type Mode = 'usage' | 'masquerade' | 'statistics' | 'route' | 'interfaces' | 'sockets';
+export type Mode = 'usage' | 'masquerade' | 'statistics' | 'route' | 'interfaces' | 'sockets' | 'prometheus';
 
-/** netstat's dispatch: one of -i, -r, -M, -s at most, checked in this order. */
+/**
+ * netstat's dispatch: one of -i, -r, -M, -s at most, checked in this order;
+ * --prometheus (which the option parser keeps apart from them) before all.
+ */
 export function modeOf(f: NetstatFlags): Mode {
+  if (f.prometheus) return 'prometheus';
   if (f.interfaces + f.route + f.masquerade + f.statistics > 1) return 'usage';
   if (f.masquerade) return 'masquerade';
   if (f.statistics) return 'statistics';
@@ -132,6 +136,15 @@ export function socketsOptions(f: NetstatFlags, sel: Selection): SocketsOptions 
     // JSON rows carry their namespace, cgroup, container and pod
     labels: f.json || f.allNetns || f.netns !== undefined,
   };
+}
+
+/**
+ * What the Prometheus exporter reads: the tables the socket selection names
+ * (-t, -u, -4, -A ...; all of them by default), every state (so -a and -l do
+ * not matter), with owners (the program label) and without tcp's timer counters.
+ */
+export function prometheusOptions(f: NetstatFlags): SocketsOptions {
+  return { tables: tablesOf(selection(f)), processes: true, procRoot: f.procRoot, source: f.source, tcpCounters: false };
 }
 
 /**

@@ -53,8 +53,12 @@ HW:  +ETHER +ARC +SLIP +PPP +TUNNEL -TR +AX25 +NETROM +X25 +FR +ROSE +ASH +SIT +
 /** The first line of -V, then the line that says what follows: the -V of the netstat it matches. */
 export const VERSION_HEADING = (version: string) => `fastnetstat ${version}\ncompatible with netstat from net-tools 2.10:\n`;
 
-/** fastnetstat -V (the version read from the CLI's package.json when asked for). */
+/** fastnetstat's version, read from the CLI's package.json when asked for. */
+export function packageVersion(): string {
+  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+}
+
+/** fastnetstat -V. */
 export function versionText(): string {
-  const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
-  return VERSION_HEADING(version) + VERSION;
+  return VERSION_HEADING(packageVersion()) + VERSION;
 }

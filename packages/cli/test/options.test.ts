@@ -121,6 +121,9 @@ describe('parseArguments: exits', () => {
         '        --all-netns              list every network namespace of the host, one block each',
         "        --host-root DIR          where container runtimes' state is (default /)",
         '        --source netlink|proc    where socket rows come from (default: auto)',
+        '        --prometheus             print the sockets as Prometheus metrics (docs/prometheus.md)',
+        "        --listen [HOST:]PORT     with --prometheus: serve GET /metrics there (PORT alone: loopback)",
+        "        --log-requests           log the --listen server's requests on stderr",
         '        FASTNETSTAT_SOURCE       the default of --source',
         '',
       ].join('\n'),
@@ -239,5 +242,54 @@ describe.skipIf(!hasNetstat)('extension options and getopt prefixes', () => {
   it('--json and --proc-root are not netstat options', () => {
     expect(netstat(['--json']).status).toBe(3);
     expect(netstat(['--proc-root', '/proc']).status).toBe(3);
+  });
+});
+
+describe('--prometheus, --listen, --log-requests', () => {
+  const run = (args: string[]) => parseArguments(args);
+  const flagsOf = (args: string[]): NetstatFlags => {
+    const parsed = run(args);
+    if (parsed.kind !== 'run') throw new Error(`expected a run, got ${JSON.stringify(parsed)}`);
+    return parsed.flags;
+  };
+  const failure = (args: string[]) => {
+    const parsed = run(args);
+    expect(parsed.kind).toBe('exit');
+    if (parsed.kind !== 'exit') return '';
+    expect(parsed.status).toBe(1);
+    expect(parsed.stderr).toMatch(/^fastnetstat: [^\n]+\n$/);
+    return parsed.stderr!;
+  };
+
+  it('a port alone binds loopback; an address must be given to listen wider', () => {
+    expect(flagsOf(['--prometheus', '--listen', '9810']).listen).toEqual({ host: '127.0.0.1', port: 9810 });
+    expect(flagsOf(['--prometheus', '--listen=0.0.0.0:9810']).listen).toEqual({ host: '0.0.0.0', port: 9810 });
+    expect(flagsOf(['--prometheus', '--listen', '[::]:9810']).listen).toEqual({ host: '::', port: 9810 });
+    expect(flagsOf(['--prometheus', '--listen', '[2001:db8::1]:0']).listen).toEqual({ host: '2001:db8::1', port: 0 });
+    expect(flagsOf(['-tu', '--prometheus', '--listen', '192.0.2.10:65535', '--log-requests'])).toMatchObject({
+      prometheus: true,
+      logRequests: true,
+      tcp: 1,
+      udp: 1,
+      listen: { host: '192.0.2.10', port: 65535 },
+    });
+  });
+
+  it('a bad --listen is one line and status 1', () => {
+    for (const bad of ['', 'x', '65536', '-1', '1.2.3:80', '300.1.2.3:80', '::1:80', '[127.0.0.1]:80', 'localhost:80', '[::1]:', '127.0.0.1:80:1', '127.0.0.1:http']) {
+      expect(failure(['--prometheus', '--listen', bad])).toContain(`--listen '${bad}'`);
+    }
+    expect(failure(['--prometheus', '--listen', ':9810'])).toContain('0.0.0.0:9810 or [::]:9810');
+  });
+
+  it('what does not combine with --prometheus, and the server options without it', () => {
+    for (const other of ['-i', '-r', '-s', '-g', '-c', '-M', '--json']) {
+      expect(failure(['--prometheus', other])).toBe(`fastnetstat: --prometheus does not combine with ${other}\n`);
+    }
+    expect(failure(['--listen', '9810'])).toContain('give --prometheus too');
+    expect(failure(['--log-requests'])).toContain('--log-requests');
+    expect(failure(['--prometheus', '--log-requests'])).toContain('--log-requests');
+    // socket selection and listing flags are fine (they narrow or do not matter)
+    expect(flagsOf(['--prometheus', '-tulnpaeW4']).prometheus).toBe(true);
   });
 });

@@ -14,8 +14,9 @@
 import { awaitNative, callNative } from './errors.js';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
-import { checkProcRoot, decodeUtf8, reportError, stringBytes, type FileStatus, type ReportError } from './report.js';
-import { checkWire, readReport } from './wire.js';
+import { PackedList } from './packed.js';
+import { checkProcRoot, decodeUtf8, reportError, type FileStatus, type ReportError } from './report.js';
+import { readReport } from './wire.js';
 
 export interface GroupsOptions {
   /** Address families (default both): inet reads /proc/net/igmp, inet6 /proc/net/igmp6. */
@@ -45,34 +46,22 @@ export interface GroupsReport extends ReportError {
   bogusLines: number;
 }
 
-const MAGIC = 0x52474e46;
-const VERSION = 1;
-const HEADER = 80;
-const EVENT = 40;
+/** The buffer (crates/fastnetstat-node/src/wire_groups.rs): one section of 40-byte events. */
+const FORMAT = { magic: 0x52474e46, version: 1, header: 80, rows: [40] } as const;
 
 /** The result of one read: events in file order (rows and bogus lines). */
-export class GroupList {
-  /** @internal */ readonly view: DataView;
-  /** @internal */ readonly bytes: Uint8Array;
+export class GroupList extends PackedList {
   /** Rows and bogus-line events, in the order netstat meets them. */
   readonly length: number;
-  readonly #at: number;
-  readonly #stringsAt: number;
 
   /** @internal */
   constructor(buffer: Uint8Array) {
-    this.view = checkWire(buffer, MAGIC, VERSION, HEADER);
-    this.bytes = buffer;
-    this.length = this.view.getUint32(8, true);
-    this.#at = this.view.getUint32(12, true);
-    this.#stringsAt = this.view.getUint32(16, true);
+    super(buffer, FORMAT);
+    this.length = this.counts[0]!;
   }
 
   #e(i: number): number {
-    return this.#at + i * EVENT;
-  }
-  #str(at: number): Uint8Array {
-    return stringBytes(this.bytes, this.#stringsAt, this.view.getUint32(at, true), this.view.getUint32(at + 4, true));
+    return this.rowAt(0, i);
   }
   /** True for a membership row, false for a bogus-line event. */
   isRow(i: number): boolean {
@@ -97,15 +86,14 @@ export class GroupList {
     return this.view.getInt32(this.#e(i) + 4, true);
   }
   addressBytes(i: number): Uint8Array {
-    const at = this.#e(i) + 8;
-    return this.bytes.subarray(at, at + (this.family(i) === 4 ? 4 : 16));
+    return this.slice(this.#e(i) + 8, this.family(i) === 4 ? 4 : 16);
   }
   /** The interface text netstat prints (IPv4: 10 bytes, blank-padded or cut). */
   deviceBytes(i: number): Uint8Array {
-    return this.#str(this.#e(i) + 24);
+    return this.string(this.#e(i) + 24);
   }
   nameBytes(i: number): Uint8Array {
-    return this.#str(this.#e(i) + 32);
+    return this.string(this.#e(i) + 32);
   }
 
   report(file: 'igmp' | 'igmp6'): GroupsReport {
@@ -153,13 +141,10 @@ function request(options: GroupsOptions) {
 
 /** Reads group memberships synchronously. */
 export function groupsSync(options: GroupsOptions = {}): GroupList {
-  const req = request(options);
-  return new GroupList(callNative(() => native().listGroupsSync(req)));
+  return new GroupList(callNative(() => native().listGroupsSync(request(options))));
 }
 
 /** Reads group memberships off the main thread. */
 export async function groups(options: GroupsOptions = {}): Promise<GroupList> {
-  const req = request(options);
-  const buffer = await awaitNative(() => native().listGroups(req));
-  return new GroupList(buffer);
+  return new GroupList(await awaitNative(() => native().listGroups(request(options))));
 }

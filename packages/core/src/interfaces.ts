@@ -17,8 +17,9 @@
 import { awaitNative, callNative } from './errors.js';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
-import { checkProcRoot, decodeUtf8, errnoName, reportError, stringBytes, type FileStatus, type ReportError } from './report.js';
-import { checkWire, readReport } from './wire.js';
+import { PackedList } from './packed.js';
+import { checkProcRoot, decodeUtf8, errnoName, reportError, type FileStatus, type ReportError } from './report.js';
+import { readReport } from './wire.js';
 
 /** Interface flags (the 16 bits of SIOCGIFFLAGS), by their <net/if.h> names. */
 export const IFF = {
@@ -110,11 +111,8 @@ export interface InterfacesReport extends ReportError {
   status: FileStatus;
 }
 
-const MAGIC = 0x46494e46;
-const VERSION = 1;
-const HEADER = 64;
-const ROW = 200;
-const INET6 = 40;
+/** The buffer (crates/fastnetstat-node/src/wire_interfaces.rs): interface rows of 200 bytes, IPv6 records of 40. */
+const FORMAT = { magic: 0x46494e46, version: 1, header: 64, rows: [200, 40] } as const;
 
 /** ifconfig's flag names in its print order. */
 export const FLAG_NAMES: ReadonlyArray<[number, string]> = [
@@ -125,32 +123,21 @@ export const FLAG_NAMES: ReadonlyArray<[number, string]> = [
 ];
 
 /** The result of one listing, with column access by row index. */
-export class InterfaceList {
-  /** @internal */ readonly view: DataView;
-  /** @internal */ readonly bytes: Uint8Array;
+export class InterfaceList extends PackedList {
   readonly length: number;
   readonly inet6Count: number;
-  readonly #at: number;
-  readonly #inet6At: number;
-  readonly #stringsAt: number;
 
   /** @internal */
   constructor(buffer: Uint8Array) {
-    this.view = checkWire(buffer, MAGIC, VERSION, HEADER);
-    this.bytes = buffer;
-    this.length = this.view.getUint32(8, true);
-    this.inet6Count = this.view.getUint32(12, true);
-    this.#at = this.view.getUint32(16, true);
-    this.#inet6At = this.view.getUint32(20, true);
-    this.#stringsAt = this.view.getUint32(24, true);
+    super(buffer, FORMAT);
+    [this.length, this.inet6Count] = this.counts as [number, number];
   }
 
   #row(i: number): number {
-    return this.#at + i * ROW;
+    return this.rowAt(0, i);
   }
   nameBytes(i: number): Uint8Array {
-    const at = this.#row(i);
-    return stringBytes(this.bytes, this.#stringsAt, this.view.getUint32(at, true), this.view.getUint32(at + 4, true));
+    return this.string(this.#row(i));
   }
   /** errno of the failed SIOCGIFFLAGS, 0 when fetched. */
   fetchErrno(i: number): number {
@@ -163,8 +150,7 @@ export class InterfaceList {
     return this.view.getUint16(this.#row(i) + 14, true);
   }
   hardwareAddressBytes(i: number): Uint8Array {
-    const at = this.#row(i) + 16;
-    return this.bytes.subarray(at, at + 8);
+    return this.slice(this.#row(i) + 16, 8);
   }
   mtu(i: number): number {
     return this.view.getInt32(this.#row(i) + 24, true);
@@ -196,7 +182,7 @@ export class InterfaceList {
     const at = this.#row(i);
     if (!this.hasIpv4(i)) return undefined;
     if (which > 0 && !(this.view.getUint8(at + 54) & (1 << (which - 1)))) return undefined;
-    return this.bytes.subarray(at + 56 + which * 4, at + 60 + which * 4);
+    return this.slice(at + 56 + which * 4, 4);
   }
   hasStatistics(i: number): boolean {
     return this.view.getUint8(this.#row(i) + 55) !== 0;
@@ -209,11 +195,10 @@ export class InterfaceList {
 
   // ---- /proc/net/if_inet6 records ----
   #r6(j: number): number {
-    return this.#inet6At + j * INET6;
+    return this.rowAt(1, j);
   }
   inet6AddressBytes(j: number): Uint8Array {
-    const at = this.#r6(j);
-    return this.bytes.subarray(at, at + 16);
+    return this.slice(this.#r6(j), 16);
   }
   /** ifindex, prefix length, scope, flags */
   inet6Numbers(j: number): [number, number, number, number] {
@@ -221,8 +206,7 @@ export class InterfaceList {
     return [0, 1, 2, 3].map((k) => this.view.getUint32(at + k * 4, true)) as [number, number, number, number];
   }
   inet6NameBytes(j: number): Uint8Array {
-    const at = this.#r6(j);
-    return stringBytes(this.bytes, this.#stringsAt, this.view.getUint32(at + 32, true), this.view.getUint16(at + 36, true));
+    return this.string(this.#r6(j) + 32, 2);
   }
 
   /** ifconfig's own reading of SIOCGIFCONF and socket failures (errno names). */
@@ -311,13 +295,10 @@ function request(options: InterfacesOptions) {
 
 /** Lists interfaces synchronously. */
 export function interfacesSync(options: InterfacesOptions = {}): InterfaceList {
-  const req = request(options);
-  return new InterfaceList(callNative(() => native().listInterfacesSync(req)));
+  return new InterfaceList(callNative(() => native().listInterfacesSync(request(options))));
 }
 
 /** Lists interfaces off the main thread. */
 export async function interfaces(options: InterfacesOptions = {}): Promise<InterfaceList> {
-  const req = request(options);
-  const buffer = await awaitNative(() => native().listInterfaces(req));
-  return new InterfaceList(buffer);
+  return new InterfaceList(await awaitNative(() => native().listInterfaces(request(options))));
 }

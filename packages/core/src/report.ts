@@ -68,11 +68,6 @@ export type { FileStatus };
 
 const utf8 = new TextDecoder('utf-8');
 
-/** Bytes of the string table as a view. */
-export function stringBytes(bytes: Uint8Array, stringsAt: number, offset: number, length: number): Uint8Array {
-  return bytes.subarray(stringsAt + offset, stringsAt + offset + length);
-}
-
 /** Names from the kernel are bytes; decode as UTF-8 for people. */
 export function decodeUtf8(b: Uint8Array): string {
   return utf8.decode(b);

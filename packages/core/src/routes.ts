@@ -15,8 +15,9 @@
 import { awaitNative, callNative, FastnetstatError } from './errors.js';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
-import { checkProcRoot, decodeUtf8, reportError, stringBytes, type FileStatus, type ReportError } from './report.js';
-import { checkWire, readReport } from './wire.js';
+import { PackedList } from './packed.js';
+import { checkProcRoot, decodeUtf8, reportError, type FileStatus, type ReportError } from './report.js';
+import { readReport } from './wire.js';
 
 /** The route files, by their name under /proc/net. */
 export const ROUTE_TABLES = ['route', 'rt_cache', 'ipv6_route'] as const;
@@ -121,12 +122,11 @@ export interface Ipv6Route {
   complete: boolean;
 }
 
-const MAGIC = 0x54524e46;
-const VERSION = 1;
-const HEADER = 64;
-const V4 = 48;
-const CACHE = 64;
-const V6 = 80;
+/** The buffer (crates/fastnetstat-node/src/wire_routes.rs): IPv4 rows of 48 bytes, cache rows of 64, IPv6 rows of 80. */
+const FORMAT = { magic: 0x54524e46, version: 1, header: 64, rows: [48, 64, 80] } as const;
+const INET = 0;
+const CACHE = 1;
+const INET6 = 2;
 
 function prefixOf(mask: Uint8Array): number {
   let bits = 0;
@@ -148,55 +148,31 @@ function prefixOf(mask: Uint8Array): number {
  * The result of one read: column access by row index (no object per row
  * unless asked for), plus decoded rows on demand.
  */
-export class RouteList {
-  /** @internal */ readonly view: DataView;
-  /** @internal */ readonly bytes: Uint8Array;
+export class RouteList extends PackedList {
   readonly inetCount: number;
   readonly cacheCount: number;
   readonly inet6Count: number;
-  readonly #inetAt: number;
-  readonly #cacheAt: number;
-  readonly #inet6At: number;
-  readonly #stringsAt: number;
   readonly #requested: readonly RouteTableName[];
 
   /** @internal */
   constructor(buffer: Uint8Array, requested: readonly RouteTableName[] = ROUTE_TABLES) {
-    this.view = checkWire(buffer, MAGIC, VERSION, HEADER);
-    this.bytes = buffer;
-    const v = this.view;
-    this.inetCount = v.getUint32(8, true);
-    this.cacheCount = v.getUint32(12, true);
-    this.inet6Count = v.getUint32(16, true);
-    this.#inetAt = v.getUint32(20, true);
-    this.#cacheAt = v.getUint32(24, true);
-    this.#inet6At = v.getUint32(28, true);
-    this.#stringsAt = v.getUint32(32, true);
+    super(buffer, FORMAT);
+    [this.inetCount, this.cacheCount, this.inet6Count] = this.counts as [number, number, number];
     this.#requested = requested;
-  }
-
-  #iface(at: number, lengthBytes: 2 | 4): Uint8Array {
-    const off = this.view.getUint32(at, true);
-    const len = lengthBytes === 4 ? this.view.getUint32(at + 4, true) : this.view.getUint16(at + 4, true);
-    return stringBytes(this.bytes, this.#stringsAt, off, len);
-  }
-
-  #bytes(at: number, length: number): Uint8Array {
-    return this.bytes.subarray(at, at + length);
   }
 
   // ---- IPv4 FIB, by row index ----
   /** @internal */ inetAt(i: number): number {
-    return this.#inetAt + i * V4;
+    return this.rowAt(INET, i);
   }
   inetDestinationBytes(i: number): Uint8Array {
-    return this.#bytes(this.inetAt(i), 4);
+    return this.slice(this.inetAt(i), 4);
   }
   inetGatewayBytes(i: number): Uint8Array {
-    return this.#bytes(this.inetAt(i) + 4, 4);
+    return this.slice(this.inetAt(i) + 4, 4);
   }
   inetMaskBytes(i: number): Uint8Array {
-    return this.#bytes(this.inetAt(i) + 8, 4);
+    return this.slice(this.inetAt(i) + 8, 4);
   }
   inetFlags(i: number): number {
     return this.view.getUint32(this.inetAt(i) + 12, true);
@@ -208,16 +184,16 @@ export class RouteList {
     return [g(0), g(1), g(2), g(3), g(4), g(5)];
   }
   inetIfaceBytes(i: number): Uint8Array {
-    return this.#iface(this.inetAt(i) + 40, 4);
+    return this.string(this.inetAt(i) + 40);
   }
 
   // ---- IPv4 cache ----
   /** @internal */ cacheAt(i: number): number {
-    return this.#cacheAt + i * CACHE;
+    return this.rowAt(CACHE, i);
   }
   /** destination, gateway, source, specdst (4 bytes each). */
   cacheAddressBytes(i: number, which: 0 | 1 | 2 | 3): Uint8Array {
-    return this.#bytes(this.cacheAt(i) + which * 4, 4);
+    return this.slice(this.cacheAt(i) + which * 4, 4);
   }
   cacheFlags(i: number): number {
     return this.view.getUint32(this.cacheAt(i) + 16, true);
@@ -228,21 +204,21 @@ export class RouteList {
     return Array.from({ length: 9 }, (_, k) => this.view.getInt32(at + k * 4, true));
   }
   cacheIfaceBytes(i: number): Uint8Array {
-    return this.#iface(this.cacheAt(i) + 56, 4);
+    return this.string(this.cacheAt(i) + 56);
   }
 
   // ---- IPv6 ----
   /** @internal */ inet6At(i: number): number {
-    return this.#inet6At + i * V6;
+    return this.rowAt(INET6, i);
   }
   inet6DestinationBytes(i: number): Uint8Array {
-    return this.#bytes(this.inet6At(i), 16);
+    return this.slice(this.inet6At(i), 16);
   }
   inet6SourceBytes(i: number): Uint8Array {
-    return this.#bytes(this.inet6At(i) + 16, 16);
+    return this.slice(this.inet6At(i) + 16, 16);
   }
   inet6NextHopBytes(i: number): Uint8Array {
-    return this.#bytes(this.inet6At(i) + 32, 16);
+    return this.slice(this.inet6At(i) + 32, 16);
   }
   inet6DestinationPrefix(i: number): number {
     return this.view.getUint32(this.inet6At(i) + 48, true);
@@ -259,7 +235,7 @@ export class RouteList {
     return this.view.getUint32(this.inet6At(i) + 68, true);
   }
   inet6IfaceBytes(i: number): Uint8Array {
-    return this.#iface(this.inet6At(i) + 72, 2);
+    return this.string(this.inet6At(i) + 72, 2);
   }
   inet6Conversions(i: number): number {
     return this.view.getInt8(this.inet6At(i) + 78);

@@ -145,6 +145,7 @@ fn sentinel_inet() -> InetSocket {
         timeout: 10,
         inode: 11,
         cgroup_id: 12,
+        listen_backlog: Some(12),
     }
 }
 
@@ -675,10 +676,13 @@ fn check_inet_diag_row(row: &InetSocket, m: &[u8], table: InetTable, ticks: u64)
         if row.state == 10 {
             assert_eq!(row.tx_queue, 0, "a listener's Send-Q is 0, as /proc prints it");
         }
+        let backlog = (row.state == 10).then(|| u32_at(60));
+        assert_eq!(row.listen_backlog, backlog, "a listener's backlog is netlink's write queue");
         assert!(row.timer_ticks <= u64::from(u32::MAX) * ticks / 1000);
         assert!((0..=255).contains(&row.timeout) && row.retransmits <= 255, "one-byte counters");
     } else {
         assert_eq!((row.timer_active, row.timer_ticks, row.retransmits, row.timeout), (0, 0, 0, 0));
+        assert_eq!(row.listen_backlog, None, "only tcp listeners have a backlog");
     }
     // Attributes only add the tcp_info counters (tcp) and the cgroup id.
     let mut bare = netlink::inet::decode_message(&m[..72], table, ticks).unwrap();

@@ -147,9 +147,11 @@ pub fn decode_message(message: &[u8], table: InetTable, ticks_per_second: u64) -
         remote_port: u16::from_be_bytes([message[6], message[7]]),
         state,
         // /proc prints the accept queue as Recv-Q and 0 as Send-Q for a
-        // listener; netlink gives the backlog limit as its write queue.
+        // listener; netlink gives the backlog limit as its write queue, kept
+        // apart as listen_backlog.
         rx_queue: u32_at(56),
         tx_queue: if is_tcp && state == TCP_LISTEN { 0 } else { u32_at(60) },
+        listen_backlog: (is_tcp && state == TCP_LISTEN).then(|| u32_at(60)),
         uid: u32_at(64),
         inode: u32_at(68) as u64,
         ..InetSocket::empty(table)

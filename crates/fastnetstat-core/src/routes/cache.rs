@@ -1,7 +1,7 @@
 //! /proc/net/rt_cache (the IPv4 routing cache of old kernels; today a
 //! header alone), read as lib/inet_gr.c `rprint_cache` reads it.
 
-use super::ipv4::{col, fib_columns, inet_getsock, int_or_0, LINE_BUF};
+use super::ipv4::{col, fib_columns, flags, inet_getsock, int_or_0, numbers, LINE_BUF};
 use super::{CacheFormat, Ipv4CacheRoute};
 use crate::text::columns::{gen_fmt, scan_columns, Column, Kind, Value};
 use crate::text::{self, contains};
@@ -91,13 +91,8 @@ pub fn parse_rt_cache(text: &[u8]) -> (CacheFormat, Vec<Ipv4CacheRoute>, u32) {
             gateway,
             source,
             spec_dst,
-            flags: Value::num(v[3]).unwrap_or(0) as u32,
-            refcnt: int_or_0(v[4]),
-            use_count: int_or_0(v[5]),
-            metric: int_or_0(v[6]),
-            mss: int_or_0(v[8]),
-            window: int_or_0(v[9]),
-            irtt: int_or_0(v[10]),
+            flags: flags(&v),
+            numbers: numbers(&v, int_or_0(v[10])),
             extra: if format == CacheFormat::Modern { extra } else { [extra[0], extra[1], 0] },
         });
     }

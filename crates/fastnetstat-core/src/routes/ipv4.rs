@@ -1,6 +1,6 @@
 //! /proc/net/route, read as lib/inet_gr.c `rprint_fib` reads it.
 
-use super::Ipv4Route;
+use super::{Ipv4Route, RouteNumbers};
 use crate::text::columns::{gen_fmt, scan_columns, Column, Kind, Value};
 use crate::text::{self, hex_fixed};
 
@@ -61,6 +61,24 @@ pub(super) fn int_or_0(v: Option<Value<'_>>) -> i32 {
     Value::num(v).unwrap_or(0) as i32
 }
 
+/// The Flags column of a line scanned with `fib_columns`.
+pub(super) fn flags(v: &[Option<Value<'_>>]) -> u32 {
+    Value::num(v[3]).unwrap_or(0) as u32
+}
+
+/// The numbers of a line scanned with `fib_columns`; `irtt` as the caller
+/// keeps it (route carries it over from the line before, rt_cache does not).
+pub(super) fn numbers(v: &[Option<Value<'_>>], irtt: i32) -> RouteNumbers {
+    RouteNumbers {
+        refcnt: int_or_0(v[4]),
+        use_count: int_or_0(v[5]),
+        metric: int_or_0(v[6]),
+        mss: int_or_0(v[8]),
+        window: int_or_0(v[9]),
+        irtt,
+    }
+}
+
 /// Parses /proc/net/route text (header included). Returns the rows, the
 /// number of skipped lines, or the missing header column.
 pub fn parse_route(text: &[u8]) -> Result<(Vec<Ipv4Route>, u32), &'static str> {
@@ -90,13 +108,8 @@ pub fn parse_route(text: &[u8]) -> Result<(Vec<Ipv4Route>, u32), &'static str> {
             destination: dest,
             gateway: gw,
             mask,
-            flags: Value::num(v[3]).unwrap_or(0) as u32,
-            refcnt: int_or_0(v[4]),
-            use_count: int_or_0(v[5]),
-            metric: int_or_0(v[6]),
-            mss: int_or_0(v[8]),
-            window: int_or_0(v[9]),
-            irtt,
+            flags: flags(&v),
+            numbers: numbers(&v, irtt),
         });
     }
     Ok((rows, skipped))
@@ -166,8 +179,8 @@ c zz00000A 00000000 1 0 0 0 00FFFFFF 1400 5\n";
         assert_eq!(skipped, 1);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].iface, b"c");
-        assert_eq!(rows[1].irtt, 7, "IRTT missing: the previous value stays");
+        assert_eq!(rows[1].numbers.irtt, 7, "IRTT missing: the previous value stays");
         assert_eq!(rows[1].destination, [10, 0, 0, 1], "bad hex: the previous address stays");
-        assert_eq!(rows[1].mss, 1400);
+        assert_eq!(rows[1].numbers.mss, 1400);
     }
 }

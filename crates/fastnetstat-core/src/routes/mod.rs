@@ -43,12 +43,19 @@ pub const RTF_CACHE: u32 = 0x0100_0000;
 /// One line of /proc/net/route.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ipv4Route {
-    pub iface: Vec<u8>,
     /// Network-order bytes.
     pub destination: [u8; 4],
     pub gateway: [u8; 4],
     pub mask: [u8; 4],
     pub flags: u32,
+    pub numbers: RouteNumbers,
+    pub iface: Vec<u8>,
+}
+
+/// The numbers a line of /proc/net/route and one of /proc/net/rt_cache
+/// both carry (the same columns, read the same way), as netstat's ints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RouteNumbers {
     pub refcnt: i32,
     pub use_count: i32,
     pub metric: i32,
@@ -56,6 +63,13 @@ pub struct Ipv4Route {
     pub mss: i32,
     pub window: i32,
     pub irtt: i32,
+}
+
+impl RouteNumbers {
+    /// refcnt, use, metric, mss, window, irtt: the order netstat prints them in.
+    pub fn to_array(&self) -> [i32; 6] {
+        [self.refcnt, self.use_count, self.metric, self.mss, self.window, self.irtt]
+    }
 }
 
 /// The layout of /proc/net/rt_cache, as `proc_guess_fmt` tells it.
@@ -77,20 +91,15 @@ pub enum CacheFormat {
 /// One line of /proc/net/rt_cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ipv4CacheRoute {
-    pub iface: Vec<u8>,
     pub destination: [u8; 4],
     pub gateway: [u8; 4],
     pub source: [u8; 4],
     pub spec_dst: [u8; 4],
     pub flags: u32,
-    pub refcnt: i32,
-    pub use_count: i32,
-    pub metric: i32,
-    pub mss: i32,
-    pub window: i32,
-    pub irtt: i32,
+    pub numbers: RouteNumbers,
     /// Modern: TOS, HHRef, HHUptod. Old: HH, ARP, 0.
     pub extra: [i32; 3],
+    pub iface: Vec<u8>,
 }
 
 /// One line of /proc/net/ipv6_route, after netstat's carry-over of the

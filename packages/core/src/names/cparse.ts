@@ -172,6 +172,33 @@ export function* nssLines(text: string, eolSet: string): Generator<string> {
   }
 }
 
+/** What every line of services, protocols and networks holds besides its number: a name first, aliases last. */
+export interface NssEntry {
+  /** Official name. */
+  name: string;
+  /** Alias names. */
+  aliases: string[];
+}
+
+/**
+ * glibc's files backend for the `name <number> [aliases...]` databases
+ * (services, protocols, networks): each line's name is its first field,
+ * `fields` reads what follows it (undefined: the line is malformed and
+ * skipped), the rest of the line is the aliases. File order kept.
+ *
+ * @param text the file decoded as latin1 (one char per byte)
+ */
+export function parseNssTable<T extends object>(text: string, fields: (c: FieldCursor) => T | undefined): (NssEntry & T)[] {
+  const out: (NssEntry & T)[] = [];
+  for (const line of nssLines(text, '#')) {
+    const c = new FieldCursor(line);
+    const name = c.stringField(isCSpace, true);
+    const value = fields(c);
+    if (value !== undefined) out.push({ name, ...value, aliases: c.words() });
+  }
+  return out;
+}
+
 /**
  * A cursor over one line, with glibc's `STRING_FIELD` step: take characters
  * up to a terminator; then skip that terminator, and with `swallow` every

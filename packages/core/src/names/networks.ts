@@ -1,9 +1,7 @@
-import { FieldCursor, inetNetwork, isCSpace, nssLines } from './cparse.js';
+import { inetNetwork, isCSpace, parseNssTable, type NssEntry } from './cparse.js';
 
 /** One line of /etc/networks, as glibc's `getnetent(3)` returns it. */
-export interface NetworkEntry {
-  /** Official network name. */
-  name: string;
+export interface NetworkEntry extends NssEntry {
   /**
    * The network number in host order, as `getnetbyaddr(3)` compares it.
    * glibc pads the written number to four parts first, so "192.0.2" is
@@ -12,8 +10,6 @@ export interface NetworkEntry {
    * (`INADDR_NONE`), and the entry is kept.
    */
   net: number;
-  /** Alias names. */
-  aliases: string[];
 }
 
 /**
@@ -25,10 +21,7 @@ export interface NetworkEntry {
  * @param text the file decoded as latin1 (one char per byte)
  */
 export function parseNetworks(text: string): NetworkEntry[] {
-  const out: NetworkEntry[] = [];
-  for (const line of nssLines(text, '#')) {
-    const c = new FieldCursor(line);
-    const name = c.stringField(isCSpace, true);
+  return parseNssTable(text, (c) => {
     let addr = c.stringField(isCSpace, true);
     let parts = 1;
     for (let i = addr.indexOf('.'); i >= 0 && parts < 4; i = addr.indexOf('.', i + 1)) parts++;
@@ -36,7 +29,6 @@ export function parseNetworks(text: string): NetworkEntry[] {
       addr += '.0';
       parts++;
     }
-    out.push({ name, net: inetNetwork(addr), aliases: c.words() });
-  }
-  return out;
+    return { net: inetNetwork(addr) };
+  });
 }

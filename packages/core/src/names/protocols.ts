@@ -1,16 +1,12 @@
-import { FieldCursor, isCSpace, nssLines } from './cparse.js';
+import { isCSpace, parseNssTable, type NssEntry } from './cparse.js';
 
 /** One line of /etc/protocols, as glibc's `getprotoent(3)` returns it. */
-export interface ProtocolEntry {
-  /** Official protocol name. */
-  name: string;
+export interface ProtocolEntry extends NssEntry {
   /**
    * Protocol number as glibc stores it in the `int p_proto`: parsed with
    * `strtoul(..., 10)` and clamped to 0xffffffff, then read as a signed int.
    */
   number: number;
-  /** Alias names. */
-  aliases: string[];
 }
 
 /**
@@ -21,13 +17,8 @@ export interface ProtocolEntry {
  * @param text the file decoded as latin1 (one char per byte)
  */
 export function parseProtocols(text: string): ProtocolEntry[] {
-  const out: ProtocolEntry[] = [];
-  for (const line of nssLines(text, '#')) {
-    const c = new FieldCursor(line);
-    const name = c.stringField(isCSpace, true);
+  return parseNssTable(text, (c) => {
     const number = c.intField(isCSpace, true, 10);
-    if (number === undefined) continue;
-    out.push({ name, number: number | 0, aliases: c.words() });
-  }
-  return out;
+    return number === undefined ? undefined : { number: number | 0 };
+  });
 }

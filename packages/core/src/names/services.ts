@@ -1,15 +1,11 @@
-import { FieldCursor, isCSpace, nssLines, strtou32 } from './cparse.js';
+import { isCSpace, parseNssTable, strtou32, type NssEntry } from './cparse.js';
 
 /** One line of /etc/services, as glibc's `getservent(3)` returns it. */
-export interface ServiceEntry {
-  /** Official service name. */
-  name: string;
+export interface ServiceEntry extends NssEntry {
   /** Port number (host order, 0-65535). */
   port: number;
   /** Protocol name as written ("tcp", "udp", "sctp", ...), compared case-sensitively. */
   proto: string;
-  /** Alias names. */
-  aliases: string[];
 }
 
 /**
@@ -24,18 +20,11 @@ export interface ServiceEntry {
  * @param text the file decoded as latin1 (one char per byte)
  */
 export function parseServices(text: string): ServiceEntry[] {
-  const out: ServiceEntry[] = [];
-  for (const line of nssLines(text, '#')) {
-    const c = new FieldCursor(line);
-    const name = c.stringField(isCSpace, true);
-    const r = strtou32(line, c.pos, 0);
-    if (r === undefined) continue;
-    let i = r.end;
-    if (line[i] !== '/') continue;
-    while (line[i] === '/') i++;
-    c.pos = i;
-    const proto = c.stringField(isCSpace, true);
-    out.push({ name, port: r.value & 0xffff, proto, aliases: c.words() });
-  }
-  return out;
+  return parseNssTable(text, (c) => {
+    const r = strtou32(c.line, c.pos, 0);
+    if (r === undefined || c.line[r.end] !== '/') return undefined;
+    c.pos = r.end;
+    while (c.line[c.pos] === '/') c.pos++;
+    return { port: r.value & 0xffff, proto: c.stringField(isCSpace, true) };
+  });
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { NssEntry } from './cparse.js';
 import { parseNetworks, type NetworkEntry } from './networks.js';
 import { parseProtocols, type ProtocolEntry } from './protocols.js';
 import { nsswitchServices, parsePasswd, SYSTEMD_SYNTHETIC_USERS, type PasswdEntry } from './passwd.js';
@@ -69,48 +70,32 @@ export class NameTables {
     return /^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'latin1').toString('utf8');
   }
 
+  /** The name and aliases of an entry, decoded. */
+  #names<T extends NssEntry>(e: T): T {
+    return { ...e, name: this.#decode(e.name), aliases: e.aliases.map((a) => this.#decode(a)) };
+  }
+
   /** All /etc/services entries in file order. */
   services(): readonly ServiceEntry[] {
-    if (!this.#services) {
-      this.#services = parseServices(this.#read('services') ?? '').map((e) => ({
-        ...e,
-        name: this.#decode(e.name),
-        proto: this.#decode(e.proto),
-        aliases: e.aliases.map((a) => this.#decode(a)),
-      }));
-    }
+    this.#services ??= parseServices(this.#read('services') ?? '').map((e) => ({ ...this.#names(e), proto: this.#decode(e.proto) }));
     return this.#services;
   }
 
   /** All /etc/protocols entries in file order. */
   protocols(): readonly ProtocolEntry[] {
-    if (!this.#protocols) {
-      this.#protocols = parseProtocols(this.#read('protocols') ?? '').map((e) => ({
-        ...e,
-        name: this.#decode(e.name),
-        aliases: e.aliases.map((a) => this.#decode(a)),
-      }));
-    }
+    this.#protocols ??= parseProtocols(this.#read('protocols') ?? '').map((e) => this.#names(e));
     return this.#protocols;
   }
 
   /** All /etc/networks entries in file order. */
   networks(): readonly NetworkEntry[] {
-    if (!this.#networks) {
-      this.#networks = parseNetworks(this.#read('networks') ?? '').map((e) => ({
-        ...e,
-        name: this.#decode(e.name),
-        aliases: e.aliases.map((a) => this.#decode(a)),
-      }));
-    }
+    this.#networks ??= parseNetworks(this.#read('networks') ?? '').map((e) => this.#names(e));
     return this.#networks;
   }
 
   /** All usable /etc/passwd entries in file order. */
   passwd(): readonly PasswdEntry[] {
-    if (!this.#passwd) {
-      this.#passwd = parsePasswd(this.#read('passwd') ?? '').map((e) => ({ ...e, name: this.#decode(e.name) }));
-    }
+    this.#passwd ??= parsePasswd(this.#read('passwd') ?? '').map((e) => ({ ...e, name: this.#decode(e.name) }));
     return this.#passwd;
   }
 
@@ -119,24 +104,13 @@ export class NameTables {
    * port (host order) and exactly this protocol name.
    */
   service(port: number, proto: string): string | undefined {
-    if (!this.#serviceIndex) {
-      const index = new Map<string, string>();
-      for (const e of this.services()) {
-        const key = `${e.port}/${e.proto}`;
-        if (!index.has(key)) index.set(key, e.name);
-      }
-      this.#serviceIndex = index;
-    }
+    this.#serviceIndex ??= firstNames(this.services(), (e) => `${e.port}/${e.proto}`);
     return this.#serviceIndex.get(`${port}/${proto}`);
   }
 
   /** `getprotobynumber(3)` from the file: the first entry with this number. */
   protocol(number: number): string | undefined {
-    if (!this.#protocolIndex) {
-      const index = new Map<number, string>();
-      for (const e of this.protocols()) if (!index.has(e.number)) index.set(e.number, e.name);
-      this.#protocolIndex = index;
-    }
+    this.#protocolIndex ??= firstNames(this.protocols(), (e) => e.number);
     return this.#protocolIndex.get(number);
   }
 
@@ -147,11 +121,7 @@ export class NameTables {
    *   is 0xc0000200 (see {@link NetworkEntry.net})
    */
   network(net: number): string | undefined {
-    if (!this.#networkIndex) {
-      const index = new Map<number, string>();
-      for (const e of this.networks()) if (!index.has(e.net)) index.set(e.net, e.name);
-      this.#networkIndex = index;
-    }
+    this.#networkIndex ??= firstNames(this.networks(), (e) => e.net);
     return this.#networkIndex.get(net >>> 0);
   }
 
@@ -184,4 +154,14 @@ export class NameTables {
     }
     return this.#passwdSources;
   }
+}
+
+/** Name by key, the first entry with a key winning (as the libc lookups walk the file). */
+function firstNames<E extends { name: string }, K>(entries: readonly E[], key: (e: E) => K): Map<K, string> {
+  const index = new Map<K, string>();
+  for (const e of entries) {
+    const k = key(e);
+    if (!index.has(k)) index.set(k, e.name);
+  }
+  return index;
 }
