@@ -147,8 +147,11 @@ impl Labeller {
         let cmdline = std::fs::read(self.root.path().join(pid.to_string()).join("cmdline")).ok()?;
         let (ip, _port): (IpAddr, u16) = containers::docker_proxy_target(&cmdline)?;
         let container = self.names.docker_container_by_ip(ip)?.clone();
-        let label =
-            Label { cgroup: cgroup_of_pid(&self.root, pid), container: Some(self.container(&container)), pod: None };
+        let label = Label {
+            cgroup: cgroup_of_pid(&self.root, pid),
+            container: Some(self.container(&container)),
+            pod: None,
+        };
         Some(self.push(label))
     }
 
