@@ -92,6 +92,8 @@ export const inet = {
     { name: 'table', type: 'u8', rust: 's.table as u8', column: 'tableIndex', doc: 'Index in INET_TABLES (odd: IPv6).' },
     { name: 'state', type: 'u8', rust: 's.state', doc: "The kernel's state number (TCP_STATES).", row: 'stateCode', json: false },
     { name: 'timerActive', type: 'u8', rust: 's.timer_active' },
+    // the cgroup the socket was created in (netlink's cgroup id: the inode of its cgroup2 directory), 0 unknown
+    { name: 'cgroupId', type: 'u64', rust: 's.cgroup_id', doc: 'The id of the cgroup the socket was created in (0: unknown; netlink only).' },
   ],
 };
 

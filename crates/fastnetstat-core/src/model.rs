@@ -91,6 +91,10 @@ pub struct InetSocket {
     /// The "timeout" column: unanswered zero-window probes / keepalives.
     pub timeout: i32,
     pub inode: u64,
+    /// The cgroup the socket was created in: its id (the inode of its
+    /// directory in the cgroup2 tree), as netlink reports it; 0 when unknown
+    /// (the /proc tables do not say).
+    pub cgroup_id: u64,
     /// A listening tcp socket's backlog, the limit of its accept queue
     /// (sk_max_ack_backlog): netlink gives it; /proc does not show it (None).
     pub listen_backlog: Option<u32>,
@@ -114,6 +118,7 @@ impl InetSocket {
             uid: 0,
             timeout: 0,
             inode: 0,
+            cgroup_id: 0,
             listen_backlog: None,
         }
     }

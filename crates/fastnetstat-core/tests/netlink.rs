@@ -28,6 +28,7 @@ fn listener_and_client() -> (TcpListener, u16, TcpStream) {
 fn without_timers(mut rows: Vec<InetSocket>) -> Vec<InetSocket> {
     for row in &mut rows {
         row.timer_ticks = 0;
+        row.cgroup_id = 0; // only netlink knows it
         row.listen_backlog = None;
     }
     rows

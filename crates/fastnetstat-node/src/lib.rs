@@ -18,6 +18,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod modes;
+mod namespaces;
 mod wire;
 mod wire_buf;
 mod wire_groups;
@@ -54,9 +55,19 @@ pub struct SocketOptions {
     pub tcp_counters: Option<bool>,
     /// Only inet sockets bound to this local port.
     pub local_port: Option<u32>,
+    /// One network namespace to list instead of this process's: a name under
+    /// /run/netns, a path to a namespace file, or `pid:PID`.
+    pub netns: Option<String>,
+    /// Where container runtimes keep their state (default /), for labels.
+    pub host_root: Option<String>,
 }
 
-fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
+/// A core error as a JS error whose message begins with its stable code.
+fn core_error(e: fastnetstat_core::Error) -> Error {
+    Error::new(Status::GenericFailure, format!("{}: {}", e.code(), e))
+}
+
+pub(crate) fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
     let source = match opts.source.as_deref() {
         None | Some("auto") => Source::Auto,
         Some("proc") => Source::Proc,
@@ -89,7 +100,26 @@ fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
                 ))
             }
         },
+        netns: None,
     })
+}
+
+/// `query_of`, in the namespace `opts.netns` names (checked: one that nothing
+/// can be read of is an error, not an empty listing).
+fn namespaced_query_of(opts: &SocketOptions) -> Result<SocketQuery> {
+    let mut query = query_of(opts)?;
+    if let Some(spec) = &opts.netns {
+        let ns = guarded(|| fastnetstat_core::netns::resolve(&query.root, spec))?.map_err(core_error)?;
+        query.netns = Some(ns);
+        if !guarded(|| fastnetstat_core::namespace_readable(&query))? {
+            return Err(core_error(fastnetstat_core::Error::Namespace {
+                spec: spec.clone(),
+                code: "EACCES",
+                reason: "permission denied (entering a network namespace needs CAP_SYS_ADMIN, and no process in it lends its tables)".into(),
+            }));
+        }
+    }
+    Ok(query)
 }
 
 /// Runs `f`, turning a panic into an error so that it never takes Node down.
@@ -115,7 +145,7 @@ fn panic_error(what: &str) -> Error {
 /// Lists sockets on the calling thread.
 #[napi]
 pub fn list_sockets_sync(options: SocketOptions) -> Result<Buffer> {
-    let query = query_of(&options)?;
+    let query = namespaced_query_of(&options)?;
     guarded(|| wire::pack_sockets(&core_list_sockets(&query))).map(Buffer::from)
 }
 
@@ -139,7 +169,7 @@ impl Task for ListSocketsTask {
 /// Lists sockets on the libuv thread pool.
 #[napi(ts_return_type = "Promise<Buffer>")]
 pub fn list_sockets(options: SocketOptions) -> Result<AsyncTask<ListSocketsTask>> {
-    Ok(AsyncTask::new(ListSocketsTask { query: query_of(&options)? }))
+    Ok(AsyncTask::new(ListSocketsTask { query: namespaced_query_of(&options)? }))
 }
 
 /// Rows per chunk of a stream: small enough that formatting one chunk
@@ -191,7 +221,7 @@ fn next_packed(state: &Mutex<StreamState>) -> Result<Option<Vec<u8>>> {
 impl SocketStream {
     #[napi(constructor)]
     pub fn new(options: SocketOptions) -> Result<Self> {
-        let query = query_of(&options)?;
+        let query = namespaced_query_of(&options)?;
         let stream = guarded(|| stream_sockets(query, CHUNK_ROWS))?;
         Ok(SocketStream { state: Arc::new(Mutex::new(StreamState { stream: Some(stream), pending: None })) })
     }

@@ -48,6 +48,23 @@ pub fn pack_sockets(snap: &SocketSnapshot) -> Vec<u8> {
     })
 }
 
+/// Packs one namespace's listing with the owners of a walk shared by several.
+pub fn pack_with_owners(
+    snap: &SocketSnapshot,
+    owners: &HashMap<u64, Owner>,
+    owner_access: OwnerAccess,
+) -> Vec<u8> {
+    pack(&Packable {
+        inet: &snap.inet,
+        unix: &snap.unix,
+        inet_reports: snap.inet_reports,
+        unix_report: snap.unix_report,
+        owners,
+        owner_access,
+        chunk: None,
+    })
+}
+
 /// Packs one chunk of a stream: its rows, its table's report (the bogus lines
 /// of this chunk), and the owners of its rows.
 pub fn pack_chunk(chunk: &TableChunk, owners: &OwnerScan) -> Vec<u8> {

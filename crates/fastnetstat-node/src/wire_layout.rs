@@ -4,12 +4,12 @@
 use fastnetstat_core::{InetSocket, UnixSocket};
 
 pub const MAGIC: u32 = 0x3153_4E46;
-pub const VERSION: u16 = 52366;
+pub const VERSION: u16 = 64537;
 /// "No owner" / "no path" marker.
 pub const NONE: u32 = u32::MAX;
 pub const HEADER_LEN: usize = 128;
 pub const REPORT_LEN: usize = 8;
-pub const INET_LEN: usize = 88;
+pub const INET_LEN: usize = 96;
 pub const UNIX_LEN: usize = 40;
 pub const OWNER_LEN: usize = 12;
 
@@ -57,6 +57,7 @@ pub mod inet {
     pub const TABLE: usize = 80;
     pub const STATE: usize = 81;
     pub const TIMER_ACTIVE: usize = 82;
+    pub const CGROUP_ID: usize = 88;
 }
 
 /// Offsets in one unix record.
@@ -109,6 +110,7 @@ pub fn write_inet(row: &mut [u8], s: &InetSocket, owner: u32) {
     row[80] = s.table as u8;
     row[81] = s.state;
     row[82] = s.timer_active;
+    row[88..96].copy_from_slice(&s.cgroup_id.to_le_bytes());
 }
 
 /// Writes one unix record at the start of `row`.

@@ -11,7 +11,23 @@ import { modeOf } from './selection.js';
 import { runStatistics } from './statistics-mode.js';
 import { AF_LIST, USAGE } from './usage.js';
 
+/** What --netns and --all-netns cannot do: one line, or undefined when the run is fine. */
+function namespaceMisuse(flags: NetstatFlags): string | undefined {
+  if (flags.netns === undefined && !flags.allNetns) return undefined;
+  if (flags.netns !== undefined && flags.allNetns) return '--netns and --all-netns name different namespaces: give one';
+  const option = `--${flags.allNetns ? 'all-netns' : 'netns'}`;
+  const mode = modeOf(flags);
+  if ((mode !== 'sockets' && mode !== 'usage') || flags.groups) return `${option} lists sockets only (not with -i, -r, -M, -s or -g)`;
+  if (flags.procRoot !== undefined) return `${option} reads the live system, not a copy of /proc (--proc-root)`;
+  return undefined;
+}
+
 async function run(flags: NetstatFlags): Promise<number> {
+  const misuse = namespaceMisuse(flags);
+  if (misuse) {
+    warn(`fastnetstat: ${misuse}\n`);
+    return 1;
+  }
   switch (modeOf(flags)) {
     case 'usage':
       warn(USAGE + AF_LIST);

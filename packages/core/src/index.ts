@@ -19,6 +19,7 @@ export {
   selectTables,
   SocketList,
   SocketChunk,
+  HostSocketList,
   InetSockets,
   InetSocket,
   UnixSockets,
@@ -43,6 +44,7 @@ export type {
   OwnerAccess,
   TcpState,
 } from './sockets.js';
+export type { NetnsRef, ContainerRef, PodRef, NamespaceInfo, NamespaceAccess, RowLabels } from './labels.js';
 export { SUPPORTED_PLATFORMS } from './native.js';
 export { statistics, statisticsSync, STATISTICS_FILES } from './statistics.js';
 export type {

@@ -7,6 +7,7 @@ import { FastnetstatError } from './errors.js';
 export type NativeBinding = typeof import('@fastnetstat/native');
 export type {
   GroupOptions as NativeGroupOptions,
+  HostListing as NativeHostListing,
   InterfaceOptions as NativeInterfaceOptions,
   RouteOptions as NativeRouteOptions,
   SocketOptions as NativeSocketOptions,

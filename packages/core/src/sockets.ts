@@ -1,7 +1,8 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { awaitNative, callNative, FastnetstatError } from './errors.js';
-import { native, type NativeSocketOptions, type NativeSocketStream } from './native.js';
+import { LabelTable, namespaceInfo, type NamespaceInfo } from './labels.js';
+import { native, type NativeHostListing, type NativeSocketOptions, type NativeSocketStream } from './native.js';
 import { checkProcRoot, reportError, type ReportError } from './report.js';
 import { nested, WireView } from './wire.js';
 import { Inet, INET_LEN, NONE, Unix, UNIX_LEN } from './wire-layout.js';
@@ -40,6 +41,23 @@ export interface SocketsOptions {
   tcpCounters?: boolean;
   /** Only inet sockets bound to this local port (the kernel filters; unix sockets are not filtered). */
   localPort?: number;
+  /**
+   * Which network namespace to list: one (a name under /run/netns as `ip
+   * netns` uses, a path to a namespace file such as `/proc/PID/ns/net` or
+   * `/run/docker/netns/ID`, or `pid:PID`), or `'all'`: every namespace of the
+   * host, each read by a thread that enters it (root), or through a process
+   * in it. Default: the one this process runs in. With `'all'`,
+   * {@link sockets} returns a {@link HostSocketList}.
+   */
+  netns?: 'all' | (string & {});
+  /**
+   * Gather each row's labels (`netns`, `cgroup`, `container`, `pod`): default
+   * true when `netns` is given, false otherwise (it costs a walk of the
+   * cgroup tree and a read of the runtimes' files).
+   */
+  labels?: boolean;
+  /** Where container runtimes keep their state, for names (default `/`; e.g. `/host` in a container). */
+  hostRoot?: string;
 }
 
 export type TcpState = Exclude<(typeof TCP_STATES)[number], ''>;
@@ -136,19 +154,50 @@ function nativeOptions(options: SocketsOptions): NativeSocketOptions {
     }
     request.localPort = options.localPort;
   }
+  if (options.netns !== undefined) {
+    if (typeof options.netns !== 'string' || options.netns === '') throw new FastnetstatError('EINVAL', "netns must be 'all' or a namespace name, path or pid:PID");
+    if (options.netns !== 'all') request.netns = options.netns;
+  }
+  if (options.hostRoot !== undefined) request.hostRoot = options.hostRoot;
   return request;
 }
 
+/** Whether a listing goes through the host path (namespaces and labels). */
+function hostListing(options: SocketsOptions): { all: boolean; labels: boolean } | undefined {
+  const labels = options.labels ?? options.netns !== undefined;
+  if (options.netns === undefined && !labels) return undefined;
+  return { all: options.netns === 'all', labels };
+}
+
+function fromHost(listing: NativeHostListing, all: boolean): SocketList | HostSocketList {
+  const table = new LabelTable(listing);
+  const lists = listing.namespaces.map((ns) => {
+    const info = namespaceInfo(ns);
+    const list = new SocketList(ns.buffer, info);
+    list.wire.labels = { netns: info.netns, table };
+    return list;
+  });
+  return all ? new HostSocketList(lists, listing.hiddenProcesses) : lists[0]!;
+}
+
 /** Lists sockets synchronously (for scripts; blocks the event loop). */
-export function socketsSync(options: SocketsOptions = {}): SocketList {
+export function socketsSync(options: SocketsOptions & { netns: 'all' }): HostSocketList;
+export function socketsSync(options?: SocketsOptions): SocketList;
+export function socketsSync(options: SocketsOptions = {}): SocketList | HostSocketList {
   const request = nativeOptions(options);
+  const host = hostListing(options);
+  if (host) return fromHost(callNative(() => native().listHostSocketsSync(request, host)), host.all);
   const buffer = callNative(() => native().listSocketsSync(request));
   return new SocketList(buffer);
 }
 
 /** Lists sockets off the main thread. */
-export async function sockets(options: SocketsOptions = {}): Promise<SocketList> {
+export async function sockets(options: SocketsOptions & { netns: 'all' }): Promise<HostSocketList>;
+export async function sockets(options?: SocketsOptions): Promise<SocketList>;
+export async function sockets(options: SocketsOptions = {}): Promise<SocketList | HostSocketList> {
   const request = nativeOptions(options);
+  const host = hostListing(options);
+  if (host) return fromHost(await awaitNative(() => native().listHostSockets(request, host)), host.all);
   const buffer = await awaitNative(() => native().listSockets(request));
   return new SocketList(buffer);
 }
@@ -217,6 +266,7 @@ export function streamSockets(options: SocketsOptions = {}): AsyncGenerator<Sock
 }
 
 function openStream(options: SocketsOptions): NativeSocketStream {
+  if (options.netns === 'all') throw new FastnetstatError('EINVAL', "a stream lists one namespace: use sockets({ netns: 'all' }) for every one");
   const request = nativeOptions(options);
   return callNative(() => new (native().SocketStream)(request));
 }
@@ -227,11 +277,39 @@ export class SocketList implements Iterable<InetSocket | UnixSocket> {
   readonly unix: UnixSockets;
   /** @internal */
   readonly wire: WireView;
+  /** The namespace listed, when the listing named one or gathered labels. */
+  readonly namespace: NamespaceInfo | undefined;
 
-  constructor(buffer: Uint8Array) {
-    this.wire = new WireView(buffer);
+  /** @internal */
+  constructor(buffer: Uint8Array, namespace?: NamespaceInfo, window?: { table: number; first: number; count: number }) {
+    this.wire = new WireView(buffer, window);
+    this.namespace = namespace;
     this.inet = new InetSockets(this.wire);
     this.unix = new UnixSockets(this.wire);
+  }
+
+  /**
+   * The listing as a stream would hand it out: one chunk per table read, in
+   * order (each with its table's report), over this listing's buffer.
+   */
+  tables(): SocketChunk[] {
+    const chunks: SocketChunk[] = [];
+    const whole = this.wire;
+    for (let t = 0; t < 9; t++) {
+      if (whole.report(t).status === 'not-requested') continue;
+      let first = 0;
+      let count = whole.unixCount;
+      if (t < 8) {
+        first = 0;
+        while (first < this.inet.length && this.inet.tableIndex(first) !== t) first++;
+        count = 0;
+        while (first + count < this.inet.length && this.inet.tableIndex(first + count) === t) count++;
+      }
+      const chunk = new SocketChunk(whole.bytes, this.namespace, { table: t, first, count });
+      chunk.wire.labels = whole.labels;
+      chunks.push(chunk);
+    }
+    return chunks;
   }
 
   get ownerAccess(): OwnerAccess {
@@ -258,7 +336,9 @@ export class SocketList implements Iterable<InetSocket | UnixSocket> {
   }
 
   toJSON(): unknown {
-    return { inet: this.inet.toJSON(), unix: this.unix.toJSON(), ownerAccess: this.ownerAccess, reports: this.reports };
+    const json: Record<string, unknown> = { inet: this.inet.toJSON(), unix: this.unix.toJSON(), ownerAccess: this.ownerAccess, reports: this.reports };
+    if (this.namespace) json.namespace = this.namespace;
+    return json;
   }
 
   /** Printed by console.log / util.inspect as its rows and reports, not as the packed buffer. */
@@ -288,6 +368,49 @@ export class SocketChunk extends SocketList {
   }
 }
 
+/**
+ * A listing of every network namespace of the host (`netns: 'all'`): walk
+ * `namespaces` (the own one first, the others by inode), or every row at
+ * once through `inet`, `unix` and iteration. Rows carry their namespace,
+ * cgroup, container and pod.
+ */
+export class HostSocketList implements Iterable<InetSocket | UnixSocket> {
+  /** @internal */
+  constructor(
+    readonly namespaces: SocketList[],
+    /** Processes whose namespace could not be read (not root): some namespaces may be missing. */
+    readonly hiddenProcesses: number,
+  ) {}
+
+  /** Every inet row of every namespace. */
+  get inet(): InetSocket[] {
+    return this.namespaces.flatMap((list) => [...list.inet]);
+  }
+
+  /** Every unix row of every namespace. */
+  get unix(): UnixSocket[] {
+    return this.namespaces.flatMap((list) => [...list.unix]);
+  }
+
+  /** The owners walk is one for the host: its access is every namespace's. */
+  get ownerAccess(): OwnerAccess {
+    return this.namespaces[0]?.ownerAccess ?? 'not-requested';
+  }
+
+  /** Namespaces nothing could be read of (no privilege to enter, no readable process in them). */
+  get unreadable(): NamespaceInfo[] {
+    return this.namespaces.map((l) => l.namespace!).filter((ns) => ns.access === 'unreadable');
+  }
+
+  *[Symbol.iterator](): Iterator<InetSocket | UnixSocket> {
+    for (const list of this.namespaces) yield* list;
+  }
+
+  toJSON(): unknown {
+    return { namespaces: this.namespaces.map((l) => l.toJSON()), hiddenProcesses: this.hiddenProcesses };
+  }
+}
+
 /** Column access to the inet rows by index: no object per row. */
 export class InetSockets extends InetColumns<InetSocket> {
   /** @internal */
@@ -297,6 +420,9 @@ export class InetSockets extends InetColumns<InetSocket> {
 
   protected row(i: number): InetSocket {
     return new InetSocket(this, i);
+  }
+  override cgroupIdOf(i: number): number {
+    return this.cgroupId(i);
   }
   table(i: number): InetTableName {
     return INET_TABLES[this.tableIndex(i)]!;
@@ -393,6 +519,7 @@ export class InetSocket extends InetRowFields<InetSockets> {
       pid: this.pid ?? null,
       processName: this.processName ?? null,
       ...this.layoutFields(), // (a field added to the layout with `row` shows up here)
+      ...this.labels,
     };
   }
 }
@@ -449,6 +576,7 @@ export class UnixSocket extends UnixRowFields<UnixSockets> {
       pid: this.pid ?? null,
       processName: this.processName ?? null,
       ...this.layoutFields(),
+      ...this.labels,
     };
   }
 }

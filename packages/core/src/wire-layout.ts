@@ -4,12 +4,12 @@
  */
 
 export const MAGIC = 0x3153_4E46;
-export const VERSION = 52366;
+export const VERSION = 64537;
 /** "No owner" / "no path" marker. */
 export const NONE = 0xffff_ffff;
 export const HEADER_LEN = 128;
 export const REPORT_LEN = 8;
-export const INET_LEN = 88;
+export const INET_LEN = 96;
 export const UNIX_LEN = 40;
 export const OWNER_LEN = 12;
 
@@ -57,6 +57,7 @@ export const Inet = {
   table: 80,
   state: 81,
   timerActive: 82,
+  cgroupId: 88,
 } as const;
 
 /** Offsets in one unix record. */

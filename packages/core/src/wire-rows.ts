@@ -7,49 +7,53 @@ import { PackedRows, SocketRow } from './wire.js';
 /** Column reads over the inet rows of a packed buffer, one method per field of the layout. */
 export abstract class InetColumns<Row extends { toJSON(): Record<string, unknown> }> extends PackedRows<Row> {
   inode(i: number): number {
-    return Number(this.v.getBigUint64(this.base + i * 88 + 32, true));
+    return Number(this.v.getBigUint64(this.base + i * 96 + 32, true));
   }
   /** Timer remaining, in clock ticks (USER_HZ, 100 per second). */
   timerTicks(i: number): number {
-    return Number(this.v.getBigUint64(this.base + i * 88 + 40, true));
+    return Number(this.v.getBigUint64(this.base + i * 96 + 40, true));
   }
   rxQueue(i: number): number {
-    return this.v.getUint32(this.base + i * 88 + 48, true);
+    return this.v.getUint32(this.base + i * 96 + 48, true);
   }
   txQueue(i: number): number {
-    return this.v.getUint32(this.base + i * 88 + 52, true);
+    return this.v.getUint32(this.base + i * 96 + 52, true);
   }
   uid(i: number): number {
-    return this.v.getUint32(this.base + i * 88 + 56, true);
+    return this.v.getUint32(this.base + i * 96 + 56, true);
   }
   retransmits(i: number): number {
-    return this.v.getUint32(this.base + i * 88 + 60, true);
+    return this.v.getUint32(this.base + i * 96 + 60, true);
   }
   /** The "timeout" column: unanswered probes. */
   probes(i: number): number {
-    return this.v.getInt32(this.base + i * 88 + 64, true);
+    return this.v.getInt32(this.base + i * 96 + 64, true);
   }
   /** A listening tcp socket's backlog (the limit of its accept queue); null for other sockets and from /proc, which does not show it. */
   listenBacklog(i: number): number | null {
-    const v = this.v.getUint32(this.base + i * 88 + 72, true);
+    const v = this.v.getUint32(this.base + i * 96 + 72, true);
     return v === 0xffff_ffff ? null : v;
   }
   localPort(i: number): number {
-    return this.v.getUint16(this.base + i * 88 + 76, true);
+    return this.v.getUint16(this.base + i * 96 + 76, true);
   }
   remotePort(i: number): number {
-    return this.v.getUint16(this.base + i * 88 + 78, true);
+    return this.v.getUint16(this.base + i * 96 + 78, true);
   }
   /** Index in INET_TABLES (odd: IPv6). */
   tableIndex(i: number): number {
-    return this.v.getUint8(this.base + i * 88 + 80);
+    return this.v.getUint8(this.base + i * 96 + 80);
   }
   /** The kernel's state number (TCP_STATES). */
   state(i: number): number {
-    return this.v.getUint8(this.base + i * 88 + 81);
+    return this.v.getUint8(this.base + i * 96 + 81);
   }
   timerActive(i: number): number {
-    return this.v.getUint8(this.base + i * 88 + 82);
+    return this.v.getUint8(this.base + i * 96 + 82);
+  }
+  /** The id of the cgroup the socket was created in (0: unknown; netlink only). */
+  cgroupId(i: number): number {
+    return Number(this.v.getBigUint64(this.base + i * 96 + 88, true));
   }
 }
 

@@ -9,7 +9,8 @@
  */
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { FastnetstatError } from './errors.js';
-import { Header, HEADER_LEN, MAGIC, NONE, Owner, OWNER_LEN, REPORT_LEN, Report, VERSION } from './wire-layout.js';
+import type { ContainerRef, LabelContext, NetnsRef, PodRef, RowLabels } from './labels.js';
+import { Header, HEADER_LEN, INET_LEN, MAGIC, NONE, Owner, OWNER_LEN, REPORT_LEN, Report, VERSION } from './wire-layout.js';
 
 /** Decodes the fixed header and gives typed access to the sections. */
 export class WireView {
@@ -26,8 +27,14 @@ export class WireView {
   /** For a stream chunk: its table (0-7 inet, 8 unix), else 0xff. */
   readonly chunkTable: number;
   readonly chunkIsLast: boolean;
+  /** Where the rows' labels come from, when the listing gathered them. */
+  labels: LabelContext | undefined;
 
-  constructor(buffer: Uint8Array) {
+  /**
+   * `window` narrows a whole listing to one table's rows (a table's inet rows
+   * are contiguous): the view then reads like a stream chunk of that table.
+   */
+  constructor(buffer: Uint8Array, window?: { table: number; first: number; count: number }) {
     this.bytes = buffer;
     this.view = checkWire(buffer, MAGIC, VERSION, HEADER_LEN);
     const v = this.view;
@@ -41,6 +48,14 @@ export class WireView {
     this.stringsAt = v.getUint32(Header.stringsAt, true);
     this.chunkTable = v.getUint8(Header.chunkTable);
     this.chunkIsLast = v.getUint8(Header.chunkLast) === 1;
+    if (window) {
+      const unix = window.table === 8;
+      this.inetAt += unix ? 0 : window.first * INET_LEN;
+      this.inetCount = unix ? 0 : window.count;
+      if (!unix) this.unixCount = 0;
+      this.chunkTable = window.table;
+      this.chunkIsLast = true;
+    }
   }
 
   /** The report of table `i` (0-7 inet tables, 8 unix). */
@@ -137,6 +152,11 @@ export abstract class PackedRows<Row extends { toJSON(): Record<string, unknown>
     return o < 0 ? undefined : this.wire.ownerName(o);
   }
 
+  /** The id of the cgroup row `i` was created in (inet rows read by netlink; 0 unknown). */
+  cgroupIdOf(_i: number): number {
+    return 0;
+  }
+
   protected abstract row(i: number): Row;
 
   at(i: number): Row {
@@ -182,6 +202,30 @@ export abstract class SocketRow<Rows extends PackedRows<{ toJSON(): Record<strin
   }
   get processNameBytes(): Uint8Array | undefined {
     return this.rows.processNameBytes(this.index);
+  }
+
+  /**
+   * Where the socket lives: its network namespace, the cgroup it was created
+   * in (inet sockets, from netlink) or else its owner's (with `processes`),
+   * and that cgroup's container and pod. All null when the listing did not
+   * gather labels (see `SocketsOptions.labels`).
+   */
+  get labels(): RowLabels {
+    const context = this.rows.wire.labels;
+    if (!context) return { netns: null, cgroup: null, container: null, pod: null };
+    return context.table.of(context.netns, this.rows.cgroupIdOf(this.index), this.pid);
+  }
+  get netns(): NetnsRef | null {
+    return this.rows.wire.labels?.netns ?? null;
+  }
+  get cgroup(): string | null {
+    return this.labels.cgroup;
+  }
+  get container(): ContainerRef | null {
+    return this.labels.container;
+  }
+  get pod(): PodRef | null {
+    return this.labels.pod;
   }
 
   abstract toJSON(): Record<string, unknown>;

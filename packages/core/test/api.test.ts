@@ -215,6 +215,11 @@ describe('live sockets of this process', () => {
       timer: row.timer,
       pid: process.pid,
       processName: expectedProcessName(),
+      // labels are gathered when asked (labels: true) or with netns
+      netns: null,
+      cgroup: null,
+      container: null,
+      pod: null,
     });
     expect(JSON.parse(JSON.stringify(row))).toEqual(json);
 
@@ -230,6 +235,10 @@ describe('live sockets of this process', () => {
       path: unixPath,
       pid: process.pid,
       processName: expectedProcessName(),
+      netns: null,
+      cgroup: null,
+      container: null,
+      pod: null,
     });
 
     const doc = JSON.parse(JSON.stringify(list)) as {

@@ -144,6 +144,7 @@ fn sentinel_inet() -> InetSocket {
         uid: 9,
         timeout: 10,
         inode: 11,
+        cgroup_id: 12,
         listen_backlog: Some(12),
     }
 }
@@ -683,11 +684,14 @@ fn check_inet_diag_row(row: &InetSocket, m: &[u8], table: InetTable, ticks: u64)
         assert_eq!((row.timer_active, row.timer_ticks, row.retransmits, row.timeout), (0, 0, 0, 0));
         assert_eq!(row.listen_backlog, None, "only tcp listeners have a backlog");
     }
-    // Attributes only add the tcp_info counters.
+    // Attributes only add the tcp_info counters (tcp) and the cgroup id.
     let mut bare = netlink::inet::decode_message(&m[..72], table, ticks).unwrap();
-    bare.retransmits = row.retransmits;
-    bare.timeout = row.timeout;
-    assert_eq!(&bare, row, "attributes changed more than the tcp_info counters");
+    if table.protocol() == Protocol::Tcp {
+        bare.retransmits = row.retransmits;
+        bare.timeout = row.timeout;
+    }
+    bare.cgroup_id = row.cgroup_id;
+    assert_eq!(&bare, row, "attributes changed more than the tcp_info counters and the cgroup id");
 }
 
 pub fn netlink_unix(data: &[u8]) {
