@@ -195,7 +195,7 @@ if (reason) {
       await see('frontend', ['-tnp'], new RegExp(`127\\.0\\.0\\.1:8080 .*ESTABLISHED ${host.holder('frontend-sidecar').pid}/envoy`));
       await see('idle', ['-tlnp'], new RegExp(`0\\.0\\.0\\.0:7100 .*LISTEN +${host.holder('plain').pid}/fns-ct-plain`));
       await see('stopped', ['-uanp'], /0\.0\.0\.0:7200 /);
-      await see('plain', ['-tnpe'], /127\.0\.0\.1:7300 .*ESTABLISHED nobody/);
+      await see('plain', ['-tnpe'], /127\.0\.0\.1:7300 .*ESTABLISHED 65534 /);
       await see('cache', ['-xl'], /redis\.sock/);
     });
 
