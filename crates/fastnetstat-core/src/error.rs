@@ -14,6 +14,9 @@ pub enum Error {
     /// listener holds connections not yet accepted (they have no inode, so
     /// netlink skips them). The caller reads /proc instead.
     UnixPendingConnections,
+    /// `--netns SPEC` names no network namespace this process can use:
+    /// the spec as given, a stable code (ENOENT, ESRCH, EINVAL, EACCES) and why.
+    Namespace { spec: String, code: &'static str, reason: String },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -28,6 +31,7 @@ impl Error {
         match self {
             Error::InvalidArgument(_) => "EINVAL",
             Error::UnixPendingConnections => "ENOTSUP",
+            Error::Namespace { code, .. } => code,
             Error::Io { source, .. } => match source.raw_os_error() {
                 Some(libc::ENOENT) => "ENOENT",
                 Some(libc::EACCES) | Some(libc::EPERM) => "EACCES",
@@ -50,6 +54,7 @@ impl fmt::Display for Error {
             Error::Io { path, source } => write!(f, "{}: {}", path.display(), source),
             Error::InvalidArgument(msg) => f.write_str(msg),
             Error::UnixPendingConnections => f.write_str("a unix listener has connections not yet accepted"),
+            Error::Namespace { spec, reason, .. } => write!(f, "{spec}: {reason}"),
         }
     }
 }
@@ -58,7 +63,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Io { source, .. } => Some(source),
-            Error::InvalidArgument(_) | Error::UnixPendingConnections => None,
+            Error::InvalidArgument(_) | Error::UnixPendingConnections | Error::Namespace { .. } => None,
         }
     }
 }

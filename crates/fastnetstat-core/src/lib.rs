@@ -4,12 +4,15 @@
 //! Everything reads under a [`ProcRoot`], so tests and users can point it at a
 //! captured /proc tree instead of the live one.
 
+pub mod containers;
 pub mod error;
 pub mod groups;
 pub mod inet;
 pub mod interfaces;
+pub mod labels;
 pub mod model;
 pub mod netlink;
+pub mod netns;
 pub mod owners;
 pub mod proc_root;
 pub mod routes;
@@ -24,6 +27,7 @@ pub use error::{Error, Result};
 pub use model::*;
 pub use proc_root::ProcRoot;
 pub use snapshot::{
-    list_sockets, Rows, SocketQuery, SocketSnapshot, Source, TableChunk, TableId, TableReport, TableStatus,
+    list_sockets, list_sockets_in, namespace_readable, HostSnapshot, NamespaceSnapshot, Rows, SocketQuery,
+    SocketSnapshot, Source, TableChunk, TableId, TableReport, TableStatus,
 };
 pub use stream::{stream_sockets, SocketStream, StreamPanic};

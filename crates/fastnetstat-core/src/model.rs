@@ -91,6 +91,10 @@ pub struct InetSocket {
     /// The "timeout" column: unanswered zero-window probes / keepalives.
     pub timeout: i32,
     pub inode: u64,
+    /// The cgroup the socket was created in: its id (the inode of its
+    /// directory in the cgroup2 tree), as netlink reports it; 0 when unknown
+    /// (the /proc tables do not say).
+    pub cgroup_id: u64,
 }
 
 impl InetSocket {
@@ -111,6 +115,7 @@ impl InetSocket {
             uid: 0,
             timeout: 0,
             inode: 0,
+            cgroup_id: 0,
         }
     }
 }

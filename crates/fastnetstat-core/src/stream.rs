@@ -13,7 +13,7 @@ use std::sync::mpsc::{channel, sync_channel, Receiver};
 use std::thread::JoinHandle;
 
 use crate::owners::{self, OwnerScan};
-use crate::snapshot::{inodes_of, read_tables, walks_after_tables, Rows, SocketQuery, TableChunk};
+use crate::snapshot::{entered, inodes_of, read_tables, walks_after_tables, Rows, SocketQuery, TableChunk};
 
 /// Chunks queued ahead of the consumer: enough to keep the producer busy
 /// while one is formatted.
@@ -45,7 +45,7 @@ pub fn stream_sockets(query: SocketQuery, chunk_rows: usize) -> SocketStream {
         // the walk needs the rows: read them all, walk, then hand them out
         std::thread::spawn(move || {
             let mut read: Vec<TableChunk> = Vec::new();
-            read_tables(&query, chunk_rows, &mut |chunk| {
+            read_tables(&entered(&query), chunk_rows, &mut |chunk| {
                 read.push(chunk);
                 true
             });
@@ -67,7 +67,7 @@ pub fn stream_sockets(query: SocketQuery, chunk_rows: usize) -> SocketStream {
             drop(scan_out);
         }
         std::thread::spawn(move || {
-            read_tables(&query, chunk_rows, &mut |chunk| chunk_out.send(chunk).is_ok())
+            read_tables(&entered(&query), chunk_rows, &mut |chunk| chunk_out.send(chunk).is_ok())
         })
     };
     SocketStream { chunks, producer: Some(producer), owner_scan, owners: OwnerScan::default(), walk }

@@ -1,15 +1,29 @@
 //! The napi-rs binding: turns options into a core query and the core's result
 //! into one packed buffer. It knows nothing of /proc.
+//!
+//! Why a buffer even for the small tables (measured on the dev VM, 2 cores,
+//! release build, median of 1000 calls): statistics (312 counters) decode in
+//! 330-350 µs through the packed buffer (wire_stats.rs); the same result as
+//! `#[napi(object)]` structs (a Buffer for each name, BigInts for the values)
+//! took 1140-1600 µs, so the buffer stays. For routes (10 rows), interfaces
+//! (4) and groups (12) the whole call is 130-400 µs (native read + pack
+//! 55-125 µs, TypeScript decode of every row the rest) against the 40 ms of a
+//! Node start; either form is noise there, and they keep their buffers.
+//! The socket rows' layout is generated (wire_layout.rs, from
+//! scripts/wire-layout.mjs); the small tables' layouts are written in their
+//! packer's doc comment and read by hand in packages/core/src.
 
 // In `cargo test` the napi macros register nothing, so the exported
 // functions look unused there.
 #![cfg_attr(test, allow(dead_code))]
 
 mod modes;
+mod namespaces;
 mod wire;
 mod wire_buf;
 mod wire_groups;
 mod wire_interfaces;
+mod wire_layout;
 mod wire_routes;
 mod wire_stats;
 
@@ -39,9 +53,19 @@ pub struct SocketOptions {
     pub tcp_counters: Option<bool>,
     /// Only inet sockets bound to this local port.
     pub local_port: Option<u32>,
+    /// One network namespace to list instead of this process's: a name under
+    /// /run/netns, a path to a namespace file, or `pid:PID`.
+    pub netns: Option<String>,
+    /// Where container runtimes keep their state (default /), for labels.
+    pub host_root: Option<String>,
 }
 
-fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
+/// A core error as a JS error whose message begins with its stable code.
+fn core_error(e: fastnetstat_core::Error) -> Error {
+    Error::new(Status::GenericFailure, format!("{}: {}", e.code(), e))
+}
+
+pub(crate) fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
     let source = match opts.source.as_deref() {
         None | Some("auto") => Source::Auto,
         Some("proc") => Source::Proc,
@@ -74,7 +98,26 @@ fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
                 ))
             }
         },
+        netns: None,
     })
+}
+
+/// `query_of`, in the namespace `opts.netns` names (checked: one that nothing
+/// can be read of is an error, not an empty listing).
+fn namespaced_query_of(opts: &SocketOptions) -> Result<SocketQuery> {
+    let mut query = query_of(opts)?;
+    if let Some(spec) = &opts.netns {
+        let ns = guarded(|| fastnetstat_core::netns::resolve(&query.root, spec))?.map_err(core_error)?;
+        query.netns = Some(ns);
+        if !guarded(|| fastnetstat_core::namespace_readable(&query))? {
+            return Err(core_error(fastnetstat_core::Error::Namespace {
+                spec: spec.clone(),
+                code: "EACCES",
+                reason: "permission denied (entering a network namespace needs CAP_SYS_ADMIN, and no process in it lends its tables)".into(),
+            }));
+        }
+    }
+    Ok(query)
 }
 
 /// Runs `f`, turning a panic into an error so that it never takes Node down.
@@ -100,7 +143,7 @@ fn panic_error(what: &str) -> Error {
 /// Lists sockets on the calling thread.
 #[napi]
 pub fn list_sockets_sync(options: SocketOptions) -> Result<Buffer> {
-    let query = query_of(&options)?;
+    let query = namespaced_query_of(&options)?;
     guarded(|| wire::pack_sockets(&core_list_sockets(&query))).map(Buffer::from)
 }
 
@@ -122,9 +165,9 @@ impl Task for ListSocketsTask {
 }
 
 /// Lists sockets on the libuv thread pool.
-#[napi]
+#[napi(ts_return_type = "Promise<Buffer>")]
 pub fn list_sockets(options: SocketOptions) -> Result<AsyncTask<ListSocketsTask>> {
-    Ok(AsyncTask::new(ListSocketsTask { query: query_of(&options)? }))
+    Ok(AsyncTask::new(ListSocketsTask { query: namespaced_query_of(&options)? }))
 }
 
 /// Rows per chunk of a stream: small enough that formatting one chunk
@@ -176,7 +219,7 @@ fn next_packed(state: &Mutex<StreamState>) -> Result<Option<Vec<u8>>> {
 impl SocketStream {
     #[napi(constructor)]
     pub fn new(options: SocketOptions) -> Result<Self> {
-        let query = query_of(&options)?;
+        let query = namespaced_query_of(&options)?;
         let stream = guarded(|| stream_sockets(query, CHUNK_ROWS))?;
         Ok(SocketStream { state: Arc::new(Mutex::new(StreamState { stream: Some(stream), pending: None })) })
     }
@@ -204,7 +247,7 @@ impl SocketStream {
     }
 
     /// The next chunk, or null once every table is out; waits on the libuv pool.
-    #[napi]
+    #[napi(ts_return_type = "Promise<Buffer | null>")]
     pub fn next(&self) -> AsyncTask<NextChunkTask> {
         AsyncTask::new(NextChunkTask { state: self.state.clone() })
     }
@@ -233,10 +276,10 @@ impl Task for NextChunkTask {
     }
 }
 
-/// Layout constants, so the decoder can check it matches this build.
+/// The C library's text for an errno (strerror), as netstat prints it after a path.
 #[napi]
-pub fn wire_version() -> u32 {
-    wire::VERSION as u32
+pub fn error_message(errno: i32) -> String {
+    fastnetstat_core::statistics::strerror(errno)
 }
 
 // ---------------------------------------------------------------------------
@@ -287,7 +330,7 @@ impl Task for ReadStatisticsTask {
 }
 
 /// Reads the protocol counters on the libuv thread pool.
-#[napi]
+#[napi(ts_return_type = "Promise<Buffer>")]
 pub fn read_statistics(options: StatisticsOptions) -> AsyncTask<ReadStatisticsTask> {
     AsyncTask::new(ReadStatisticsTask { query: statistics_query_of(&options) })
 }

@@ -11,6 +11,17 @@ impl Buf {
     pub fn new(fixed_len: usize) -> Self {
         Buf { buf: vec![0u8; fixed_len], strings: Vec::new() }
     }
+    /// A buffer whose header starts with magic (u32 at 0), version (u16 at 4)
+    /// and then `words` (u32s from 8: the counts and offsets of its sections).
+    pub fn with_header(fixed_len: usize, magic: u32, version: u16, words: &[usize]) -> Self {
+        let mut b = Buf::new(fixed_len);
+        b.u32(0, magic);
+        b.u16(4, version);
+        for (k, w) in words.iter().enumerate() {
+            b.u32(8 + k * 4, *w as u32);
+        }
+        b
+    }
     pub fn u8(&mut self, at: usize, v: u8) {
         self.buf[at] = v;
     }
@@ -22,6 +33,12 @@ impl Buf {
     }
     pub fn i32(&mut self, at: usize, v: i32) {
         self.buf[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    }
+    /// Consecutive i32s from `at`.
+    pub fn i32s(&mut self, at: usize, values: &[i32]) {
+        for (k, v) in values.iter().enumerate() {
+            self.i32(at + k * 4, *v);
+        }
     }
     pub fn u64(&mut self, at: usize, v: u64) {
         self.buf[at..at + 8].copy_from_slice(&v.to_le_bytes());
@@ -45,8 +62,8 @@ impl Buf {
     }
 }
 
-/// A table report in 8 bytes: status (0 not requested, 1 read, 2 missing,
-/// 3 failed) at +0, a detail byte at +1, errno u16 at +2, a count u32 at +4.
+/// A table report (layout in scripts/wire-layout.mjs): status (0 not
+/// requested, 1 read, 2 missing, 3 failed), a detail byte, errno, a count.
 pub fn report(b: &mut Buf, at: usize, status: &fastnetstat_core::TableStatus, detail: u8, count: u32) {
     use fastnetstat_core::TableStatus::*;
     let (s, errno) = match status {
@@ -55,8 +72,11 @@ pub fn report(b: &mut Buf, at: usize, status: &fastnetstat_core::TableStatus, de
         Missing => (2, 0),
         Failed(e) => (3, *e),
     };
-    b.u8(at, s);
-    b.u8(at + 1, detail);
-    b.u16(at + 2, errno.clamp(0, u16::MAX as i32) as u16);
-    b.u32(at + 4, count);
+    crate::wire_layout::write_report(
+        &mut b.buf[at..],
+        s,
+        detail,
+        errno.clamp(0, u16::MAX as i32) as u16,
+        count,
+    );
 }

@@ -27,11 +27,7 @@ const EVENT: usize = 40;
 
 pub fn pack_groups(s: &GroupsSnapshot) -> Vec<u8> {
     let ev_at = HEADER;
-    let mut b = Buf::new(ev_at + s.events.len() * EVENT);
-    b.u32(0, MAGIC);
-    b.u16(4, VERSION);
-    b.u32(8, s.events.len() as u32);
-    b.u32(12, ev_at as u32);
+    let mut b = Buf::with_header(ev_at + s.events.len() * EVENT, MAGIC, VERSION, &[s.events.len(), ev_at]);
     report(&mut b, 20, &s.igmp_status, 0, 0);
     report(&mut b, 28, &s.igmp6_status, 0, 0);
     b.u8(36, s.state.igmp6 as u8);

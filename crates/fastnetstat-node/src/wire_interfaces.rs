@@ -34,13 +34,8 @@ const INET6: usize = 40;
 pub fn pack_interfaces(s: &InterfaceSnapshot) -> Vec<u8> {
     let if_at = HEADER;
     let v6_at = if_at + s.interfaces.len() * ROW;
-    let mut b = Buf::new(v6_at + s.inet6.len() * INET6);
-    b.u32(0, MAGIC);
-    b.u16(4, VERSION);
-    b.u32(8, s.interfaces.len() as u32);
-    b.u32(12, s.inet6.len() as u32);
-    b.u32(16, if_at as u32);
-    b.u32(20, v6_at as u32);
+    let counts_and_offsets = [s.interfaces.len(), s.inet6.len(), if_at, v6_at];
+    let mut b = Buf::with_header(v6_at + s.inet6.len() * INET6, MAGIC, VERSION, &counts_and_offsets);
     report(&mut b, 28, &s.dev_status, 0, 0);
     report(&mut b, 36, &s.inet6_status, 0, 0);
     b.i32(44, s.ifconf_error.unwrap_or(0));

@@ -37,15 +37,8 @@ pub fn pack_routes(s: &RouteSnapshot) -> Vec<u8> {
     let v4_at = HEADER;
     let cache_at = v4_at + s.inet.len() * V4;
     let v6_at = cache_at + s.cache.len() * CACHE;
-    let mut b = Buf::new(v6_at + s.inet6.len() * V6);
-    b.u32(0, MAGIC);
-    b.u16(4, VERSION);
-    b.u32(8, s.inet.len() as u32);
-    b.u32(12, s.cache.len() as u32);
-    b.u32(16, s.inet6.len() as u32);
-    b.u32(20, v4_at as u32);
-    b.u32(24, cache_at as u32);
-    b.u32(28, v6_at as u32);
+    let counts_and_offsets = [s.inet.len(), s.cache.len(), s.inet6.len(), v4_at, cache_at, v6_at];
+    let mut b = Buf::with_header(v6_at + s.inet6.len() * V6, MAGIC, VERSION, &counts_and_offsets);
     let missing = s
         .inet_missing_column
         .and_then(|t| ROUTE_COLUMNS.iter().position(|c| *c == t))
@@ -67,12 +60,7 @@ pub fn pack_routes(s: &RouteSnapshot) -> Vec<u8> {
         b.bytes(at + 4, &r.gateway);
         b.bytes(at + 8, &r.mask);
         b.u32(at + 12, r.flags);
-        b.i32(at + 16, r.refcnt);
-        b.i32(at + 20, r.use_count);
-        b.i32(at + 24, r.metric);
-        b.i32(at + 28, r.mss);
-        b.i32(at + 32, r.window);
-        b.i32(at + 36, r.irtt);
+        b.i32s(at + 16, &[r.refcnt, r.use_count, r.metric, r.mss, r.window, r.irtt]);
         b.string(at + 40, &r.iface);
     }
     for (i, r) in s.cache.iter().enumerate() {
@@ -82,15 +70,8 @@ pub fn pack_routes(s: &RouteSnapshot) -> Vec<u8> {
         b.bytes(at + 8, &r.source);
         b.bytes(at + 12, &r.spec_dst);
         b.u32(at + 16, r.flags);
-        b.i32(at + 20, r.refcnt);
-        b.i32(at + 24, r.use_count);
-        b.i32(at + 28, r.metric);
-        b.i32(at + 32, r.mss);
-        b.i32(at + 36, r.window);
-        b.i32(at + 40, r.irtt);
-        for (k, x) in r.extra.iter().enumerate() {
-            b.i32(at + 44 + k * 4, *x);
-        }
+        b.i32s(at + 20, &[r.refcnt, r.use_count, r.metric, r.mss, r.window, r.irtt]);
+        b.i32s(at + 44, &r.extra);
         b.string(at + 56, &r.iface);
     }
     for (i, r) in s.inet6.iter().enumerate() {
@@ -100,9 +81,7 @@ pub fn pack_routes(s: &RouteSnapshot) -> Vec<u8> {
         b.bytes(at + 32, &r.next_hop);
         b.u32(at + 48, r.destination_len);
         b.u32(at + 52, r.source_len);
-        b.i32(at + 56, r.metric);
-        b.i32(at + 60, r.refcnt);
-        b.i32(at + 64, r.use_count);
+        b.i32s(at + 56, &[r.metric, r.refcnt, r.use_count]);
         b.u32(at + 68, r.flags);
         let off = b.strings.len() as u32;
         b.strings.extend_from_slice(&r.iface);

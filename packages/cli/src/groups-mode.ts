@@ -10,11 +10,6 @@ import type { NetstatFlags } from './options.js';
 import { stdout, warn } from './output.js';
 import { groupFamiliesOf, type Selection } from './selection.js';
 
-/** strerror() texts for the errno names the core reports. */
-const STRERROR: Record<string, string> = {
-  EACCES: 'Permission denied', EPERM: 'Operation not permitted', EISDIR: 'Is a directory', ENOTDIR: 'Not a directory', EIO: 'Input/output error',
-};
-
 /**
  * What netstat's igmp_do_one left behind in the last round: its parse state
  * carries over to the next -c round (and misreads /proc/net/igmp there, as
@@ -35,7 +30,7 @@ export async function printGroups(flags: NetstatFlags, sel: Selection): Promise<
   // errors end the listing. A missing igmp6 is skipped silently.
   const unavailable = igmp.status === 'missing' || (igmp.status === 'failed' && igmp.error === 'EACCES');
   if (sel.inet && igmp.status === 'failed' && !unavailable) {
-    warn(`${root}/net/igmp: ${STRERROR[igmp.error ?? ''] ?? igmp.error}\n`);
+    warn(`${root}/net/igmp: ${igmp.message}\n`);
     return -1;
   }
   if (sel.inet && unavailable && !sel.familyOnly) {

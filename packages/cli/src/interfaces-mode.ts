@@ -4,24 +4,10 @@
  * "Kernel Interface table" title is printed once and the rest every second.
  */
 import { repeat } from './continuous.js';
-import { interfaces, type InterfaceList } from '@fastnetstat/core';
+import { errorMessage as strerror, interfaces, type InterfaceList } from '@fastnetstat/core';
 import { longForm, shortRow, SHORT_HEADING } from './format/interfaces.js';
 import type { NetstatFlags } from './options.js';
 import { stdout, warn } from './output.js';
-
-/** strerror() texts by errno name. */
-const STRERROR: Record<string, string> = {
-  EPERM: 'Operation not permitted', ENOENT: 'No such file or directory', EIO: 'Input/output error',
-  ENXIO: 'No such device or address', EACCES: 'Permission denied', ENODEV: 'No such device', ENOTDIR: 'Not a directory',
-  EISDIR: 'Is a directory', EINVAL: 'Invalid argument', ENOTTY: 'Inappropriate ioctl for device',
-  EOPNOTSUPP: 'Operation not supported', EAFNOSUPPORT: 'Address family not supported by protocol',
-  EADDRNOTAVAIL: 'Cannot assign requested address',
-};
-const ERRNO_NAME: Record<number, string> = {
-  1: 'EPERM', 2: 'ENOENT', 5: 'EIO', 6: 'ENXIO', 13: 'EACCES', 19: 'ENODEV', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL',
-  25: 'ENOTTY', 95: 'EOPNOTSUPP', 97: 'EAFNOSUPPORT', 99: 'EADDRNOTAVAIL',
-};
-const strerror = (errno: number) => STRERROR[ERRNO_NAME[errno] ?? ''] ?? `Unknown error ${errno}`;
 
 const IFF_UP = 1;
 
@@ -39,7 +25,7 @@ async function ifaceInfo(flags: NetstatFlags, first: boolean): Promise<number> {
   // if_readlist's complaints
   const dev = list.report('dev');
   if (dev.status !== 'read') {
-    const why = dev.status === 'missing' ? 'No such file or directory' : strerror(dev.errno);
+    const why = dev.status === 'missing' ? 'No such file or directory' : dev.message;
     warn(`Warning: cannot open ${root}/net/dev (${why}). Limited output.\n`);
   }
   if (list.ifconfErrno) warn(`SIOCGIFCONF: ${strerror(list.ifconfErrno)}\n`);

@@ -3,7 +3,7 @@
  * the same rows the text shows (same -a/-l selection), untruncated, numeric
  * values always, resolved names beside them unless -n says otherwise.
  */
-import type { InetSockets, OwnerAccess, SocketChunk, TableReport, UnixSockets } from '@fastnetstat/core';
+import type { HostSocketList, InetSockets, OwnerAccess, SocketChunk, TableReport, UnixSockets } from '@fastnetstat/core';
 import { isShown as inetShown, type InetLayout } from './format/inet.js';
 import { isShown as unixShown } from './format/unix.js';
 import type { NetstatNames } from './netstat-names.js';
@@ -63,6 +63,7 @@ function inetRowDocument(inet: InetSockets, i: number, flags: NetstatFlags, name
     pid: row.pid ?? null,
     program: row.processName ?? null,
     ...exactBytes('program', row.processNameBytes),
+    ...row.labels,
   };
   if (!flags.numericHosts) {
     out.localHost = names.host(family, inet.localAddressBytes(i));
@@ -92,6 +93,7 @@ function unixRowDocument(unix: UnixSockets, i: number): Record<string, unknown> 
     pid: row.pid ?? null,
     program: row.processName ?? null,
     ...exactBytes('program', unix.processNameBytes(i)),
+    ...row.labels,
   };
 }
 
@@ -107,22 +109,61 @@ export async function writeSocketsDocument(
   names: NetstatNames,
   out: Output,
 ): Promise<void> {
+  out.utf8(`{"kind":"sockets","time":${JSON.stringify(new Date().toISOString())},`);
+  const { ownerAccess, tables } = await writeRows(chunks, flags, names, out);
+  out.utf8(`,"ownerAccess":${JSON.stringify(ownerAccess)},"tables":${JSON.stringify(tables)}}\n`);
+}
+
+/**
+ * The sockets document of every namespace (--all-netns): every row at the
+ * top as usual (each naming its namespace), the tables of the own namespace,
+ * then `namespaces`, one entry each with what is known of it and its rows,
+ * and `unreadable`: namespaces nothing could be read of, and how many
+ * processes' namespaces could not be told (not root).
+ */
+export async function writeHostDocument(host: HostSocketList, flags: NetstatFlags, names: NetstatNames, out: Output): Promise<void> {
+  const readable = host.namespaces.filter((list) => list.namespace?.access !== 'unreadable');
+  const chunks = readable.map((list) => list.tables());
+  // every namespace's inet tables, then every namespace's unix table
+  const all = [...chunks.flatMap((c) => c.filter((t) => t.table !== 'unix')), ...chunks.flatMap((c) => c.filter((t) => t.table === 'unix'))];
+  out.utf8(`{"kind":"sockets","time":${JSON.stringify(new Date().toISOString())},`);
+  const { ownerAccess } = await writeRows(all, flags, names, out);
+  const own = chunks[0] ? await writeRows(chunks[0], flags, names, undefined) : { tables: [] };
+  out.utf8(`,"ownerAccess":${JSON.stringify(ownerAccess)},"tables":${JSON.stringify(own.tables)},"namespaces":[`);
+  for (const [n, list] of readable.entries()) {
+    const ns = list.namespace!;
+    const about = { netns: ns.netns, pod: ns.pod, containers: ns.containers, mounts: ns.mounts, access: ns.access };
+    out.utf8(`${n ? ',' : ''}${JSON.stringify(about).slice(0, -1)},`);
+    const { tables } = await writeRows(chunks[n]!, flags, names, out);
+    out.utf8(`,"tables":${JSON.stringify(tables)}}`);
+  }
+  const unreadable = host.unreadable.map((ns) => ns.netns);
+  out.utf8(`],"unreadable":${JSON.stringify({ namespaces: unreadable, hiddenProcesses: host.hiddenProcesses })}}\n`);
+}
+
+/** Writes `"inet":[...],"unix":[...]` of a listing's chunks (to `out`, or nowhere); their tables' reports. */
+async function writeRows(
+  chunks: Iterable<SocketChunk>,
+  flags: NetstatFlags,
+  names: NetstatNames,
+  out: Output | undefined,
+): Promise<{ ownerAccess: OwnerAccess; tables: TableReport[] }> {
   const layout = jsonLayout(flags);
   const tables: TableReport[] = [];
   let bogusLines = 0;
   let ownerAccess: OwnerAccess = 'not-requested';
   // the inet rows, then the unix rows: chunks come in that order
-  out.utf8(`{"kind":"sockets","time":${JSON.stringify(new Date().toISOString())},"inet":[`);
+  out?.utf8('"inet":[');
   let inUnix = false;
   let first = true;
   const toUnix = () => {
     if (inUnix) return;
-    out.utf8('],"unix":[');
+    out?.utf8('],"unix":[');
     inUnix = true;
     first = true;
   };
   const row = (document: Record<string, unknown>) => {
-    out.utf8(first ? JSON.stringify(document) : `,${JSON.stringify(document)}`);
+    out?.utf8(first ? JSON.stringify(document) : `,${JSON.stringify(document)}`);
     first = false;
   };
   for (const chunk of chunks) {
@@ -131,7 +172,7 @@ export async function writeSocketsDocument(
     const inet = chunk.inet;
     const shown: number[] = [];
     for (let i = 0; i < inet.length; i++) if (inetShown(inet, i, layout)) shown.push(i);
-    if (!flags.numericHosts && shown.length > 0) {
+    if (out && !flags.numericHosts && shown.length > 0) {
       await names.prepare(
         shown.flatMap((i) => {
           const family = inet.isIPv6(i) ? 6 : 4;
@@ -142,9 +183,11 @@ export async function writeSocketsDocument(
         }),
       );
     }
-    for (const i of shown) row(inetRowDocument(inet, i, flags, names));
-    const unix = chunk.unix;
-    for (let i = 0; i < unix.length; i++) if (unixShown(unix, i, layout)) row(unixRowDocument(unix, i));
+    if (out) {
+      for (const i of shown) row(inetRowDocument(inet, i, flags, names));
+      const unix = chunk.unix;
+      for (let i = 0; i < unix.length; i++) if (unixShown(unix, i, layout)) row(unixRowDocument(unix, i));
+    }
     const report = chunk.report(chunk.table);
     bogusLines += report.bogusLines;
     if (chunk.last) {
@@ -153,5 +196,6 @@ export async function writeSocketsDocument(
     }
   }
   toUnix();
-  out.utf8(`],"ownerAccess":${JSON.stringify(ownerAccess)},"tables":${JSON.stringify(tables)}}\n`);
+  out?.utf8(']');
+  return { ownerAccess, tables };
 }

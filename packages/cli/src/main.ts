@@ -11,7 +11,21 @@ import { modeOf } from './selection.js';
 import { runStatistics } from './statistics-mode.js';
 import { AF_LIST, USAGE } from './usage.js';
 
+/** What --netns and --all-netns cannot do: one line, or undefined when the run is fine. */
+function namespaceMisuse(flags: NetstatFlags): string | undefined {
+  if (flags.netns === undefined && !flags.allNetns) return undefined;
+  if (flags.netns !== undefined && flags.allNetns) return '--netns and --all-netns name different namespaces: give one';
+  const mode = modeOf(flags);
+  if (mode !== 'sockets' && mode !== 'usage') return `--${flags.allNetns ? 'all-netns' : 'netns'} lists sockets only (not with -i, -r, -M or -s)`;
+  return undefined;
+}
+
 async function run(flags: NetstatFlags): Promise<number> {
+  const misuse = namespaceMisuse(flags);
+  if (misuse) {
+    warn(`fastnetstat: ${misuse}\n`);
+    return 1;
+  }
   switch (modeOf(flags)) {
     case 'usage':
       warn(USAGE + AF_LIST);

@@ -64,6 +64,10 @@ export interface NetstatFlags {
   json: boolean;
   procRoot?: SocketsOptions['procRoot'];
   source?: SocketsOptions['source'];
+  /** --netns SPEC: the one namespace to list; --all-netns: every one; --host-root: runtimes' state. */
+  netns?: string;
+  allNetns: boolean;
+  hostRoot?: string;
 }
 
 /** What the command line asks for: run with flags, or stop with output and a status. */
@@ -85,7 +89,7 @@ export function initialFlags(): NetstatFlags {
     numericUsers: false, symbolic: false, cache: false, fib: false, timers: 0, verbose: false,
     tcp: 0, sctp: 0, udp: 0, udplite: 0, raw: 0, l2cap: 0, rfcomm: 0, unix: 0, inet: 0, inet6: 0,
     ipx: 0, ax25: 0, netrom: 0, x25: 0, rose: 0, ddp: 0, econet: 0, ash: 0, bluetooth: 0,
-    afnames: [], json: false,
+    afnames: [], json: false, allNetns: false,
   };
 }
 
@@ -222,6 +226,9 @@ const OPTIONS: readonly OptionSpec[] = [
     extension: 'read the tables of DIR, a copy of /proc',
     apply: (f, v) => void (f.procRoot = v),
   },
+  { long: 'netns', arg: 'SPEC', extension: 'list one network namespace: a /run/netns name, a path, pid:PID', apply: (f, v) => void (f.netns = v) },
+  { long: 'all-netns', extension: 'list every network namespace of the host, one block each', apply: (f) => void (f.allNetns = true) },
+  { long: 'host-root', arg: 'DIR', extension: "where container runtimes' state is (default /)", apply: (f, v) => void (f.hostRoot = v) },
   {
     long: 'source',
     arg: 'netlink|proc',

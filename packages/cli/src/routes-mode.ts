@@ -72,13 +72,6 @@ function otherFamilyMissing(af: string, root: string): { files: string[]; err: s
   }
 }
 
-/** strerror() texts for the errno names the core reports. */
-const STRERROR: Record<string, string> = {
-  ENOENT: 'No such file or directory', EACCES: 'Permission denied', EPERM: 'Operation not permitted', EISDIR: 'Is a directory',
-  ENOTDIR: 'Not a directory', EIO: 'Input/output error',
-};
-const strerror = (e: string | undefined) => STRERROR[e ?? ''] ?? e ?? 'Unknown error';
-
 /** The settings one run of route_info works with. */
 interface RouteRun {
   flags: NetstatFlags;
@@ -110,7 +103,7 @@ function runOf(flags: NetstatFlags): RouteRun {
 async function printInetFib(run: RouteRun, list: RouteList): Promise<number> {
   const r = list.report('route');
   if (r.status !== 'read') {
-    warn(`${run.root}/net/route: ${r.status === 'missing' ? 'No such file or directory' : strerror(r.error)}\n`);
+    warn(`${run.root}/net/route: ${r.status === 'missing' ? 'No such file or directory' : r.message}\n`);
     stdout.write('INET (IPv4) not configured in this system.\n');
     return 1;
   }
@@ -131,7 +124,7 @@ async function printInetCache(run: RouteRun, list: RouteList): Promise<number> {
   const r = list.report('rt_cache');
   const path = `${run.root}/net/rt_cache`;
   if (r.status !== 'read') {
-    warn(`${path}: ${r.status === 'missing' ? 'No such file or directory' : strerror(r.error)}\n`);
+    warn(`${path}: ${r.status === 'missing' ? 'No such file or directory' : r.message}\n`);
     stdout.write('INET (IPv4) not configured in this system.\n');
     return 1;
   }
@@ -154,7 +147,7 @@ async function printInetCache(run: RouteRun, list: RouteList): Promise<number> {
 async function printInet6(run: RouteRun, list: RouteList, cache: boolean): Promise<number> {
   const r = list.report('ipv6_route');
   if (r.status !== 'read') {
-    warn(`${run.root}/net/ipv6_route: ${r.status === 'missing' ? 'No such file or directory' : strerror(r.error)}\n`);
+    warn(`${run.root}/net/ipv6_route: ${r.status === 'missing' ? 'No such file or directory' : r.message}\n`);
     stdout.write('INET6 (IPv6) not configured in this system.\n');
     return 1;
   }

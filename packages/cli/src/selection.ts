@@ -127,6 +127,10 @@ export function socketsOptions(f: NetstatFlags, sel: Selection): SocketsOptions 
     source: f.source,
     tcpStates: tcpStatesShown(f),
     tcpCounters: f.json || f.timers > 0,
+    netns: f.allNetns ? 'all' : f.netns,
+    hostRoot: f.hostRoot,
+    // JSON rows carry their namespace, cgroup, container and pod
+    labels: f.json || f.allNetns || f.netns !== undefined,
   };
 }
 

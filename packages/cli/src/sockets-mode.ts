@@ -3,10 +3,22 @@
  * order, with its messages and exit statuses (netstat.c main loop).
  */
 import { repeat } from './continuous.js';
-import { kernelHasFamily, streamSocketsSync, type OtherFamily, type SocketChunk, type SocketsOptions, type TableName } from '@fastnetstat/core';
+import {
+  FastnetstatError,
+  kernelHasFamily,
+  socketsSync,
+  streamSocketsSync,
+  type HostSocketList,
+  type OtherFamily,
+  type SocketChunk,
+  type SocketList,
+  type SocketsOptions,
+  type TableName,
+} from '@fastnetstat/core';
+import { namespaceHeading, NETNS_NOTICE } from './format/netns.js';
 import { InetFormatter, inetHeading, isShown as inetShown, type InetLayout } from './format/inet.js';
 import { isShown as unixShown, unixHeading, writeUnixRow } from './format/unix.js';
-import { writeSocketsDocument } from './json.js';
+import { writeHostDocument, writeSocketsDocument } from './json.js';
 import { groupsDocument, printGroups } from './groups-mode.js';
 import { NetstatNames } from './netstat-names.js';
 import type { NetstatFlags } from './options.js';
@@ -50,8 +62,29 @@ function unavailable(report: { status: string; error?: string }): boolean {
  * the next table.
  */
 function listingChunks(flags: NetstatFlags, options: SocketsOptions): IterableIterator<SocketChunk> {
-  if (flags.numericHosts) return streamSocketsSync(options, { reuse: true });
-  return [...streamSocketsSync(options)][Symbol.iterator]();
+  return namedNamespace(flags, () => {
+    if (flags.numericHosts) return streamSocketsSync(options, { reuse: true });
+    return [...streamSocketsSync(options)][Symbol.iterator]();
+  });
+}
+
+/** Runs `open`; an error about the namespace --netns names says it is --netns's (one line, status 1). */
+function namedNamespace<T>(flags: NetstatFlags, open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    if (flags.netns !== undefined && error instanceof FastnetstatError && error.message.startsWith(`${flags.netns}: `)) {
+      throw new FastnetstatError(error.code, `--netns ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Every namespace's listing (--all-netns), with the notice when some could not be read. */
+function hostListing(flags: NetstatFlags, sel: Selection): { host: HostSocketList; readable: SocketList[] } {
+  const host = socketsSync({ ...socketsOptions(flags, sel), netns: 'all' });
+  if (host.unreadable.length > 0 || host.hiddenProcesses > 0) warn(NETNS_NOTICE);
+  return { host, readable: host.namespaces.filter((list) => list.namespace?.access !== 'unreadable') };
 }
 
 /**
@@ -114,11 +147,6 @@ function reportPrograms(pass: Pass): void {
   }
 }
 
-/** strerror() text for the errno names the core reports. */
-const STRERROR: Record<string, string> = {
-  EACCES: 'Permission denied', EPERM: 'Operation not permitted', EISDIR: 'Is a directory', ENOTDIR: 'Not a directory', EIO: 'Input/output error',
-};
-
 /**
  * Prints one protocol's tables (v4 then v6, as INFO_GUTS6) and returns
  * netstat's status for it: 0, 1 (explicitly asked for but missing), -1 (error).
@@ -134,7 +162,7 @@ async function printProtocol(pass: Pass, protocol: 'tcp' | 'udp' | 'udplite' | '
       if (report.status === 'missing' || report.status === 'failed') {
         if (v6) continue; // INFO_GUTS2 skips the IPv6 file silently
         if (!unavailable(report)) {
-          warn(`${root}/net/${table}: ${STRERROR[report.error ?? ''] ?? report.error}\n`);
+          warn(`${root}/net/${table}: ${report.message}\n`);
           return -1;
         }
         status = tableMissing(pass, protocol);
@@ -197,12 +225,29 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
     programs: flags.programs > 0,
     timers: flags.timers > 0,
   };
+  if (flags.allNetns) return listNamespaces(flags, sel, root, layout);
   const chunks = new Chunks(listingChunks(flags, socketsOptions(flags, sel)));
   try {
     return await printSections(flags, sel, root, chunks, layout);
   } finally {
     chunks.close();
   }
+}
+
+/**
+ * --all-netns: one block per namespace (the own one first, the others by
+ * inode), each a heading line naming it and then exactly what netstat prints
+ * inside it; an empty line between blocks. The status is the first block's
+ * that is not 0.
+ */
+async function listNamespaces(flags: NetstatFlags, sel: Selection, root: string, layout: InetLayout): Promise<number> {
+  let status = 0;
+  for (const [n, list] of hostListing(flags, sel).readable.entries()) {
+    stdout.write(`${n ? '\n' : ''}${namespaceHeading(list.namespace!)}`);
+    const block = await printSections(flags, sel, root, new Chunks(list.tables()[Symbol.iterator]()), layout);
+    if (!status) status = block;
+  }
+  return status;
 }
 
 async function printSections(flags: NetstatFlags, sel: Selection, root: string, chunks: Chunks, layout: InetLayout): Promise<number> {
@@ -228,7 +273,7 @@ async function printSections(flags: NetstatFlags, sel: Selection, root: string, 
     for (const chunk of chunks.of('unix')) {
       const report = chunk.report('unix');
       if (report.status === 'failed' && !unavailable(report)) {
-        warn(`${root}/net/unix: ${STRERROR[report.error ?? ''] ?? report.error}\n`);
+        warn(`${root}/net/unix: ${report.message}\n`);
         return -1;
       }
       if (unavailable(report)) {
@@ -258,9 +303,14 @@ async function jsonOnce(flags: NetstatFlags, sel: Selection): Promise<void> {
     stdout.utf8(`${JSON.stringify(await groupsDocument(flags, sel))}\n`);
     return;
   }
-  const chunks = listingChunks(flags, socketsOptions(flags, sel));
   const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
-  await writeSocketsDocument(chunks, flags, names, stdout);
+  if (flags.allNetns) {
+    await writeHostDocument(hostListing(flags, sel).host, flags, names, stdout);
+  } else {
+    // the rows carry their labels: the whole listing, then its tables
+    const list = namedNamespace(flags, () => socketsSync(socketsOptions(flags, sel)));
+    await writeSocketsDocument(list.tables(), flags, names, stdout);
+  }
   if (sel.groups) stdout.utf8(`${JSON.stringify(await groupsDocument(flags, sel))}\n`);
 }
 

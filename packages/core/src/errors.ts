@@ -22,3 +22,21 @@ export function fromNative(error: unknown): FastnetstatError {
     ? new FastnetstatError(match[1]!, match[2]!, { cause: error })
     : new FastnetstatError('EIO', message, { cause: error });
 }
+
+/** Makes a call into the native layer, turning what it throws into a {@link FastnetstatError}. */
+export function callNative<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw fromNative(error);
+  }
+}
+
+/** {@link callNative} for a call that answers off the main thread. */
+export async function awaitNative<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw fromNative(error);
+  }
+}

@@ -11,19 +11,20 @@
  *
  * @module
  */
-import { fromNative } from './errors.js';
+import { awaitNative, callNative } from './errors.js';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
-import { checkProcRoot, checkWire, decodeUtf8, errnoName, readReport, stringBytes, type FileStatus } from './report.js';
+import { checkProcRoot, decodeUtf8, reportError, stringBytes, type FileStatus, type ReportError } from './report.js';
+import { checkWire, readReport } from './wire.js';
 
 export interface GroupsOptions {
   /** Address families (default both): inet reads /proc/net/igmp, inet6 /proc/net/igmp6. */
   families?: readonly ('inet' | 'inet6')[];
   procRoot?: string;
   /**
-   * @internal A list an earlier call returned: parse on from the state
-   * netstat's reader keeps between `-c` rounds (which misreads igmp after
-   * the first round). The plain reading is the default.
+   * A list an earlier call returned: parse on from the state netstat's
+   * reader keeps between `-c` rounds (which misreads igmp after the first
+   * round), for a byte-exact `netstat -gc`. The plain reading is the default.
    */
   continueFrom?: GroupList;
 }
@@ -37,10 +38,9 @@ export interface GroupMembership {
   refCount: number;
 }
 
-export interface GroupsReport {
+export interface GroupsReport extends ReportError {
   file: 'igmp' | 'igmp6';
   status: FileStatus;
-  error?: string;
   /** Lines netstat calls bogus. */
   bogusLines: number;
 }
@@ -59,6 +59,7 @@ export class GroupList {
   readonly #at: number;
   readonly #stringsAt: number;
 
+  /** @internal */
   constructor(buffer: Uint8Array) {
     this.view = checkWire(buffer, MAGIC, VERSION, HEADER);
     this.bytes = buffer;
@@ -107,22 +108,15 @@ export class GroupList {
     return this.#str(this.#e(i) + 32);
   }
 
-  report(file: 'igmp' | 'igmp6'): GroupsReport & { errno: number } {
+  report(file: 'igmp' | 'igmp6'): GroupsReport {
     const r = readReport(this.view, file === 'igmp' ? 20 : 28);
     let bogus = 0;
     for (let i = 0; i < this.length; i++) if (!this.isRow(i) && this.bogusFile(i) === file) bogus++;
-    const out: GroupsReport & { errno: number } = { file, status: r.status, bogusLines: bogus, errno: r.errno };
-    if (r.status === 'failed') out.error = errnoName(r.errno);
-    return out;
+    return { file, status: r.status, ...reportError(r), bogusLines: bogus };
   }
 
   get reports(): GroupsReport[] {
-    return (['igmp', 'igmp6'] as const)
-      .map((f) => {
-        const { errno: _errno, ...rest } = this.report(f);
-        return rest;
-      })
-      .filter((r) => r.status !== 'not-requested');
+    return (['igmp', 'igmp6'] as const).map((f) => this.report(f)).filter((r) => r.status !== 'not-requested');
   }
 
   /** The memberships (bogus lines left out). */
@@ -160,21 +154,12 @@ function request(options: GroupsOptions) {
 /** Reads group memberships synchronously. */
 export function groupsSync(options: GroupsOptions = {}): GroupList {
   const req = request(options);
-  try {
-    return new GroupList(native().listGroupsSync(req));
-  } catch (error) {
-    throw fromNative(error);
-  }
+  return new GroupList(callNative(() => native().listGroupsSync(req)));
 }
 
 /** Reads group memberships off the main thread. */
 export async function groups(options: GroupsOptions = {}): Promise<GroupList> {
   const req = request(options);
-  let buffer: Buffer;
-  try {
-    buffer = await native().listGroups(req);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = await awaitNative(() => native().listGroups(req));
   return new GroupList(buffer);
 }

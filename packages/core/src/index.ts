@@ -8,6 +8,8 @@
  * ```
  */
 export { FastnetstatError } from './errors.js';
+export { errnoName, errorMessage } from './report.js';
+export type { ReportError } from './report.js';
 export * from './names/index.js';
 export {
   sockets,
@@ -17,6 +19,7 @@ export {
   selectTables,
   SocketList,
   SocketChunk,
+  HostSocketList,
   InetSockets,
   InetSocket,
   UnixSockets,
@@ -41,6 +44,7 @@ export type {
   OwnerAccess,
   TcpState,
 } from './sockets.js';
+export type { NetnsRef, ContainerRef, PodRef, NamespaceInfo, NamespaceAccess, RowLabels } from './labels.js';
 export { SUPPORTED_PLATFORMS } from './native.js';
 export { statistics, statisticsSync, STATISTICS_FILES } from './statistics.js';
 export type {
@@ -88,4 +92,4 @@ export { interfaces, interfacesSync, InterfaceList, IFF, FLAG_NAMES as INTERFACE
 export type { InterfacesOptions, NetInterface, InterfaceStatistics, Ipv6InterfaceAddress, InterfacesReport } from './interfaces.js';
 export { groups, groupsSync, GroupList } from './groups.js';
 export type { GroupsOptions, GroupMembership, GroupsReport } from './groups.js';
-export type { FileStatus } from './report.js';
+export type { FileStatus } from './wire.js';

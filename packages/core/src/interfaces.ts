@@ -14,10 +14,11 @@
  *
  * @module
  */
-import { fromNative } from './errors.js';
+import { awaitNative, callNative } from './errors.js';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
-import { checkProcRoot, checkWire, decodeUtf8, errnoName, readReport, stringBytes, type FileStatus } from './report.js';
+import { checkProcRoot, decodeUtf8, errnoName, reportError, stringBytes, type FileStatus, type ReportError } from './report.js';
+import { checkWire, readReport } from './wire.js';
 
 /** Interface flags (the 16 bits of SIOCGIFFLAGS), by their <net/if.h> names. */
 export const IFF = {
@@ -104,10 +105,9 @@ export interface NetInterface {
   statistics: InterfaceStatistics | null;
 }
 
-export interface InterfacesReport {
+export interface InterfacesReport extends ReportError {
   file: 'dev' | 'if_inet6';
   status: FileStatus;
-  error?: string;
 }
 
 const MAGIC = 0x46494e46;
@@ -134,6 +134,7 @@ export class InterfaceList {
   readonly #inet6At: number;
   readonly #stringsAt: number;
 
+  /** @internal */
   constructor(buffer: Uint8Array) {
     this.view = checkWire(buffer, MAGIC, VERSION, HEADER);
     this.bytes = buffer;
@@ -229,27 +230,22 @@ export class InterfaceList {
     const e = this.view.getInt32(44, true);
     return e ? errnoName(e) : undefined;
   }
-  /** @internal */ get ifconfErrno(): number {
+  /** errno number of a failed SIOCGIFCONF (0: none); its text is `errorMessage(n)`. */
+  get ifconfErrno(): number {
     return this.view.getInt32(44, true);
   }
-  /** @internal */ get socketErrno(): number {
+  /** errno number when ifconfig's socket could not be made (0: none). */
+  get socketErrno(): number {
     return this.view.getInt32(48, true);
   }
 
-  report(file: 'dev' | 'if_inet6'): InterfacesReport & { errno: number } {
+  report(file: 'dev' | 'if_inet6'): InterfacesReport {
     const r = readReport(this.view, file === 'dev' ? 28 : 36);
-    const out: InterfacesReport & { errno: number } = { file, status: r.status, errno: r.errno };
-    if (r.status === 'failed') out.error = errnoName(r.errno);
-    return out;
+    return { file, status: r.status, ...reportError(r) };
   }
 
   get reports(): InterfacesReport[] {
-    return (['dev', 'if_inet6'] as const)
-      .map((f) => {
-        const { errno: _errno, ...rest } = this.report(f);
-        return rest;
-      })
-      .filter((r) => r.status !== 'not-requested');
+    return (['dev', 'if_inet6'] as const).map((f) => this.report(f)).filter((r) => r.status !== 'not-requested');
   }
 
   /** The IPv6 records of /proc/net/if_inet6 whose name is `name`. */
@@ -316,21 +312,12 @@ function request(options: InterfacesOptions) {
 /** Lists interfaces synchronously. */
 export function interfacesSync(options: InterfacesOptions = {}): InterfaceList {
   const req = request(options);
-  try {
-    return new InterfaceList(native().listInterfacesSync(req));
-  } catch (error) {
-    throw fromNative(error);
-  }
+  return new InterfaceList(callNative(() => native().listInterfacesSync(req)));
 }
 
 /** Lists interfaces off the main thread. */
 export async function interfaces(options: InterfacesOptions = {}): Promise<InterfaceList> {
   const req = request(options);
-  let buffer: Buffer;
-  try {
-    buffer = await native().listInterfaces(req);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = await awaitNative(() => native().listInterfaces(req));
   return new InterfaceList(buffer);
 }

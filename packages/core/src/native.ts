@@ -3,73 +3,17 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { FastnetstatError } from './errors.js';
 
-/** The shape of the napi-rs binding (@fastnetstat/native). */
-export interface NativeBinding {
-  listSockets(options: NativeSocketOptions): Promise<Buffer>;
-  listSocketsSync(options: NativeSocketOptions): Buffer;
-  SocketStream: new (options: NativeSocketOptions) => NativeSocketStream;
-  wireVersion(): number;
-  readStatistics(options: NativeStatisticsOptions): Promise<Buffer>;
-  readStatisticsSync(options: NativeStatisticsOptions): Buffer;
-  listRoutes(options: NativeRouteOptions): Promise<Buffer>;
-  listRoutesSync(options: NativeRouteOptions): Buffer;
-  listInterfaces(options: NativeInterfaceOptions): Promise<Buffer>;
-  listInterfacesSync(options: NativeInterfaceOptions): Buffer;
-  listGroups(options: NativeGroupOptions): Promise<Buffer>;
-  listGroupsSync(options: NativeGroupOptions): Buffer;
-}
-
-/** A listing handed out a chunk (one packed buffer) at a time; null at the end. */
-export interface NativeSocketStream {
-  nextSync(): Buffer | null;
-  /** Writes the next chunk into `target`; a length over `target.length` means: call again with that much room. */
-  nextIntoSync(target: Buffer): number | null;
-  next(): Promise<Buffer | null>;
-  close(): void;
-}
-
-/** Routing tables to read: /proc/net/route, rt_cache, ipv6_route. */
-export interface NativeRouteOptions {
-  procRoot?: string;
-  inet: boolean;
-  inetCache: boolean;
-  inet6: boolean;
-}
-
-export interface NativeInterfaceOptions {
-  procRoot?: string;
-  /** Also read /proc/net/if_inet6. */
-  inet6: boolean;
-}
-
-export interface NativeGroupOptions {
-  procRoot?: string;
-  /** /proc/net/igmp */
-  inet: boolean;
-  /** /proc/net/igmp6 */
-  inet6: boolean;
-  /** A buffer an earlier call returned: go on from its parse state. */
-  previous?: Buffer;
-}
-
-export interface NativeStatisticsOptions {
-  procRoot?: string;
-  /** Bit mask over snmp, netstat, snmp6, sctp/snmp (bit 0 = snmp). */
-  files: number;
-}
-
-export interface NativeSocketOptions {
-  procRoot?: string;
-  /** Bit mask over tcp, tcp6, udp, udp6, udplite, udplite6, raw, raw6. */
-  inetTables: number;
-  unix: boolean;
-  owners: boolean;
-  source?: 'auto' | 'proc' | 'netlink';
-  /** TCP states as a mask of `1 << state`. */
-  tcpStates?: number;
-  tcpCounters?: boolean;
-  localPort?: number;
-}
+/** The napi-rs binding (@fastnetstat/native): its types are the ones `napi build` writes from the Rust. */
+export type NativeBinding = typeof import('@fastnetstat/native');
+export type {
+  GroupOptions as NativeGroupOptions,
+  HostListing as NativeHostListing,
+  InterfaceOptions as NativeInterfaceOptions,
+  RouteOptions as NativeRouteOptions,
+  SocketOptions as NativeSocketOptions,
+  SocketStream as NativeSocketStream,
+  StatisticsOptions as NativeStatisticsOptions,
+} from '@fastnetstat/native';
 
 export const SUPPORTED_PLATFORMS = ['linux-x64-gnu', 'linux-x64-musl', 'linux-arm64-gnu', 'linux-arm64-musl'];
 

@@ -8,6 +8,7 @@ import {
   socketsSync,
   type InetSocket,
   type InetTableName,
+  type HostSocketList,
   type SocketList,
   type SocketsOptions,
   type UnixSocket,
@@ -20,6 +21,10 @@ export interface PortOwnersOptions {
   protocol?: InetProtocol | readonly InetProtocol[];
   procRoot?: string;
   source?: SocketsOptions['source'];
+  /** A namespace to look in, or `'all'`: every namespace of the host (see `SocketsOptions.netns`). */
+  netns?: SocketsOptions['netns'];
+  /** See `SocketsOptions.hostRoot`. */
+  hostRoot?: string;
 }
 
 function portQuery(port: number, options: PortOwnersOptions): SocketsOptions {
@@ -34,6 +39,8 @@ function portQuery(port: number, options: PortOwnersOptions): SocketsOptions {
     localPort: port,
     procRoot: options.procRoot,
     source: options.source,
+    netns: options.netns,
+    hostRoot: options.hostRoot,
   };
 }
 
@@ -41,7 +48,9 @@ function portQuery(port: number, options: PortOwnersOptions): SocketsOptions {
  * The sockets bound to a local port, with their owning processes (`pid`,
  * `processName`): the kernel filters by port and the process walk stops as
  * soon as every one of them has its owner. Rows whose owner cannot be read
- * (another user's process, when not root) have `pid` undefined.
+ * (another user's process, when not root) have `pid` undefined. With
+ * `netns: 'all'`, every namespace of the host is searched, and each row
+ * carries its `netns`, `container` and `pod`: who holds the port anywhere.
  */
 export async function portOwners(port: number, options: PortOwnersOptions = {}): Promise<InetSocket[]> {
   return [...(await sockets(portQuery(port, options))).inet];
@@ -63,7 +72,7 @@ function listenerQuery(options: SocketsOptions): SocketsOptions {
   return { processes: true, ...options, tcpStates: ['LISTEN'] };
 }
 
-function listening(list: SocketList): Listeners {
+function listening(list: SocketList | HostSocketList): Listeners {
   const inet: InetSocket[] = [];
   for (const s of list.inet) {
     const unconnected = s.remotePort === 0 && /^(0\.0\.0\.0|::)$/.test(s.remoteAddress);
@@ -89,7 +98,8 @@ export function listenersSync(options: SocketsOptions = {}): Listeners {
 /** One snapshot of a {@link watch}, and what changed since the previous one. */
 export interface WatchEvent {
   time: Date;
-  list: SocketList;
+  /** The snapshot (a {@link HostSocketList} with `netns: 'all'`). */
+  list: SocketList | HostSocketList;
   /** Sockets present now and not in the previous snapshot (everything, the first time). */
   opened: Array<InetSocket | UnixSocket>;
   /** Sockets in the previous snapshot and gone now (rows of the previous list). */
@@ -105,13 +115,19 @@ export interface WatchOptions {
 
 /** Identity of a socket across snapshots: its inode, or its addresses when it has none (TIME_WAIT). */
 function identity(s: InetSocket | UnixSocket): string {
+  // socket inodes are unique across namespaces; the rest is per namespace
   if (s.inode !== 0) return `${s.protocol}:${s.inode}`;
+  if (s.netns) return `${s.netns.inode}:${identityIn(s)}`;
+  return identityIn(s);
+}
+
+function identityIn(s: InetSocket | UnixSocket): string {
   if (s.protocol === 'unix') return `unix:0:${s.path ?? ''}:${s.index}`;
   const inet = s as InetSocket;
   return `${inet.table}:${inet.localAddress}:${inet.localPort}:${inet.remoteAddress}:${inet.remotePort}`;
 }
 
-function keyed(list: SocketList): Map<string, InetSocket | UnixSocket> {
+function keyed(list: SocketList | HostSocketList): Map<string, InetSocket | UnixSocket> {
   const map = new Map<string, InetSocket | UnixSocket>();
   for (const s of list) map.set(identity(s), s);
   return map;

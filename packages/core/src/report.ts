@@ -1,26 +1,56 @@
 /**
- * Pieces shared by the route, interface and group readers: the proc-root
- * check, errno names and the 8-byte table reports of their wire formats.
- * @internal
+ * Pieces every reader shares: the proc-root check, the errno vocabulary
+ * (names from Node's table, texts from the C library through the native
+ * core) and the decoding of names from the string tables.
+ * Internal to the package (not exported from its entry).
  */
 import { statSync } from 'node:fs';
+import { getSystemErrorName } from 'node:util';
 import { FastnetstatError } from './errors.js';
+import { native } from './native.js';
+import type { FileStatus, RawReport } from './wire.js';
 
-/** How reading one kernel file went. */
-export type FileStatus = 'not-requested' | 'read' | 'missing' | 'failed';
-const FILE_STATUS: readonly FileStatus[] = ['not-requested', 'read', 'missing', 'failed'];
-
-const ERRNO_NAMES: Record<number, string> = {
-  1: 'EPERM', 2: 'ENOENT', 5: 'EIO', 6: 'ENXIO', 13: 'EACCES', 19: 'ENODEV', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL',
-  25: 'ENOTTY', 95: 'EOPNOTSUPP', 97: 'EAFNOSUPPORT', 99: 'EADDRNOTAVAIL',
-};
-
-/** The errno name of a number (E<number> when unknown). */
+/**
+ * The name of an errno number (`16` → `'EBUSY'`), from Node's errno table;
+ * `E<number>` for a number it does not know.
+ */
 export function errnoName(errno: number): string {
-  return ERRNO_NAMES[errno] ?? `E${errno}`;
+  if (!Number.isInteger(errno) || errno <= 0) return `E${errno}`;
+  const name = getSystemErrorName(-errno);
+  return name.startsWith('Unknown') ? `E${errno}` : name;
 }
 
-/** A proc root that is not a directory is a mistake worth naming. */
+const messages = new Map<number, string>();
+
+/**
+ * The C library's text for an errno number (`16` → `'Device or resource
+ * busy'`), as strerror gives it and netstat prints it.
+ */
+export function errorMessage(errno: number): string {
+  let text = messages.get(errno);
+  if (text === undefined) {
+    text = native().errorMessage(errno);
+    messages.set(errno, text);
+  }
+  return text;
+}
+
+/** What the report of a file that could not be read says about why (set when its status is `failed`). */
+export interface ReportError {
+  /** errno name (`EACCES`). */
+  error?: string;
+  /** errno number (13). */
+  errno?: number;
+  /** strerror text of `errno` (`Permission denied`), as netstat prints it. */
+  message?: string;
+}
+
+/** The error fields of a report: set when it failed, none otherwise. */
+export function reportError(raw: Pick<RawReport, 'status' | 'errno'>): ReportError {
+  return raw.status === 'failed' ? { error: errnoName(raw.errno), errno: raw.errno, message: errorMessage(raw.errno) } : {};
+}
+
+/** A proc root that is not a directory is a mistake worth naming, not an empty listing. */
 export function checkProcRoot(procRoot: unknown): void {
   if (procRoot === undefined) return;
   if (typeof procRoot !== 'string' || procRoot === '') throw new FastnetstatError('EINVAL', 'procRoot must be a directory path');
@@ -34,31 +64,7 @@ export function checkProcRoot(procRoot: unknown): void {
   if (!isDirectory) throw new FastnetstatError('ENOTDIR', `proc root ${procRoot}: not a directory`);
 }
 
-/** One 8-byte report: status, detail byte, errno, count. */
-export interface RawReport {
-  status: FileStatus;
-  detail: number;
-  errno: number;
-  count: number;
-}
-
-export function readReport(view: DataView, at: number): RawReport {
-  return {
-    status: FILE_STATUS[view.getUint8(at)] ?? 'failed',
-    detail: view.getUint8(at + 1),
-    errno: view.getUint16(at + 2, true),
-    count: view.getUint32(at + 4, true),
-  };
-}
-
-/** Checks magic and version; the same one-line error as the socket decoder. */
-export function checkWire(buffer: Uint8Array, magic: number, version: number, headerLength: number): DataView {
-  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  if (buffer.byteLength < headerLength || view.getUint32(0, true) !== magic || view.getUint16(4, true) !== version) {
-    throw new FastnetstatError('EWIRE', 'the native addon and @fastnetstat/core disagree on the result format; reinstall fastnetstat');
-  }
-  return view;
-}
+export type { FileStatus };
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -70,10 +76,4 @@ export function stringBytes(bytes: Uint8Array, stringsAt: number, offset: number
 /** Names from the kernel are bytes; decode as UTF-8 for people. */
 export function decodeUtf8(b: Uint8Array): string {
   return utf8.decode(b);
-}
-
-/** One char per byte, for output that must match a C program's. */
-export function decodeLatin1(b: Uint8Array): string {
-  // (TextDecoder's 'latin1' is windows-1252, which changes 0x80-0x9f.)
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 }

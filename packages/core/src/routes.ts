@@ -12,10 +12,11 @@
  *
  * @module
  */
-import { FastnetstatError, fromNative } from './errors.js';
+import { awaitNative, callNative, FastnetstatError } from './errors.js';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { native } from './native.js';
-import { checkProcRoot, checkWire, decodeLatin1, decodeUtf8, errnoName, readReport, stringBytes, type FileStatus } from './report.js';
+import { checkProcRoot, decodeUtf8, reportError, stringBytes, type FileStatus, type ReportError } from './report.js';
+import { checkWire, readReport } from './wire.js';
 
 /** The route files, by their name under /proc/net. */
 export const ROUTE_TABLES = ['route', 'rt_cache', 'ipv6_route'] as const;
@@ -51,11 +52,9 @@ export interface RoutesOptions {
 }
 
 /** How reading one route file went. */
-export interface RouteTableReport {
+export interface RouteTableReport extends ReportError {
   table: RouteTableName;
   status: FileStatus;
-  /** errno name when status is 'failed'. */
-  error?: string;
   /** Lines too short to use (route: fewer than 10 fields; rt_cache: 12). */
   skippedLines: number;
   /** route: the header column netstat needs and did not find. */
@@ -161,6 +160,7 @@ export class RouteList {
   readonly #stringsAt: number;
   readonly #requested: readonly RouteTableName[];
 
+  /** @internal */
   constructor(buffer: Uint8Array, requested: readonly RouteTableName[] = ROUTE_TABLES) {
     this.view = checkWire(buffer, MAGIC, VERSION, HEADER);
     this.bytes = buffer;
@@ -181,21 +181,22 @@ export class RouteList {
     return stringBytes(this.bytes, this.#stringsAt, off, len);
   }
 
+  #bytes(at: number, length: number): Uint8Array {
+    return this.bytes.subarray(at, at + length);
+  }
+
   // ---- IPv4 FIB, by row index ----
   /** @internal */ inetAt(i: number): number {
     return this.#inetAt + i * V4;
   }
   inetDestinationBytes(i: number): Uint8Array {
-    const at = this.inetAt(i);
-    return this.bytes.subarray(at, at + 4);
+    return this.#bytes(this.inetAt(i), 4);
   }
   inetGatewayBytes(i: number): Uint8Array {
-    const at = this.inetAt(i) + 4;
-    return this.bytes.subarray(at, at + 4);
+    return this.#bytes(this.inetAt(i) + 4, 4);
   }
   inetMaskBytes(i: number): Uint8Array {
-    const at = this.inetAt(i) + 8;
-    return this.bytes.subarray(at, at + 4);
+    return this.#bytes(this.inetAt(i) + 8, 4);
   }
   inetFlags(i: number): number {
     return this.view.getUint32(this.inetAt(i) + 12, true);
@@ -216,8 +217,7 @@ export class RouteList {
   }
   /** destination, gateway, source, specdst (4 bytes each). */
   cacheAddressBytes(i: number, which: 0 | 1 | 2 | 3): Uint8Array {
-    const at = this.cacheAt(i) + which * 4;
-    return this.bytes.subarray(at, at + 4);
+    return this.#bytes(this.cacheAt(i) + which * 4, 4);
   }
   cacheFlags(i: number): number {
     return this.view.getUint32(this.cacheAt(i) + 16, true);
@@ -236,16 +236,13 @@ export class RouteList {
     return this.#inet6At + i * V6;
   }
   inet6DestinationBytes(i: number): Uint8Array {
-    const at = this.inet6At(i);
-    return this.bytes.subarray(at, at + 16);
+    return this.#bytes(this.inet6At(i), 16);
   }
   inet6SourceBytes(i: number): Uint8Array {
-    const at = this.inet6At(i) + 16;
-    return this.bytes.subarray(at, at + 16);
+    return this.#bytes(this.inet6At(i) + 16, 16);
   }
   inet6NextHopBytes(i: number): Uint8Array {
-    const at = this.inet6At(i) + 32;
-    return this.bytes.subarray(at, at + 16);
+    return this.#bytes(this.inet6At(i) + 32, 16);
   }
   inet6DestinationPrefix(i: number): number {
     return this.view.getUint32(this.inet6At(i) + 48, true);
@@ -272,8 +269,7 @@ export class RouteList {
   report(table: RouteTableName): RouteTableReport {
     const at = table === 'route' ? 36 : table === 'rt_cache' ? 44 : 52;
     const r = readReport(this.view, at);
-    const out: RouteTableReport = { table, status: r.status, skippedLines: r.count };
-    if (r.status === 'failed') out.error = errnoName(r.errno);
+    const out: RouteTableReport = { table, status: r.status, ...reportError(r), skippedLines: r.count };
     if (table === 'route' && r.detail > 0) out.missingColumn = ROUTE_COLUMNS[r.detail - 1];
     if (table === 'rt_cache' && r.status === 'read') out.format = CACHE_FORMATS[r.detail] ?? 'unknown';
     return out;
@@ -342,11 +338,6 @@ export class RouteList {
     });
   }
 
-  /** The interface name bytes as one-char-per-byte text (for byte-exact output). */
-  static latin1(b: Uint8Array): string {
-    return decodeLatin1(b);
-  }
-
   toJSON(): unknown {
     return { inet: this.inet, cache: this.cache, inet6: this.inet6, reports: this.reports };
   }
@@ -372,23 +363,13 @@ function nativeOptions(options: RoutesOptions) {
 /** Reads routing tables synchronously. */
 export function routesSync(options: RoutesOptions = {}): RouteList {
   const { tables, request } = nativeOptions(options);
-  let buffer: Buffer;
-  try {
-    buffer = native().listRoutesSync(request);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = callNative(() => native().listRoutesSync(request));
   return new RouteList(buffer, tables);
 }
 
 /** Reads routing tables off the main thread. */
 export async function routes(options: RoutesOptions = {}): Promise<RouteList> {
   const { tables, request } = nativeOptions(options);
-  let buffer: Buffer;
-  try {
-    buffer = await native().listRoutes(request);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = await awaitNative(() => native().listRoutes(request));
   return new RouteList(buffer, tables);
 }

@@ -1,8 +1,12 @@
-import { statSync } from 'node:fs';
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
-import { FastnetstatError, fromNative } from './errors.js';
-import { native, type NativeSocketOptions, type NativeSocketStream } from './native.js';
-import { Inet, INET_ROW_LEN, NONE, Unix, UNIX_ROW_LEN, WireView } from './wire.js';
+import { awaitNative, callNative, FastnetstatError } from './errors.js';
+import { LabelTable, namespaceInfo, type NamespaceInfo } from './labels.js';
+import { native, type NativeHostListing, type NativeSocketOptions, type NativeSocketStream } from './native.js';
+import { checkProcRoot, reportError, type ReportError } from './report.js';
+import { nested, WireView } from './wire.js';
+import { Inet, INET_LEN, NONE, Unix, UNIX_LEN } from './wire-layout.js';
+import { InetColumns, InetRowFields, UnixColumns, UnixRowFields } from './wire-rows.js';
 
 /** The kernel's inet socket tables, in the order netstat prints them. */
 export const INET_TABLES = ['tcp', 'tcp6', 'udp', 'udp6', 'udplite', 'udplite6', 'raw', 'raw6'] as const;
@@ -37,18 +41,33 @@ export interface SocketsOptions {
   tcpCounters?: boolean;
   /** Only inet sockets bound to this local port (the kernel filters; unix sockets are not filtered). */
   localPort?: number;
+  /**
+   * Which network namespace to list: one (a name under /run/netns as `ip
+   * netns` uses, a path to a namespace file such as `/proc/PID/ns/net` or
+   * `/run/docker/netns/ID`, or `pid:PID`), or `'all'`: every namespace of the
+   * host, each read by a thread that enters it (root), or through a process
+   * in it. Default: the one this process runs in. With `'all'`,
+   * {@link sockets} returns a {@link HostSocketList}.
+   */
+  netns?: 'all' | (string & {});
+  /**
+   * Gather each row's labels (`netns`, `cgroup`, `container`, `pod`): default
+   * true when `netns` is given, false otherwise (it costs a walk of the
+   * cgroup tree and a read of the runtimes' files).
+   */
+  labels?: boolean;
+  /** Where container runtimes keep their state, for names (default `/`; e.g. `/host` in a container). */
+  hostRoot?: string;
 }
 
 export type TcpState = Exclude<(typeof TCP_STATES)[number], ''>;
 
 export type TableStatus = 'not-requested' | 'read' | 'missing' | 'failed';
 
-/** How reading one kernel table went. */
-export interface TableReport {
+/** How reading one kernel table went (`error`, `errno` and `message` when it failed). */
+export interface TableReport extends ReportError {
   table: TableName;
   status: TableStatus;
-  /** errno name when status is 'failed'. */
-  error?: string;
   /** Lines that could not be parsed and were skipped. */
   bogusLines: number;
 }
@@ -59,7 +78,6 @@ export interface TableReport {
  */
 export type OwnerAccess = 'not-requested' | 'complete' | 'partial' | 'denied';
 const OWNER_ACCESS: readonly OwnerAccess[] = ['not-requested', 'complete', 'partial', 'denied'];
-const TABLE_STATUS: readonly TableStatus[] = ['not-requested', 'read', 'missing', 'failed'];
 
 export const TCP_STATES = [
   '', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT',
@@ -110,22 +128,9 @@ export function selectTables(options: SocketsOptions = {}): TableName[] {
   return out;
 }
 
-/** A proc root that is not a directory is a mistake worth naming, not an empty listing. */
-function checkProcRoot(procRoot: unknown): void {
-  if (typeof procRoot !== 'string' || procRoot === '') throw new FastnetstatError('EINVAL', 'procRoot must be a directory path');
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(procRoot).isDirectory();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    throw new FastnetstatError(code, `proc root ${procRoot}: ${code === 'ENOENT' ? 'no such directory' : code}`);
-  }
-  if (!isDirectory) throw new FastnetstatError('ENOTDIR', `proc root ${procRoot}: not a directory`);
-}
-
 function nativeOptions(options: SocketsOptions): NativeSocketOptions {
   const { mask, unix } = tableMask(selectTables(options));
-  if (options.procRoot !== undefined) checkProcRoot(options.procRoot);
+  checkProcRoot(options.procRoot);
   const request: NativeSocketOptions = { procRoot: options.procRoot, inetTables: mask, unix, owners: options.processes === true };
   if (options.source !== undefined) {
     if (!['auto', 'proc', 'netlink'].includes(options.source)) {
@@ -149,30 +154,51 @@ function nativeOptions(options: SocketsOptions): NativeSocketOptions {
     }
     request.localPort = options.localPort;
   }
+  if (options.netns !== undefined) {
+    if (typeof options.netns !== 'string' || options.netns === '') throw new FastnetstatError('EINVAL', "netns must be 'all' or a namespace name, path or pid:PID");
+    if (options.netns !== 'all') request.netns = options.netns;
+  }
+  if (options.hostRoot !== undefined) request.hostRoot = options.hostRoot;
   return request;
 }
 
+/** Whether a listing goes through the host path (namespaces and labels). */
+function hostListing(options: SocketsOptions): { all: boolean; labels: boolean } | undefined {
+  const labels = options.labels ?? options.netns !== undefined;
+  if (options.netns === undefined && !labels) return undefined;
+  return { all: options.netns === 'all', labels };
+}
+
+function fromHost(listing: NativeHostListing, all: boolean): SocketList | HostSocketList {
+  const table = new LabelTable(listing);
+  const lists = listing.namespaces.map((ns) => {
+    const info = namespaceInfo(ns);
+    const list = new SocketList(ns.buffer, info);
+    list.wire.labels = { netns: info.netns, table };
+    return list;
+  });
+  return all ? new HostSocketList(lists, listing.hiddenProcesses) : lists[0]!;
+}
+
 /** Lists sockets synchronously (for scripts; blocks the event loop). */
-export function socketsSync(options: SocketsOptions = {}): SocketList {
+export function socketsSync(options: SocketsOptions & { netns: 'all' }): HostSocketList;
+export function socketsSync(options?: SocketsOptions): SocketList;
+export function socketsSync(options: SocketsOptions = {}): SocketList | HostSocketList {
   const request = nativeOptions(options);
-  let buffer: Buffer;
-  try {
-    buffer = native().listSocketsSync(request);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const host = hostListing(options);
+  if (host) return fromHost(callNative(() => native().listHostSocketsSync(request, host)), host.all);
+  const buffer = callNative(() => native().listSocketsSync(request));
   return new SocketList(buffer);
 }
 
 /** Lists sockets off the main thread. */
-export async function sockets(options: SocketsOptions = {}): Promise<SocketList> {
+export async function sockets(options: SocketsOptions & { netns: 'all' }): Promise<HostSocketList>;
+export async function sockets(options?: SocketsOptions): Promise<SocketList>;
+export async function sockets(options: SocketsOptions = {}): Promise<SocketList | HostSocketList> {
   const request = nativeOptions(options);
-  let buffer: Buffer;
-  try {
-    buffer = await native().listSockets(request);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const host = hostListing(options);
+  if (host) return fromHost(await awaitNative(() => native().listHostSockets(request, host)), host.all);
+  const buffer = await awaitNative(() => native().listSockets(request));
   return new SocketList(buffer);
 }
 
@@ -213,12 +239,7 @@ export function streamSocketsSync(options: SocketsOptions = {}, how: StreamOptio
   return (function* chunks() {
     try {
       for (;;) {
-        let buffer: Uint8Array | null;
-        try {
-          buffer = take();
-        } catch (error) {
-          throw fromNative(error);
-        }
+        const buffer = callNative(take);
         if (buffer === null) return;
         yield new SocketChunk(buffer);
       }
@@ -234,12 +255,7 @@ export function streamSockets(options: SocketsOptions = {}): AsyncGenerator<Sock
   return (async function* chunks() {
     try {
       for (;;) {
-        let buffer: Buffer | null;
-        try {
-          buffer = await stream.next();
-        } catch (error) {
-          throw fromNative(error);
-        }
+        const buffer = await awaitNative(() => stream.next());
         if (buffer === null) return;
         yield new SocketChunk(buffer);
       }
@@ -250,12 +266,9 @@ export function streamSockets(options: SocketsOptions = {}): AsyncGenerator<Sock
 }
 
 function openStream(options: SocketsOptions): NativeSocketStream {
+  if (options.netns === 'all') throw new FastnetstatError('EINVAL', "a stream lists one namespace: use sockets({ netns: 'all' }) for every one");
   const request = nativeOptions(options);
-  try {
-    return new (native().SocketStream)(request);
-  } catch (error) {
-    throw fromNative(error);
-  }
+  return callNative(() => new (native().SocketStream)(request));
 }
 
 /** The result of one listing: inet and unix rows over one packed buffer. */
@@ -264,11 +277,39 @@ export class SocketList implements Iterable<InetSocket | UnixSocket> {
   readonly unix: UnixSockets;
   /** @internal */
   readonly wire: WireView;
+  /** The namespace listed, when the listing named one or gathered labels. */
+  readonly namespace: NamespaceInfo | undefined;
 
-  constructor(buffer: Uint8Array) {
-    this.wire = new WireView(buffer);
+  /** @internal */
+  constructor(buffer: Uint8Array, namespace?: NamespaceInfo, window?: { table: number; first: number; count: number }) {
+    this.wire = new WireView(buffer, window);
+    this.namespace = namespace;
     this.inet = new InetSockets(this.wire);
     this.unix = new UnixSockets(this.wire);
+  }
+
+  /**
+   * The listing as a stream would hand it out: one chunk per table read, in
+   * order (each with its table's report), over this listing's buffer.
+   */
+  tables(): SocketChunk[] {
+    const chunks: SocketChunk[] = [];
+    const whole = this.wire;
+    for (let t = 0; t < 9; t++) {
+      if (whole.report(t).status === 'not-requested') continue;
+      let first = 0;
+      let count = whole.unixCount;
+      if (t < 8) {
+        first = 0;
+        while (first < this.inet.length && this.inet.tableIndex(first) !== t) first++;
+        count = 0;
+        while (first + count < this.inet.length && this.inet.tableIndex(first + count) === t) count++;
+      }
+      const chunk = new SocketChunk(whole.bytes, this.namespace, { table: t, first, count });
+      chunk.wire.labels = whole.labels;
+      chunks.push(chunk);
+    }
+    return chunks;
   }
 
   get ownerAccess(): OwnerAccess {
@@ -278,10 +319,8 @@ export class SocketList implements Iterable<InetSocket | UnixSocket> {
   /** The report for one table. */
   report(table: TableName): TableReport {
     const index = table === 'unix' ? 8 : INET_TABLES.indexOf(table);
-    const [status, errno, bogusLines] = this.wire.report(index);
-    const report: TableReport = { table, status: TABLE_STATUS[status] ?? 'failed', bogusLines };
-    if (status === 3) report.error = errnoName(errno);
-    return report;
+    const raw = this.wire.report(index);
+    return { table, status: raw.status, ...reportError(raw), bogusLines: raw.count };
   }
 
   /** Reports of every table that was requested. */
@@ -297,7 +336,15 @@ export class SocketList implements Iterable<InetSocket | UnixSocket> {
   }
 
   toJSON(): unknown {
-    return { inet: this.inet.toJSON(), unix: this.unix.toJSON(), ownerAccess: this.ownerAccess, reports: this.reports };
+    const json: Record<string, unknown> = { inet: this.inet.toJSON(), unix: this.unix.toJSON(), ownerAccess: this.ownerAccess, reports: this.reports };
+    if (this.namespace) json.namespace = this.namespace;
+    return json;
+  }
+
+  /** Printed by console.log / util.inspect as its rows and reports, not as the packed buffer. */
+  [inspect.custom](_depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    const shown = { inet: this.inet, unix: this.unix, ownerAccess: this.ownerAccess, reports: this.reports };
+    return `${this.constructor.name} ${show(shown, nested(options))}`;
   }
 }
 
@@ -321,83 +368,67 @@ export class SocketChunk extends SocketList {
   }
 }
 
-const ERRNO_NAMES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 5: 'EIO', 13: 'EACCES', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL' };
-function errnoName(errno: number): string {
-  return ERRNO_NAMES[errno] ?? `E${errno}`;
-}
-
 /**
- * What both row collections share: fixed-width rows in the packed buffer,
- * read by index, with an owner-table reference in each row.
+ * A listing of every network namespace of the host (`netns: 'all'`): walk
+ * `namespaces` (the own one first, the others by inode), or every row at
+ * once through `inet`, `unix` and iteration. Rows carry their namespace,
+ * cgroup, container and pod.
  */
-abstract class PackedRows<Row extends { toJSON(): Record<string, unknown> }> implements Iterable<Row> {
-  readonly length: number;
-  protected readonly v: DataView;
-
+export class HostSocketList implements Iterable<InetSocket | UnixSocket> {
   /** @internal */
   constructor(
-    readonly wire: WireView,
-    private readonly base: number,
-    private readonly rowLength: number,
-    length: number,
-    private readonly ownerField: number,
-  ) {
-    this.length = length;
-    this.v = wire.view;
+    readonly namespaces: SocketList[],
+    /** Processes whose namespace could not be read (not root): some namespaces may be missing. */
+    readonly hiddenProcesses: number,
+  ) {}
+
+  /** Every inet row of every namespace. */
+  get inet(): InetSocket[] {
+    return this.namespaces.flatMap((list) => [...list.inet]);
   }
 
-  protected at_(i: number, field: number): number {
-    return this.base + i * this.rowLength + field;
-  }
-  /** Index of the owning process in the owner table, or -1. */
-  ownerIndex(i: number): number {
-    const o = this.v.getUint32(this.at_(i, this.ownerField), true);
-    return o === NONE ? -1 : o;
-  }
-  pid(i: number): number | undefined {
-    const o = this.ownerIndex(i);
-    return o < 0 ? undefined : this.wire.ownerPid(o);
-  }
-  /** The program name's raw bytes (netstat's rule: argv[0], basename if absolute). */
-  processNameBytes(i: number): Uint8Array | undefined {
-    const o = this.ownerIndex(i);
-    return o < 0 ? undefined : this.wire.ownerName(o);
+  /** Every unix row of every namespace. */
+  get unix(): UnixSocket[] {
+    return this.namespaces.flatMap((list) => [...list.unix]);
   }
 
-  protected abstract row(i: number): Row;
-
-  at(i: number): Row {
-    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new FastnetstatError('EINVAL', `row ${i} out of range`);
-    return this.row(i);
+  /** The owners walk is one for the host: its access is every namespace's. */
+  get ownerAccess(): OwnerAccess {
+    return this.namespaces[0]?.ownerAccess ?? 'not-requested';
   }
 
-  *[Symbol.iterator](): Iterator<Row> {
-    for (let i = 0; i < this.length; i++) yield this.row(i);
+  /** Namespaces nothing could be read of (no privilege to enter, no readable process in them). */
+  get unreadable(): NamespaceInfo[] {
+    return this.namespaces.map((l) => l.namespace!).filter((ns) => ns.access === 'unreadable');
   }
 
-  toJSON(): unknown[] {
-    return Array.from(this, (row) => row.toJSON());
+  *[Symbol.iterator](): Iterator<InetSocket | UnixSocket> {
+    for (const list of this.namespaces) yield* list;
+  }
+
+  toJSON(): unknown {
+    return { namespaces: this.namespaces.map((l) => l.toJSON()), hiddenProcesses: this.hiddenProcesses };
   }
 }
 
 /** Column access to the inet rows by index: no object per row. */
-export class InetSockets extends PackedRows<InetSocket> {
+export class InetSockets extends InetColumns<InetSocket> {
   /** @internal */
   constructor(wire: WireView) {
-    super(wire, wire.inetAt, INET_ROW_LEN, wire.inetCount, Inet.owner);
+    super(wire, wire.inetAt, INET_LEN, wire.inetCount, Inet.owner);
   }
 
   protected row(i: number): InetSocket {
     return new InetSocket(this, i);
   }
-  table(i: number): InetTableName {
-    return INET_TABLES[this.v.getUint8(this.at_(i, Inet.table))]!;
+  override cgroupIdOf(i: number): number {
+    return this.cgroupId(i);
   }
-  tableIndex(i: number): number {
-    return this.v.getUint8(this.at_(i, Inet.table));
+  table(i: number): InetTableName {
+    return INET_TABLES[this.tableIndex(i)]!;
   }
   isIPv6(i: number): boolean {
-    return (this.v.getUint8(this.at_(i, Inet.table)) & 1) === 1;
+    return (this.tableIndex(i) & 1) === 1;
   }
   /** 4 (IPv4) or 16 (IPv6) network-order bytes; a view, not a copy. */
   localAddressBytes(i: number): Uint8Array {
@@ -431,48 +462,10 @@ export class InetSockets extends PackedRows<InetSocket> {
     if (!this.isIPv6(i)) return v.getUint32(at, true) !== 0;
     return (v.getUint32(at, true) | v.getUint32(at + 4, true) | v.getUint32(at + 8, true) | v.getUint32(at + 12, true)) !== 0;
   }
-  localPort(i: number): number {
-    return this.v.getUint16(this.at_(i, Inet.localPort), true);
-  }
-  remotePort(i: number): number {
-    return this.v.getUint16(this.at_(i, Inet.remotePort), true);
-  }
-  state(i: number): number {
-    return this.v.getUint8(this.at_(i, Inet.state));
-  }
-  rxQueue(i: number): number {
-    return this.v.getUint32(this.at_(i, Inet.rxQueue), true);
-  }
-  txQueue(i: number): number {
-    return this.v.getUint32(this.at_(i, Inet.txQueue), true);
-  }
-  uid(i: number): number {
-    return this.v.getUint32(this.at_(i, Inet.uid), true);
-  }
-  inode(i: number): number {
-    return Number(this.v.getBigUint64(this.at_(i, Inet.inode), true));
-  }
-  timerActive(i: number): number {
-    return this.v.getUint8(this.at_(i, Inet.timerActive));
-  }
-  /** Timer remaining, in clock ticks (USER_HZ, 100 per second). */
-  timerTicks(i: number): number {
-    return Number(this.v.getBigUint64(this.at_(i, Inet.timerTicks), true));
-  }
-  retransmits(i: number): number {
-    return this.v.getUint32(this.at_(i, Inet.retransmits), true);
-  }
-  /** The "timeout" column: unanswered probes. */
-  probes(i: number): number {
-    return this.v.getInt32(this.at_(i, Inet.timeout), true);
-  }
 }
 
 /** One inet socket, decoded on access. */
-export class InetSocket {
-  /** @internal */
-  constructor(private readonly rows: InetSockets, readonly index: number) {}
-
+export class InetSocket extends InetRowFields<InetSockets> {
   get table(): InetTableName {
     return this.rows.table(this.index);
   }
@@ -496,25 +489,9 @@ export class InetSocket {
   get remotePort(): number {
     return this.rows.remotePort(this.index);
   }
-  /** The kernel's state number. */
-  get stateCode(): number {
-    return this.rows.state(this.index);
-  }
   /** TCP state name (LISTEN, ESTABLISHED, ...); for udp/raw: ESTABLISHED when connected, else CLOSE. */
   get state(): string {
     return TCP_STATES[this.stateCode] ?? `UNKNOWN(${this.stateCode})`;
-  }
-  get receiveQueue(): number {
-    return this.rows.rxQueue(this.index);
-  }
-  get sendQueue(): number {
-    return this.rows.txQueue(this.index);
-  }
-  get uid(): number {
-    return this.rows.uid(this.index);
-  }
-  get inode(): number {
-    return this.rows.inode(this.index);
   }
   get timer(): { active: number; seconds: number; retransmits: number; probes: number } {
     const i = this.index;
@@ -525,18 +502,6 @@ export class InetSocket {
       probes: this.rows.probes(i),
     };
   }
-  get pid(): number | undefined {
-    return this.rows.pid(this.index);
-  }
-  /** The owning program's name (UTF-8 decoded; see processNameBytes for the exact bytes). */
-  get processName(): string | undefined {
-    const b = this.rows.processNameBytes(this.index);
-    return b && utf8.decode(b);
-  }
-  get processNameBytes(): Uint8Array | undefined {
-    return this.rows.processNameBytes(this.index);
-  }
-
   toJSON(): Record<string, unknown> {
     return {
       protocol: this.protocol,
@@ -553,37 +518,21 @@ export class InetSocket {
       timer: this.timer,
       pid: this.pid ?? null,
       processName: this.processName ?? null,
+      ...this.layoutFields(), // (a field added to the layout with `row` shows up here)
+      ...this.labels,
     };
   }
 }
 
 /** Column access to the unix rows by index. */
-export class UnixSockets extends PackedRows<UnixSocket> {
+export class UnixSockets extends UnixColumns<UnixSocket> {
   /** @internal */
   constructor(wire: WireView) {
-    super(wire, wire.unixAt, UNIX_ROW_LEN, wire.unixCount, Unix.owner);
+    super(wire, wire.unixAt, UNIX_LEN, wire.unixCount, Unix.owner);
   }
 
   protected row(i: number): UnixSocket {
     return new UnixSocket(this, i);
-  }
-  inode(i: number): number {
-    return Number(this.v.getBigUint64(this.at_(i, Unix.inode), true));
-  }
-  refCount(i: number): number {
-    return this.v.getUint32(this.at_(i, Unix.refcount), true);
-  }
-  flags(i: number): number {
-    return this.v.getUint32(this.at_(i, Unix.flags), true);
-  }
-  protocol(i: number): number {
-    return this.v.getUint32(this.at_(i, Unix.protocol), true);
-  }
-  type(i: number): number {
-    return this.v.getUint16(this.at_(i, Unix.type), true);
-  }
-  state(i: number): number {
-    return this.v.getUint8(this.at_(i, Unix.state));
   }
   /** The path's raw bytes (abstract names start with '@'), or undefined when unbound. */
   pathBytes(i: number): Uint8Array | undefined {
@@ -594,36 +543,18 @@ export class UnixSockets extends PackedRows<UnixSocket> {
 }
 
 /** One unix domain socket, decoded on access. */
-export class UnixSocket {
+export class UnixSocket extends UnixRowFields<UnixSockets> {
   readonly protocol = 'unix';
   readonly family = 'unix';
 
-  /** @internal */
-  constructor(private readonly rows: UnixSockets, readonly index: number) {}
-
-  get refCount(): number {
-    return this.rows.refCount(this.index);
-  }
-  get flags(): number {
-    return this.rows.flags(this.index);
-  }
   get acceptingConnections(): boolean {
     return (this.flags & UNIX_FLAG_ACCEPTCON) !== 0;
-  }
-  get typeCode(): number {
-    return this.rows.type(this.index);
   }
   get type(): string {
     return UNIX_TYPES[this.typeCode] ?? 'UNKNOWN';
   }
-  get stateCode(): number {
-    return this.rows.state(this.index);
-  }
   get state(): string {
     return UNIX_STATES[this.stateCode] ?? 'UNKNOWN';
-  }
-  get inode(): number {
-    return this.rows.inode(this.index);
   }
   get path(): string | undefined {
     const b = this.rows.pathBytes(this.index);
@@ -632,14 +563,6 @@ export class UnixSocket {
   get pathBytes(): Uint8Array | undefined {
     return this.rows.pathBytes(this.index);
   }
-  get pid(): number | undefined {
-    return this.rows.pid(this.index);
-  }
-  get processName(): string | undefined {
-    const b = this.rows.processNameBytes(this.index);
-    return b && utf8.decode(b);
-  }
-
   toJSON(): Record<string, unknown> {
     return {
       protocol: 'unix',
@@ -652,6 +575,8 @@ export class UnixSocket {
       path: this.path ?? null,
       pid: this.pid ?? null,
       processName: this.processName ?? null,
+      ...this.layoutFields(),
+      ...this.labels,
     };
   }
 }

@@ -9,11 +9,11 @@
  * console.log(stats.counters.Tcp?.ActiveOpens, stats.counters.TcpExt?.ListenDrops);
  * ```
  */
-import { statSync } from 'node:fs';
-import { constants } from 'node:os';
 import { join } from 'node:path';
-import { FastnetstatError, fromNative } from './errors.js';
+import { awaitNative, callNative, FastnetstatError } from './errors.js';
 import { native } from './native.js';
+import { checkProcRoot, errnoName } from './report.js';
+import { checkWire } from './wire.js';
 
 /** Which counters: `inet` (snmp, netstat, sctp/snmp) or `inet6` (snmp6 and the Tcp section of snmp, as netstat -s6). */
 export type StatisticsFamily = 'inet' | 'inet6';
@@ -103,18 +103,12 @@ export const StatsWire = {
   ENTRY_LEN: 32,
 } as const;
 
-const ERRNO_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(constants.errno).map(([name, number]) => [number, name]),
-);
 const utf8 = new TextDecoder('utf-8');
 
 /** Decodes one packed result (all of it: a few hundred counters). @internal */
 export function decodeStatistics(buffer: Uint8Array, family: StatisticsFamily, root: string): Statistics {
   const W = StatsWire;
-  const v = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  if (buffer.byteLength < W.HEADER_LEN || v.getUint32(0, true) !== W.MAGIC || v.getUint16(4, true) !== W.VERSION) {
-    throw new FastnetstatError('EWIRE', 'the native addon and @fastnetstat/core disagree on the result format; reinstall fastnetstat');
-  }
+  const v = checkWire(buffer, W.MAGIC, W.VERSION, W.HEADER_LEN);
   const fileCount = v.getUint32(8, true);
   const sectionCount = v.getUint32(12, true);
   const filesAt = v.getUint16(6, true);
@@ -138,7 +132,7 @@ export function decodeStatistics(buffer: Uint8Array, family: StatisticsFamily, r
     if (status >= 2) {
       const errno = v.getUint16(at + 2, true);
       if (status >= 3) report.stage = status === 3 ? 'open' : 'read';
-      report.error = ERRNO_NAMES[errno] ?? `E${errno}`;
+      report.error = errnoName(errno);
       report.message = utf8.decode(bytes(v.getUint32(at + 8, true), v.getUint32(at + 12, true)));
     }
     const formatErrorLine = v.getUint32(at + 4, true);
@@ -195,19 +189,7 @@ function checkOptions(options: StatisticsOptions): { family: StatisticsFamily; r
     throw new FastnetstatError('EINVAL', `no statistics for address family '${String(family)}' (inet or inet6)`);
   }
   const root = options.procRoot ?? '/proc';
-  if (options.procRoot !== undefined) {
-    if (typeof options.procRoot !== 'string' || options.procRoot === '') {
-      throw new FastnetstatError('EINVAL', 'procRoot must be a directory path');
-    }
-    let isDirectory = false;
-    try {
-      isDirectory = statSync(root).isDirectory();
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-      throw new FastnetstatError(code, `proc root ${root}: ${code === 'ENOENT' ? 'no such directory' : code}`);
-    }
-    if (!isDirectory) throw new FastnetstatError('ENOTDIR', `proc root ${root}: not a directory`);
-  }
+  checkProcRoot(options.procRoot);
   let mask = 0;
   for (const file of FILES_OF[family]) mask |= 1 << STATISTICS_FILES.indexOf(file);
   return { family, root, mask };
@@ -227,23 +209,13 @@ function checked(stats: Statistics, options: StatisticsOptions): Statistics {
 /** Reads the protocol counters synchronously (for scripts; blocks the event loop). */
 export function statisticsSync(options: StatisticsOptions = {}): Statistics {
   const { family, root, mask } = checkOptions(options);
-  let buffer: Uint8Array;
-  try {
-    buffer = native().readStatisticsSync({ procRoot: options.procRoot, files: mask });
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = callNative(() => native().readStatisticsSync({ procRoot: options.procRoot, files: mask }));
   return checked(decodeStatistics(buffer, family, root), options);
 }
 
 /** Reads the protocol counters off the main thread. */
 export async function statistics(options: StatisticsOptions = {}): Promise<Statistics> {
   const { family, root, mask } = checkOptions(options);
-  let buffer: Uint8Array;
-  try {
-    buffer = await native().readStatistics({ procRoot: options.procRoot, files: mask });
-  } catch (error) {
-    throw fromNative(error);
-  }
+  const buffer = await awaitNative(() => native().readStatistics({ procRoot: options.procRoot, files: mask }));
   return checked(decodeStatistics(buffer, family, root), options);
 }

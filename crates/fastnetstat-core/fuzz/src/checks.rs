@@ -144,6 +144,7 @@ fn sentinel_inet() -> InetSocket {
         uid: 9,
         timeout: 10,
         inode: 11,
+        cgroup_id: 12,
     }
 }
 

@@ -7,6 +7,8 @@ use super::{attributes, DiagSocket};
 use crate::model::{InetSocket, InetTable, Protocol};
 
 const INET_DIAG_INFO: u16 = 2;
+/// The socket's cgroup id (u64): the kernel adds it to every reply.
+const INET_DIAG_CGROUP_ID: u16 = 21;
 const TCP_LISTEN: u8 = 10;
 const TCP_TIME_WAIT: u8 = 6;
 const IPPROTO_TCP: u8 = 6;
@@ -166,12 +168,19 @@ pub fn decode_message(message: &[u8], table: InetTable, ticks_per_second: u64) -
             2 | 4 => row.timeout = message[3] as i32,
             _ => {}
         }
-        if state != TCP_TIME_WAIT {
-            for (kind, payload) in attributes(&message[MSG_LEN..]) {
-                if kind == INET_DIAG_INFO && payload.len() >= 4 {
+    }
+    // a TIME_WAIT or request socket's reply is the bare header
+    if state != TCP_TIME_WAIT {
+        for (kind, payload) in attributes(&message[MSG_LEN..]) {
+            match kind {
+                INET_DIAG_INFO if is_tcp && payload.len() >= 4 => {
                     row.retransmits = payload[2] as u32; // tcpi_retransmits
                     row.timeout = payload[3] as i32; // tcpi_probes
                 }
+                INET_DIAG_CGROUP_ID if payload.len() >= 8 => {
+                    row.cgroup_id = u64::from_ne_bytes(payload[..8].try_into().unwrap());
+                }
+                _ => {}
             }
         }
     }

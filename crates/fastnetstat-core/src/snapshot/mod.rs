@@ -17,6 +17,7 @@ pub(crate) use sources::read_tables;
 
 use crate::model::{InetSocket, InetTable, Owner, OwnerAccess, UnixSocket};
 use crate::netlink;
+use crate::netns::{self, Namespace, NamespaceAccess};
 use crate::owners;
 use crate::proc_root::ProcRoot;
 
@@ -57,6 +58,10 @@ pub struct SocketQuery {
     /// Only inet sockets bound to this local port (unix sockets are not
     /// filtered). With owners, the fd walk stops once they all have theirs.
     pub local_port: Option<u16>,
+    /// The network namespace to list (None: the one this process runs in).
+    /// Its tables are read on a thread of ours that enters it, or through
+    /// /proc/PID/net of a process in it (see [`netns`]).
+    pub netns: Option<Namespace>,
 }
 
 impl Default for SocketQuery {
@@ -70,6 +75,7 @@ impl Default for SocketQuery {
             tcp_states: netlink::inet::ALL_STATES,
             tcp_counters: true,
             local_port: None,
+            netns: None,
         }
     }
 }
@@ -85,8 +91,56 @@ pub struct SocketSnapshot {
     pub owner_access: OwnerAccess,
 }
 
-/// Reads every table into `snap`.
+/// The query as the calling thread reads it. When it names a namespace other
+/// than ours, the thread enters it (so this runs on threads of ours only):
+/// then its tables come from netlink there and /proc/thread-self/net; without
+/// the privilege to enter, from /proc/PID/net of a process in it; failing
+/// both, from nowhere (every table missing).
+pub(crate) fn entered(query: &SocketQuery) -> SocketQuery {
+    let mut q = query.clone();
+    let Some(ns) = q.netns.take() else { return q };
+    let (access, root) = netns::read_root(&query.root, &ns);
+    in_namespace(&mut q, access, root);
+    q
+}
+
+/// Points `q` at a namespace's tables, as [`netns::read_root`] found them.
+fn in_namespace(q: &mut SocketQuery, access: NamespaceAccess, root: Option<ProcRoot>) {
+    q.netns = None;
+    match (access, root) {
+        (NamespaceAccess::Own | NamespaceAccess::Entered, Some(root)) => q.root = root,
+        (_, root) => {
+            // not entered: netlink would answer for our own namespace
+            q.source = Source::Proc;
+            q.root = root.unwrap_or_else(|| q.root.with_net_dir("/nonexistent/fastnetstat-unreadable-netns"));
+        }
+    }
+}
+
+/// Whether a listing in `query.netns` can read anything (false: it cannot be
+/// entered and no process in it lends its tables). Tried on a thread of ours.
+pub fn namespace_readable(query: &SocketQuery) -> bool {
+    let Some(ns) = query.netns.as_ref().filter(|ns| !ns.own) else { return true };
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| netns::read_root(&query.root, ns).0 != NamespaceAccess::Unreadable)
+            .join()
+            .unwrap_or(false)
+    })
+}
+
+/// Reads every table into `snap` (inside `query.netns`, on a thread of ours, when it names one).
 fn read_tables_into(query: &SocketQuery, snap: &mut SocketSnapshot) {
+    if query.netns.as_ref().is_some_and(|ns| !ns.own) {
+        std::thread::scope(|scope| {
+            scope.spawn(|| read_here(&entered(query), snap));
+        });
+    } else {
+        read_here(query, snap);
+    }
+}
+
+fn read_here(query: &SocketQuery, snap: &mut SocketSnapshot) {
     read_tables(query, usize::MAX, &mut |chunk| {
         let report = match chunk.table {
             TableId::Inet(table) => &mut snap.inet_reports[table as usize],
@@ -129,6 +183,65 @@ pub fn list_sockets(query: &SocketQuery) -> SocketSnapshot {
         snap.owner_access = scan.access;
     });
     snap
+}
+
+/// One namespace's part of a listing of every namespace (its rows; the
+/// owners are the listing's, from one fd walk).
+#[derive(Debug)]
+pub struct NamespaceSnapshot {
+    pub namespace: Namespace,
+    pub access: NamespaceAccess,
+    pub snapshot: SocketSnapshot,
+}
+
+/// A listing of several namespaces.
+#[derive(Debug, Default)]
+pub struct HostSnapshot {
+    /// In the order asked (for `--all-netns`: the own one first, the others by inode).
+    pub namespaces: Vec<NamespaceSnapshot>,
+    /// Owners of the sockets of every namespace: one walk of /proc/*/fd.
+    pub owners: HashMap<u64, Owner>,
+    pub owner_access: OwnerAccess,
+}
+
+/// Lists `namespaces` in parallel (a few threads of ours enter them; see
+/// [`netns::for_each_namespace`]) and, with owners, walks /proc/*/fd once
+/// for all of them: beside the dumps, or after them when the listing is
+/// narrow (as [`list_sockets`]).
+pub fn list_sockets_in(query: &SocketQuery, namespaces: &[Namespace]) -> HostSnapshot {
+    let dump = || {
+        netns::for_each_namespace(&query.root, namespaces, |ns, access, root| {
+            let mut q = query.clone();
+            in_namespace(&mut q, access, root);
+            let mut snapshot = SocketSnapshot::default();
+            if access != NamespaceAccess::Unreadable {
+                read_here(&q, &mut snapshot);
+            }
+            NamespaceSnapshot { namespace: ns.clone(), access, snapshot }
+        })
+    };
+    let mut host = HostSnapshot::default();
+    if !query.owners {
+        host.namespaces = dump();
+    } else if walks_after_tables(query) {
+        host.namespaces = dump();
+        let scan = owners::scan(
+            &query.root,
+            Some(&inodes_of(host.namespaces.iter().flat_map(|n| &n.snapshot.inet))),
+        );
+        (host.owners, host.owner_access) = (scan.owners, scan.access);
+    } else {
+        std::thread::scope(|scope| {
+            let walk = scope.spawn(|| owners::scan(&query.root, None));
+            host.namespaces = dump();
+            let scan = walk.join().unwrap_or_default();
+            (host.owners, host.owner_access) = (scan.owners, scan.access);
+        });
+    }
+    for ns in &mut host.namespaces {
+        ns.snapshot.owner_access = host.owner_access;
+    }
+    host
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ fn status_of(result: crate::Result<()>) -> TableStatus {
     match result {
         Ok(()) => TableStatus::Read,
         Err(Error::Io { source, .. }) => TableStatus::of_error(&source),
-        Err(Error::InvalidArgument(_)) => TableStatus::Failed(libc::EINVAL),
+        Err(Error::InvalidArgument(_)) | Err(Error::Namespace { .. }) => TableStatus::Failed(libc::EINVAL),
         Err(Error::UnixPendingConnections) => TableStatus::Failed(libc::EOPNOTSUPP),
     }
 }
@@ -81,7 +81,7 @@ pub(crate) fn read_tables(query: &SocketQuery, chunk_rows: usize, sink: &mut Sin
     if query.root.path() == std::path::Path::new(super::tests::PANIC_ROOT) {
         panic!("a panic the tests asked for");
     }
-    let live = query.root.path() == std::path::Path::new("/proc");
+    let live = query.root.is_live();
     let mut diag = match query.source {
         Source::Proc => None,
         Source::Auto if !live => None,

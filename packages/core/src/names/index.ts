@@ -6,17 +6,8 @@
  *
  * @module
  */
+// The public part; the file parsers (services, protocols, networks, passwd)
+// and the C number conversions behind them stay inside the package.
 export { NameTables, type NameTablesOptions } from './tables.js';
-export { parseServices, type ServiceEntry } from './services.js';
-export { parseProtocols, type ProtocolEntry } from './protocols.js';
-export { parseNetworks, type NetworkEntry } from './networks.js';
-export { parsePasswd, nsswitchServices, SYSTEMD_SYNTHETIC_USERS, type PasswdEntry } from './passwd.js';
-export {
-  ReverseResolver,
-  reverseLookupAll,
-  systemReverseLookup,
-  type ReverseLookupFn,
-  type ReverseLookupOptions,
-} from './reverse.js';
+export { ReverseResolver, reverseLookupAll, systemReverseLookup, type ReverseLookupFn, type ReverseLookupOptions } from './reverse.js';
 export { inetNtoa, inetNtop6, isUnspecified, isV4Mapped } from './inet.js';
-export { inetNetwork, strtoul, INADDR_NONE } from './cparse.js';
