@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 const SYSTEM = [
   'tests/oracle/oracle.test.ts',
   'tests/containers/**/*.test.ts',
+  'tests/netns/**/*.test.ts',
   'tests/churn/**/*.test.ts',
   'tests/packaging/**/*.test.ts',
   'packages/cli/test/routes.test.ts',

@@ -10,6 +10,7 @@ const PROJECTS = [
   'tsconfig.tests.json',
   'tests/oracle/tsconfig.json',
   'tests/containers/tsconfig.json',
+  'tests/netns/tsconfig.json',
   'tests/churn/tsconfig.json',
   'tests/packaging/tsconfig.json',
   'examples/tsconfig.json',

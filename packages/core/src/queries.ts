@@ -96,10 +96,10 @@ export function listenersSync(options: SocketsOptions = {}): Listeners {
 }
 
 /** One snapshot of a {@link watch}, and what changed since the previous one. */
-export interface WatchEvent {
+export interface WatchEvent<List extends SocketList | HostSocketList = SocketList> {
   time: Date;
   /** The snapshot (a {@link HostSocketList} with `netns: 'all'`). */
-  list: SocketList | HostSocketList;
+  list: List;
   /** Sockets present now and not in the previous snapshot (everything, the first time). */
   opened: Array<InetSocket | UnixSocket>;
   /** Sockets in the previous snapshot and gone now (rows of the previous list). */
@@ -141,7 +141,9 @@ function keyed(list: SocketList | HostSocketList): Map<string, InetSocket | Unix
  * for await (const { opened, closed } of watch({ protocols: ['tcp'] }, { intervalMs: 500 })) { ... }
  * ```
  */
-export async function* watch(options: SocketsOptions = {}, watchOptions: WatchOptions = {}): AsyncGenerator<WatchEvent> {
+export function watch(options: SocketsOptions & { netns: 'all' }, watchOptions?: WatchOptions): AsyncGenerator<WatchEvent<HostSocketList>>;
+export function watch(options?: SocketsOptions, watchOptions?: WatchOptions): AsyncGenerator<WatchEvent>;
+export async function* watch(options: SocketsOptions = {}, watchOptions: WatchOptions = {}): AsyncGenerator<WatchEvent<SocketList | HostSocketList>> {
   const intervalMs = watchOptions.intervalMs ?? 1000;
   if (!Number.isFinite(intervalMs) || intervalMs < 0) {
     throw new FastnetstatError('EINVAL', `intervalMs must be a non-negative number, not ${String(intervalMs)}`);

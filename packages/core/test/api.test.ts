@@ -224,6 +224,11 @@ describe('live sockets of this process', () => {
       timer: row.timer,
       pid: process.pid,
       processName: expectedProcessName(),
+      // labels are gathered when asked (labels: true) or with netns
+      netns: null,
+      cgroup: null,
+      container: null,
+      pod: null,
     });
     expect(JSON.parse(JSON.stringify(row))).toEqual(json);
 
@@ -239,6 +244,10 @@ describe('live sockets of this process', () => {
       path: unixPath,
       pid: process.pid,
       processName: expectedProcessName(),
+      netns: null,
+      cgroup: null,
+      container: null,
+      pod: null,
     });
 
     const doc = JSON.parse(JSON.stringify(list)) as {

@@ -64,12 +64,12 @@ describe('socket wire layout', () => {
     expect([tcp.receiveQueue, tcp.sendQueue, tcp.uid, tcp.inode, tcp.stateCode]).toEqual([20, 10, 1001, 8589934606, 1]);
     expect(Object.keys(tcp.toJSON())).toEqual([
       'protocol', 'family', 'localAddress', 'localPort', 'remoteAddress', 'remotePort', 'state',
-      'receiveQueue', 'sendQueue', 'uid', 'inode', 'timer', 'pid', 'processName',
+      'receiveQueue', 'sendQueue', 'uid', 'inode', 'timer', 'pid', 'processName', 'netns', 'cgroup', 'container', 'pod',
     ]);
     const sock = unix.at(0);
     expect([sock.refCount, sock.flags, sock.typeCode, sock.stateCode, sock.inode]).toEqual([2, 0x10000, 1, 1, 654321]);
     expect(Object.keys(sock.toJSON())).toEqual([
-      'protocol', 'family', 'refCount', 'flags', 'type', 'state', 'inode', 'path', 'pid', 'processName',
+      'protocol', 'family', 'refCount', 'flags', 'type', 'state', 'inode', 'path', 'pid', 'processName', 'netns', 'cgroup', 'container', 'pod',
     ]);
   });
 
