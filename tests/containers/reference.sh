@@ -15,6 +15,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -z "$mode" ] && exec netstat "${args[@]}"
+for a in "${args[@]}"; do # -c would leave a netstat running per namespace after the test stops this
+  case "$a" in --continuous | -[!-]*c*) echo "reference.sh: no -c" >&2; exit 2 ;; esac
+done
 if [ "$mode" = one ]; then
   case "$spec" in
     pid:*) p=/proc/${spec#pid:}/ns/net ;;
