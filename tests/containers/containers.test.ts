@@ -42,10 +42,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareRuns, iterations } from '../oracle/compare.js';
 import { LISTING_CASES, hasTimers } from '../oracle/matrix.js';
-import { afterIterations, REPO_ROOT, runArgv, sh, type RunResult } from '../oracle/zoo.js';
+import { afterIterations, REPO_ROOT, runArgv, type RunResult } from '../oracle/zoo.js';
 import { stageInstall, type StagedInstall } from '../support/staged-install.js';
 import { jsonSchemaValidator } from '../../packages/cli/test/schema.js';
-import { MiniHost, SETPRIV, unavailableReason, type ContainerLabel, type HolderInfo, type NetnsInfo, type PodLabel } from './host.js';
+import { MiniHost, SETPRIV, tableInodes, unavailableReason, type ContainerLabel, type HolderInfo, type NetnsInfo, type PodLabel } from './host.js';
 
 const CLI = process.env.FASTNETSTAT_BIN || path.join(REPO_ROOT, 'node_modules', '.bin', 'fastnetstat');
 const FILTER = process.env.CT_FILTER || '';
@@ -88,29 +88,24 @@ interface Labelled {
 }
 
 /**
- * Inodes of a namespace's tcp, udp (and unix unless inetOnly) sockets, from its /proc/net tables:
- * all of them, or what -l selects (tcp LISTEN, udp unconnected, unix accepting).
+ * Inodes of what a socket listing selects in a namespace, from its tables: -t tcp, -u udp, -x unix
+ * (all three without any), all of them with -a, else -l's (tcp LISTEN, udp unconnected, unix
+ * accepting).
  */
-function tableInodes(n: NetnsInfo, which: 'all' | 'listening', inetOnly: boolean): Set<number> {
-  const out = new Set<number>();
-  const files = ['tcp', 'tcp6', 'udp', 'udp6', ...(inetOnly ? [] : ['unix'])];
-  for (const f of files) {
-    const text = sh('nsenter', [`--net=${n.path}`, 'cat', `/proc/net/${f}`]);
-    for (const line of text.split('\n').slice(1)) {
-      const c = line.trim().split(/\s+/);
-      if (c.length < 7) continue;
-      if (f === 'unix') {
-        const listening = (parseInt(c[3], 16) & 0x10000) !== 0;
-        if (which === 'all' || listening) out.add(Number(c[6]));
-      } else {
-        const st = parseInt(c[3], 16);
-        const ok = f.startsWith('tcp') ? st === 10 : st === 7;
-        if (which === 'all' || ok) out.add(Number(c[9]));
-      }
-    }
-  }
-  out.delete(0);
-  return out;
+function selected(n: NetnsInfo, args: string[]): Set<number> {
+  const flags = args.filter((a) => /^-[^-]/.test(a)).join('');
+  const any = !/[tux]/.test(flags);
+  const files = [
+    ...(any || flags.includes('t') ? ['tcp', 'tcp6'] : []),
+    ...(any || flags.includes('u') ? ['udp', 'udp6'] : []),
+    ...(any || flags.includes('x') ? ['unix'] : []),
+  ];
+  const all = flags.includes('a');
+  return tableInodes(n.path, files, (file, state, unixFlags) => {
+    if (all) return true;
+    if (file === 'unix') return (unixFlags & 0x10000) !== 0;
+    return file.startsWith('tcp') ? state === 10 : state === 7;
+  });
 }
 
 /** One notice in netstat's style: a few lines, the first opening a parenthesis the last closes. */
@@ -422,7 +417,7 @@ if (reason) {
                 }
               });
             // the rows: exactly the namespace's sockets of that selection (by inode, from its tables)
-            const inodes = tableInodes(n, args.join('').includes('l') ? 'listening' : 'all', !args.join('').includes('x'));
+            const inodes = selected(n, args);
             const rows = [...ent.inet, ...ent.unix];
             const rowInodes = new Set(rows.map((r) => r.inode));
             for (const i of inodes) if (!rowInodes.has(i)) problems.push(`${n.key}: socket ${i} missing from its entry`);
@@ -430,7 +425,7 @@ if (reason) {
           }
           // the top-level rows carry the same labels
           const byInode = new Map<number, NetnsInfo>();
-          for (const n of host.netns) for (const h of n.holders) for (const i of h.inodes) byInode.set(i, n);
+          for (const n of host.netns) for (const i of n.sockets) byInode.set(i, n);
           for (const r of [...doc.inet, ...doc.unix]) {
             const n = byInode.get(r.inode);
             if (n) checkRow(r, n, withOwners, problems);
@@ -452,10 +447,24 @@ if (reason) {
         portOwners: (port: number, opts: unknown) => Promise<Labelled[]>;
         watch: (opts: unknown, w: unknown) => AsyncGenerator<{ opened: Labelled[]; closed: Labelled[] }>;
       };
+      /**
+       * A row as plain data: the library's rows are views into their whole listing, which an
+       * assertion's diff would walk (a failed expect on them ran for minutes, 2.5 GB).
+       */
+      const plain = (r: Labelled): Labelled => ({
+        inode: r.inode,
+        protocol: r.protocol,
+        localPort: r.localPort,
+        pid: r.pid ?? null,
+        netns: r.netns ? { inode: r.netns.inode, name: r.netns.name } : undefined,
+        cgroup: r.cgroup ?? null,
+        container: r.container ? { runtime: r.container.runtime, id: r.container.id, name: r.container.name } : null,
+        pod: r.pod ? { uid: r.pod.uid, namespace: r.pod.namespace, name: r.pod.name } : null,
+      });
+      const owners = async (port: number) => (await (await lib()).portOwners(port, { netns: 'all', hostRoot: host.hostRoot })).map(plain);
 
       it("portOwners(8080, { netns: 'all' }): the pod's container that holds it", async () => {
-        const { portOwners } = await lib();
-        const rows = await portOwners(8080, { netns: 'all', hostRoot: host.hostRoot });
+        const rows = await owners(8080);
         const fe = host.ns('frontend');
         const mine = rows.filter((r) => r.netns?.inode === fe.inode);
         const nginx = host.holder('frontend-nginx');
@@ -475,8 +484,7 @@ if (reason) {
       });
 
       it('portOwners of a published port: docker-proxy on the host, labelled with its container', async () => {
-        const { portOwners } = await lib();
-        const rows = await portOwners(host.proxy.hostPort, { netns: 'all', hostRoot: host.hostRoot });
+        const rows = await owners(host.proxy.hostPort);
         const r = rows.find((x) => host.proxy.inodes.has(x.inode));
         expect(r, JSON.stringify(rows)).toBeDefined();
         expect(r!.pid).toBe(host.proxy.pid);
@@ -486,11 +494,10 @@ if (reason) {
       });
 
       it('portOwners(5432) in a Docker container of the cgroupfs driver; 7100 in a namespace no process is in', async () => {
-        const { portOwners } = await lib();
-        const db = (await portOwners(5432, { netns: 'all', hostRoot: host.hostRoot })).filter((r: Labelled) => r.netns?.inode === host.ns('db').inode);
+        const db = (await owners(5432)).filter((r) => r.netns?.inode === host.ns('db').inode);
         expect(db.length).toBe(3); // the listener and two accepted connections
         for (const r of db) expect(r.container).toEqual({ runtime: 'docker', id: host.holder('db').container!.id, name: 'db' });
-        const idle = (await portOwners(7100, { netns: 'all', hostRoot: host.hostRoot })).filter((r: Labelled) => r.netns?.inode === host.ns('idle').inode);
+        const idle = (await owners(7100)).filter((r) => r.netns?.inode === host.ns('idle').inode);
         expect(idle.length).toBe(1);
         expect(idle[0].pid).toBe(host.holder('plain').pid);
         expect(idle[0].netns).toEqual({ inode: host.ns('idle').inode, name: host.ns('idle').name });
@@ -506,14 +513,20 @@ if (reason) {
         const redis = host.holder('cache-redis');
         const inode = Number((await host.command('cache-redis', 'listen 0.0.0.0 6380', 'OK ')).slice(3));
         let opened: Labelled | undefined;
-        for (let i = 0; i < 50 && !opened; i++) opened = (await events.next()).value?.opened.find((r: Labelled) => r.inode === inode);
+        for (let i = 0; i < 50 && !opened; i++) {
+          const row = (await events.next()).value?.opened.find((r: Labelled) => r.inode === inode);
+          if (row) opened = plain(row);
+        }
         expect(opened, 'the new listener shows up as opened').toBeDefined();
         expect(opened!.netns?.inode).toBe(host.ns('cache').inode);
         expect(opened!.container).toEqual({ runtime: 'cri-o', id: redis.container!.id, name: 'redis' });
         expect(opened!.pod).toEqual(redis.pod);
         await host.command('cache-redis', 'close 6380', 'CLOSED');
         let closed: Labelled | undefined;
-        for (let i = 0; i < 50 && !closed; i++) closed = (await events.next()).value?.closed.find((r: Labelled) => r.inode === inode);
+        for (let i = 0; i < 50 && !closed; i++) {
+          const row = (await events.next()).value?.closed.find((r: Labelled) => r.inode === inode);
+          if (row) closed = plain(row);
+        }
         expect(closed, 'and then as closed').toBeDefined();
         ac.abort();
         await events.return(undefined);

@@ -89,6 +89,8 @@ export interface NetnsInfo {
   /** Containers of the processes inside (a pod's pause container included). */
   containers: ContainerLabel[];
   holders: HolderInfo[];
+  /** Inodes of every socket in its tables (tcp, tcp6, udp, udp6, unix), whoever holds it. */
+  sockets: Set<number>;
 }
 
 export interface Proxy {
@@ -405,6 +407,7 @@ export class MiniHost {
         pod: null,
         containers: [],
         holders: [],
+        sockets: new Set(),
       });
     }
 
@@ -851,6 +854,7 @@ export class MiniHost {
       last = cur;
     }
     for (const h of this.holders) h.inodes = socketInodes(h.pid);
+    for (const n of this.netns) n.sockets = tableInodes(n.path, ['tcp', 'tcp6', 'udp', 'udp6', 'unix'], () => true);
     this.proxy.inodes = socketInodes(this.proxy.pid);
   }
 
@@ -903,6 +907,25 @@ export function socketInodes(pid: number): Set<number> {
       if (m) out.add(Number(m[1]));
     } catch {
       /* closed meanwhile */
+    }
+  }
+  return out;
+}
+
+/**
+ * Inodes of the sockets in the tables `files` (tcp, tcp6, udp, udp6, unix) of the namespace at
+ * `nsPath` that `keep` accepts (given the table, its state, and for unix its flags).
+ */
+export function tableInodes(nsPath: string, files: string[], keep: (file: string, state: number, flags: number) => boolean): Set<number> {
+  const out = new Set<number>();
+  for (const f of files) {
+    const text = sh('nsenter', [`--net=${nsPath}`, 'cat', `/proc/net/${f}`]);
+    for (const line of text.split('\n').slice(1)) {
+      const c = line.trim().split(/\s+/);
+      if (c.length < 7) continue;
+      const ino = Number(f === 'unix' ? c[6] : c[9]);
+      const ok = f === 'unix' ? keep(f, parseInt(c[5], 16), parseInt(c[3], 16)) : keep(f, parseInt(c[3], 16), 0);
+      if (ok && ino) out.add(ino);
     }
   }
   return out;
