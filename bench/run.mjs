@@ -63,7 +63,8 @@ const cli = join(dirname(require.resolve('fastnetstat/package.json')), 'bin', 'f
 const node = process.execPath;
 const py = '/usr/bin/python3'; // Debian's python3-psutil lives there, not in pyenv's python
 const tools = (p) => join(BENCH_DIR, 'tools', p);
-const fns = (...a) => [node, cli, ...a];
+// the command users run: the bin file itself (its sh line starts Node without a CA bundle)
+const fns = (...a) => [cli, ...a];
 
 // kind: 'cli' (stdout to /dev/null), 'inproc' (prints JSON with its own timing).
 const TOOLS = [

@@ -11,6 +11,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stageInstall, type StagedInstall } from '../support/staged-install.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(REPO, 'packages', 'cli', 'bin', 'fastnetstat.cjs');
@@ -34,8 +35,10 @@ interface Run {
   status: number | null;
 }
 
+/** Runs a command; --all-netns lists every namespace of the machine, which other suites may fill: a long timeout. */
 function run(cmd: string, args: string[]): Run {
-  const r = spawnSync(cmd, args, { env: ENV, encoding: 'latin1', timeout: 30_000 });
+  const r = spawnSync(cmd, args, { env: ENV, encoding: 'latin1', timeout: 120_000, maxBuffer: 1 << 28 });
+  if (r.error) throw r.error;
   return { stdout: r.stdout, stderr: r.stderr, status: r.status };
 }
 
@@ -151,5 +154,72 @@ describe.skipIf(!isRoot)('network namespaces against netstat inside them', () =>
     expect(listener?.pid).toBe(anonymous.pid);
     const top = doc.inet.filter((s) => s.localPort === 7101 && s.state === 'LISTEN');
     expect(top.map((s) => s.netns.inode)).toEqual([named.inode]);
+  });
+});
+
+/** The notice said once when some namespaces could not be read. */
+const NOTICE = '(Not all network namespaces could be read, non-owned namespace info\n will not be shown, you would have to be root to see it all.)\n';
+
+/** setpriv's arguments that make the command nobody's. */
+const NOBODY = ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '--inh-caps=-all'];
+
+describe.skipIf(!isRoot)('network namespaces as an unprivileged user (nobody)', () => {
+  const name = `fns-nu-${process.pid}`;
+  const holders: ChildProcess[] = [];
+  let stage: StagedInstall;
+  let rootHolder = 0;
+  let ownHolder = 0;
+  const asNobody = (args: string[]) => run('setpriv', [...NOBODY, process.execPath, stage.cli, ...args]);
+
+  beforeAll(async () => {
+    stage = stageInstall('fns-netns-');
+    execFileSync('ip', ['netns', 'add', name]);
+    const root = await holder(['ip', 'netns', 'exec', name], 7301);
+    holders.push(root);
+    rootHolder = root.pid!;
+    // nobody's own namespace (in its own user namespace): nobody cannot enter it, but can read its process's tables
+    const own = await holder(['setpriv', ...NOBODY, 'unshare', '-rn'], 7401);
+    holders.push(own);
+    // setpriv, unshare and sh exec in place: the child is the holder
+    ownHolder = own.pid!;
+  });
+
+  afterAll(() => {
+    for (const h of holders) h.kill('SIGKILL');
+    spawnSync('ip', ['netns', 'del', name]);
+    stage?.remove();
+  });
+
+  it('--all-netns: what it can read, and the notice once', () => {
+    const r = asNobody(['--all-netns', '-tln']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe(NOTICE);
+    const found = blocks(r.stdout);
+    // root's namespace cannot be told from here; nobody's own is read through its process
+    expect(r.stdout).not.toContain(':7301 ');
+    const ownNs = [...found.values()].find((b) => b.body.includes('127.0.0.1:7401'));
+    expect(ownNs).toBeDefined();
+    const inode = statSync(`/proc/${ownHolder}/ns/net`).ino;
+    expect(ownNs!.body).toBe(run('nsenter', [`--net=/proc/${ownHolder}/ns/net`, 'netstat', '-tln']).stdout);
+    expect(found.has(inode)).toBe(true);
+  });
+
+  it('--netns pid:PID of a root process: its tables through /proc/PID/net', () => {
+    const r = asNobody(['--netns', `pid:${rootHolder}`, '-tln']);
+    expect(r).toEqual(run('nsenter', [`--net=/proc/${rootHolder}/ns/net`, 'netstat', '-tln']));
+  });
+
+  it('--netns NAME that cannot be entered: one line, status 1', () => {
+    const r = asNobody(['--netns', name, '-tln']);
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^fastnetstat: --netns ${name}: permission denied .*\n$`));
+  });
+
+  it('--all-netns --json: the unreadable namespaces and hidden processes', () => {
+    const r = asNobody(['--all-netns', '-tln', '--json']);
+    const doc = JSON.parse(r.stdout) as { unreadable: { namespaces: Array<{ inode: number; name: string | null }>; hiddenProcesses: number } };
+    expect(doc.unreadable.namespaces).toContainEqual({ inode: statSync(`/run/netns/${name}`).ino, name });
+    expect(doc.unreadable.hiddenProcesses).toBeGreaterThan(0);
   });
 });

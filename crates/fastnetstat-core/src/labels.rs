@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::Path;
 
-use crate::containers::{self, CgroupTree, ContainerRef, RuntimeNames};
+use crate::containers::{self, CgroupResolver, ContainerRef, RuntimeNames};
 use crate::netns::cgroup_of_pid;
 use crate::proc_root::ProcRoot;
 
@@ -43,7 +43,7 @@ pub struct Label {
 /// rows refer to by index.
 pub struct Labeller {
     root: ProcRoot,
-    tree: Option<CgroupTree>,
+    cgroups: Option<CgroupResolver>,
     names: RuntimeNames,
     by_path: HashMap<String, usize>,
     by_id: HashMap<u64, Option<usize>>,
@@ -56,12 +56,11 @@ impl Labeller {
     /// where the runtimes' state files are (/ unless fastnetstat runs in a
     /// container with the host's root mounted elsewhere).
     pub fn new(root: &ProcRoot, host_root: &Path) -> Labeller {
-        let mount = std::fs::read_to_string(root.path().join("self/mountinfo"))
-            .ok()
-            .and_then(|text| containers::cgroup2_mount(&text));
+        let mount = containers::host_cgroup2_mount(host_root, root.path());
         Labeller {
             root: root.clone(),
-            tree: mount.map(|m| CgroupTree::walk(&m)),
+            // ids opened by handle (root), else one walk of the tree when first asked
+            cgroups: mount.map(|m| CgroupResolver::new(&m)),
             names: RuntimeNames::load(host_root),
             by_path: HashMap::new(),
             by_id: HashMap::new(),
@@ -72,14 +71,14 @@ impl Labeller {
 
     fn container(&self, c: &ContainerRef) -> ContainerLabel {
         ContainerLabel {
-            runtime: c.runtime.as_str(),
+            runtime: self.names.runtime(c).as_str(),
             id: c.id.clone(),
             name: self.names.container_name(c).map(str::to_owned),
         }
     }
 
-    fn pod(&self, uid: String) -> PodLabel {
-        let info = self.names.pod(&uid);
+    fn pod(&self, uid: String, of: Option<&ContainerRef>) -> PodLabel {
+        let info = of.and_then(|c| self.names.pod_of(c)).or_else(|| self.names.pod(&uid));
         PodLabel {
             namespace: info.map(|p| p.namespace.clone()).filter(|s| !s.is_empty()),
             name: info.map(|p| p.name.clone()).filter(|s| !s.is_empty()),
@@ -105,7 +104,7 @@ impl Labeller {
         let label = Label {
             cgroup: Some(path.to_owned()),
             container: container.as_ref().map(|c| self.container(c)),
-            pod: pod_uid.map(|uid| self.pod(uid)),
+            pod: pod_uid.map(|uid| self.pod(uid, container.as_ref())),
         };
         let i = self.push(label);
         self.by_path.insert(path.to_owned(), i);
@@ -120,13 +119,7 @@ impl Labeller {
         if let Some(&known) = self.by_id.get(&id) {
             return known;
         }
-        let path = self.tree.as_ref().and_then(|t| t.path_of(id)).map(|p| {
-            if p.starts_with('/') {
-                p.to_owned()
-            } else {
-                format!("/{p}")
-            }
-        });
+        let path = self.cgroups.as_mut().and_then(|c| c.path_of(id)).map(str::to_owned);
         let label = path.map(|p| self.of_path(&p));
         self.by_id.insert(id, label);
         label
@@ -148,17 +141,20 @@ impl Labeller {
         label
     }
 
-    /// docker-proxy's container, by the address in its command line.
+    /// docker-proxy's label: its own cgroup, and the container it forwards
+    /// to (by the address in its command line).
     fn proxied(&mut self, pid: u32) -> Option<usize> {
         let cmdline = std::fs::read(self.root.path().join(pid.to_string()).join("cmdline")).ok()?;
         let (ip, _port): (IpAddr, u16) = containers::docker_proxy_target(&cmdline)?;
         let container = self.names.docker_container_by_ip(ip)?.clone();
-        let label = Label { cgroup: None, container: Some(self.container(&container)), pod: None };
+        let label =
+            Label { cgroup: cgroup_of_pid(&self.root, pid), container: Some(self.container(&container)), pod: None };
         Some(self.push(label))
     }
 
     /// A namespace's pod (the first its processes belong to) and the
-    /// distinct containers of its processes, in pid order.
+    /// distinct containers of its processes, in pid order (a pod's sandbox
+    /// container among them: it is a process in the namespace).
     pub fn of_namespace(&mut self, pids: &[u32]) -> (Option<PodLabel>, Vec<ContainerLabel>) {
         let mut pod = None;
         let mut found: Vec<ContainerLabel> = Vec::new();

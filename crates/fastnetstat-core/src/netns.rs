@@ -16,7 +16,7 @@
 //! is not per namespace: socket inodes are unique across the host, so one
 //! walk of /proc/*/fd finds the owners of every namespace's sockets.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
@@ -49,6 +49,10 @@ pub struct Namespace {
     pub pids: Vec<u32>,
     /// It is the namespace this process runs in.
     pub own: bool,
+    /// `pids` holds every process in it this user can see (it came from
+    /// [`discover`]); else a reader without the privilege to enter it looks
+    /// for one.
+    pub all_pids: bool,
 }
 
 impl Namespace {
@@ -232,6 +236,7 @@ pub fn discover(root: &ProcRoot) -> Discovery {
                 mounts,
                 pids: by_inode.remove(&inode).unwrap_or_default(),
                 own: inode == own,
+                all_pids: true,
             }
         })
         .collect();
@@ -302,6 +307,7 @@ pub fn resolve(root: &ProcRoot, spec: &str) -> Result<Namespace> {
         mounts,
         pids: pid.into_iter().collect(),
         own: inode != 0 && inode == own_inode(root),
+        all_pids: false,
     };
     if !ns.mounts.contains(&path) && pid.is_none() {
         ns.mounts.insert(0, path);
@@ -367,7 +373,7 @@ pub fn read_root(root: &ProcRoot, ns: &Namespace) -> (NamespaceAccess, Option<Pr
     if enter(root, ns).is_ok() {
         return (NamespaceAccess::Entered, Some(root.with_net_dir(root.path().join("thread-self/net"))));
     }
-    let pids = if ns.pids.is_empty() { processes_in(root, ns) } else { ns.pids.clone() };
+    let pids = if ns.pids.is_empty() && !ns.all_pids { processes_in(root, ns) } else { ns.pids.clone() };
     for pid in pids {
         let net = root.path().join(pid.to_string()).join("net");
         // a process that is gone, or whose tables this user may not read, is passed over
@@ -414,25 +420,11 @@ pub fn for_each_namespace<T: Send>(
     slots.into_iter().filter_map(|s| s.into_inner().unwrap_or_else(|p| p.into_inner())).collect()
 }
 
-/// The cgroup2 path of a process (its `0::` line), or on a v1-only host the
-/// `name=systemd` line's, which has the same container-shaped paths.
+/// The cgroup path to label a process with, from /proc/PID/cgroup (the v2
+/// line, or a container-shaped v1 line on v1-only and hybrid hosts).
 pub fn cgroup_of_pid(root: &ProcRoot, pid: u32) -> Option<String> {
     let text = std::fs::read_to_string(root.path().join(pid.to_string()).join("cgroup")).ok()?;
-    let mut systemd = None;
-    for line in text.lines() {
-        if let Some(path) = line.strip_prefix("0::") {
-            return Some(path.to_owned());
-        }
-        if let Some((_, path)) = line.split_once(":name=systemd:") {
-            systemd = Some(path.to_owned());
-        }
-    }
-    systemd
-}
-
-/// The pids of each namespace's processes, by inode (for labelling).
-pub fn pids_by_inode(namespaces: &[Namespace]) -> HashMap<u64, &[u32]> {
-    namespaces.iter().map(|ns| (ns.inode, ns.pids.as_slice())).collect()
+    crate::containers::process_cgroup(&text).map(str::to_owned)
 }
 
 #[cfg(test)]

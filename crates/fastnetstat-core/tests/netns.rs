@@ -7,6 +7,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use fastnetstat_core::labels::Labeller;
 use fastnetstat_core::netns::{self, NamespaceAccess};
 use fastnetstat_core::{list_sockets, list_sockets_in, InetTable, ProcRoot, SocketQuery, Source};
 
@@ -87,8 +88,13 @@ fn every_namespace_in_its_own_block() {
     // owners from the one walk
     let owner = &host.owners[&b.snapshot.inet[0].inode];
     assert_eq!(owner.pid, anonymous.0.id());
-    // netlink gives the cgroup each socket was created in
+    // netlink gives the cgroup each socket was created in: the holder's
     assert!(a.snapshot.inet.iter().all(|r| r.cgroup_id != 0));
+    let mut labeller = Labeller::new(&root, std::path::Path::new("/"));
+    let by_id =
+        labeller.of_cgroup_id(b.snapshot.inet[0].cgroup_id).expect("a cgroup path for the socket's id");
+    let by_pid = labeller.of_pid(anonymous.0.id(), b"python3").expect("the holder's cgroup");
+    assert_eq!(labeller.labels[by_id].cgroup, labeller.labels[by_pid].cgroup);
 
     // --netns: by name, by pid, by path; the listing is that namespace's
     for spec in

@@ -15,8 +15,10 @@ import { AF_LIST, USAGE } from './usage.js';
 function namespaceMisuse(flags: NetstatFlags): string | undefined {
   if (flags.netns === undefined && !flags.allNetns) return undefined;
   if (flags.netns !== undefined && flags.allNetns) return '--netns and --all-netns name different namespaces: give one';
+  const option = `--${flags.allNetns ? 'all-netns' : 'netns'}`;
   const mode = modeOf(flags);
-  if (mode !== 'sockets' && mode !== 'usage') return `--${flags.allNetns ? 'all-netns' : 'netns'} lists sockets only (not with -i, -r, -M or -s)`;
+  if ((mode !== 'sockets' && mode !== 'usage') || flags.groups) return `${option} lists sockets only (not with -i, -r, -M, -s or -g)`;
+  if (flags.procRoot !== undefined) return `${option} reads the live system, not a copy of /proc (--proc-root)`;
   return undefined;
 }
 

@@ -306,8 +306,11 @@ async function jsonOnce(flags: NetstatFlags, sel: Selection): Promise<void> {
   const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
   if (flags.allNetns) {
     await writeHostDocument(hostListing(flags, sel).host, flags, names, stdout);
+  } else if (flags.procRoot !== undefined) {
+    // a captured tree has no namespaces or cgroups to label rows with: streamed, in bounded memory
+    await writeSocketsDocument(listingChunks(flags, { ...socketsOptions(flags, sel), labels: false }), flags, names, stdout);
   } else {
-    // the rows carry their labels: the whole listing, then its tables
+    // the rows carry their labels: the whole listing (about 90 bytes a row), then its tables
     const list = namedNamespace(flags, () => socketsSync(socketsOptions(flags, sel)));
     await writeSocketsDocument(list.tables(), flags, names, stdout);
   }

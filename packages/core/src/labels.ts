@@ -95,10 +95,20 @@ export class LabelTable {
     return index === undefined || index === NONE ? undefined : this.labels[index];
   }
 
-  /** The labels of a row: its own cgroup's (inet, from netlink) before its owner's. */
+  /**
+   * The labels of a row: its own cgroup's (inet, from netlink), what that
+   * does not say from its owner's (with -p): a socket docker-proxy made in
+   * its own cgroup gets the container it forwards to.
+   */
   of(netns: NetnsRef, cgroupId: number, pid: number | undefined): RowLabels {
-    const label = this.label(cgroupId ? this.byCgroup.get(cgroupId) : undefined) ?? this.label(pid === undefined ? undefined : this.byPid.get(pid));
-    return { netns, cgroup: label?.cgroup ?? null, container: container(label?.container), pod: pod(label?.pod) };
+    const own = this.label(cgroupId ? this.byCgroup.get(cgroupId) : undefined);
+    const owner = this.label(pid === undefined ? undefined : this.byPid.get(pid));
+    return {
+      netns,
+      cgroup: own?.cgroup ?? owner?.cgroup ?? null,
+      container: container(own?.container ?? owner?.container),
+      pod: pod(own?.pod ?? owner?.pod),
+    };
   }
 }
 

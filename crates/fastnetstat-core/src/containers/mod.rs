@@ -13,11 +13,13 @@
 //!   the container-shaped v1 line on v1-only and hybrid hosts).
 //! - [`cgroup2_mount`] / [`host_cgroup2_mount`] and [`CgroupTree`]: the cgroup id the
 //!   kernel reports for a socket (`INET_DIAG_CGROUP_ID`) to a path, by one walk of the
-//!   cgroup2 tree.
+//!   cgroup2 tree; [`CgroupResolver`] opens each id by handle instead (root), which costs
+//!   per distinct id rather than per cgroup on the host.
 //! - [`RuntimeNames`]: container names and pod namespace/name from state files.
 //! - [`docker_proxy_target`]: where a docker-proxy process forwards to.
 
 pub mod cgroup_paths;
+pub mod cgroup_resolve;
 pub mod cgroup_tree;
 pub mod docker_proxy;
 mod names;
@@ -25,6 +27,7 @@ mod runtimes;
 mod state_file;
 
 pub use cgroup_paths::{container_of_cgroup, pod_uid_of_cgroup, process_cgroup};
+pub use cgroup_resolve::CgroupResolver;
 pub use cgroup_tree::{cgroup2_mount, host_cgroup2_mount, CgroupLabels, CgroupTree};
 pub use docker_proxy::docker_proxy_target;
 pub use names::RuntimeNames;

@@ -246,6 +246,41 @@ pub fn list_sockets_in(query: &SocketQuery, namespaces: &[Namespace]) -> HostSna
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::*;
+
     /// A proc root that makes the reading panic (tests of what a panic becomes).
     pub(crate) const PANIC_ROOT: &str = "/nonexistent/fastnetstat-test-panic";
+
+    /// A namespace not entered is never read through netlink (which would
+    /// answer for our own namespace): through a process's tables, or not at all.
+    #[test]
+    fn a_namespace_not_entered_is_read_from_proc_only() {
+        let query = SocketQuery {
+            source: Source::Netlink,
+            inet_tables: vec![InetTable::Tcp],
+            ..SocketQuery::default()
+        };
+        let mut via = query.clone();
+        in_namespace(
+            &mut via,
+            NamespaceAccess::ProcOf(1),
+            Some(ProcRoot::default().with_net_dir("/proc/1/net")),
+        );
+        assert_eq!((via.source, via.root.net("tcp")), (Source::Proc, "/proc/1/net/tcp".into()));
+        let mut none = query.clone();
+        in_namespace(&mut none, NamespaceAccess::Unreadable, None);
+        assert_eq!(none.source, Source::Proc);
+        let mut snap = SocketSnapshot::default();
+        read_here(&none, &mut snap);
+        assert!(snap.inet.is_empty());
+        assert_eq!(snap.inet_reports[InetTable::Tcp as usize].status, TableStatus::Missing);
+        // entered: netlink as asked, the thread's own tables for the rest
+        let mut entered = query.clone();
+        in_namespace(
+            &mut entered,
+            NamespaceAccess::Entered,
+            Some(ProcRoot::default().with_net_dir("/proc/thread-self/net")),
+        );
+        assert_eq!(entered.source, Source::Netlink);
+    }
 }
