@@ -8,14 +8,14 @@
 // cgroup2 mount found in /proc/self/mountinfo (/sys/fs/cgroup/unified on a
 // hybrid host); their shapes cycle through Docker's and the Kubelet's (both
 // cgroup drivers, containerd and CRI-O). Clean-up on every way out (exit,
-// exception, SIGINT/SIGTERM/SIGHUP through lib/netns.mjs's hooks or our own):
+// exception, SIGINT/SIGTERM/SIGHUP, through lib/netns.mjs's trackLive):
 // holders killed by pid, cgroups removed deepest first; at start, what a run
 // whose pid is dead left behind is removed.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cProgram, FIRST_PORT } from './netns.mjs';
+import { cProgram, FIRST_PORT, trackLive, untrackLive } from './netns.mjs';
 
 const PREFIX = 'fns-bench-ct-';
 
@@ -97,22 +97,6 @@ export function cleanupStale(mount = cgroup2Mount()) {
   }
 }
 
-const live = new Set();
-let hooked = false;
-function hookExit() {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', () => {
-    for (const f of live) f.destroySync();
-  });
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(sig, () => {
-      for (const f of live) f.destroySync();
-      process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 }[sig]));
-    });
-  }
-}
-
 export class ContainerFleet {
   constructor({ count = 96, perNs = 500 } = {}) {
     this.count = count;
@@ -127,10 +111,9 @@ export class ContainerFleet {
 
   /** Starts the holders, each in its cgroup before its first socket, in its own new namespace. */
   async create() {
-    hookExit();
     cleanupStale(this.mount);
     mkdirSync(this.root);
-    live.add(this);
+    trackLive(this);
     const holder = cProgram('holder');
     const t0 = performance.now();
     const start = (i) => {
@@ -180,7 +163,7 @@ export class ContainerFleet {
     }
     this.children = [];
     removeTree(this.root);
-    live.delete(this);
+    untrackLive(this);
   }
 
   async destroy() {

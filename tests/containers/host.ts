@@ -38,7 +38,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { pidAlive, RUN_ENV, sh, sleep } from '../oracle/zoo.js';
+import { pidAlive, RUN_ENV, sh, sleep, untilStable } from '../oracle/zoo.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const HOLDER_PY = path.join(HERE, 'ct-holder.py');
@@ -843,16 +843,7 @@ export class MiniHost {
 
   /** Waits until the tables stop changing, then records which process holds which socket. */
   async settle(timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = this.snapshot();
-    let same = 1;
-    while (same < 3) {
-      if (Date.now() > deadline) throw new Error('the miniature host does not settle: its tables keep changing');
-      await sleep(150);
-      const cur = this.snapshot();
-      same = cur === last ? same + 1 : 1;
-      last = cur;
-    }
+    await untilStable(() => this.snapshot(), 3, 150, timeoutMs, 'the miniature host does not settle: its tables keep changing');
     for (const h of this.holders) h.inodes = socketInodes(h.pid);
     for (const n of this.netns) n.sockets = tableInodes(n.path, ['tcp', 'tcp6', 'udp', 'udp6', 'unix'], () => true);
     this.proxy.inodes = socketInodes(this.proxy.pid);

@@ -138,6 +138,20 @@ function removeNamespace(name: string): void {
   fs.rmSync(path.join('/tmp', name), { recursive: true, force: true });
 }
 
+/** Waits until `n` consecutive results of `snapshot`, `gapMs` apart, are equal (else throws `why`). */
+export async function untilStable(snapshot: () => string, n: number, gapMs: number, timeoutMs: number, why: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = snapshot();
+  let same = 1;
+  while (same < n) {
+    if (Date.now() > deadline) throw new Error(why);
+    await sleep(gapMs);
+    const cur = snapshot();
+    same = cur === last ? same + 1 : 1;
+    last = cur;
+  }
+}
+
 /** How a command is run and stopped (see runArgv). */
 export interface RunOptions {
   timeoutMs?: number;
@@ -436,18 +450,10 @@ export class Zoo {
   }
 
   /** Wait until `n` consecutive snapshots, `gapMs` apart, are equal. */
-  private async settle(n: number, gapMs: number, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = this.snapshot();
-    let same = 1;
-    while (same < n) {
-      if (Date.now() > deadline) throw new Error('the zoo does not settle: /proc/net keeps changing');
-      await sleep(gapMs);
-      const cur = this.snapshot();
-      same = cur === last ? same + 1 : 1;
-      last = cur;
-    }
+  private settle(n: number, gapMs: number, timeoutMs: number): Promise<void> {
+    return untilStable(() => this.snapshot(), n, gapMs, timeoutMs, 'the zoo does not settle: /proc/net keeps changing');
   }
+
 
   /**
    * Give TIME_WAIT and SYN_SENT a fresh lease when the current ones are older than `maxAgeMs`
