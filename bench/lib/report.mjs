@@ -199,14 +199,15 @@ export function svg(result) {
   if (ct) {
     // single points at the case's size: the 96-namespace runs as squares, the rest as circles
     const CT_STYLE = {
-      'ct-all-tan': { color: MODE_COLOR.tan, width: 1.6, dash: '', square: true },
-      'ct-all-tanp': { color: MODE_COLOR.tanp, width: 1.6, dash: '', square: true },
-      'ct-ss-loop': { color: '#555', width: 1.6, dash: '', square: true },
-      'ct-one-tan': { color: MODE_COLOR.tan, width: 1.6, dash: '1 2' },
-      'ct-one-tanp': { color: MODE_COLOR.tanp, width: 1.6, dash: '1 2' },
+      'ct-all-tan': { color: MODE_COLOR.tan, width: 1.6, dash: '', square: true, short: `${ct.namespaces} ns: fastnetstat --all-netns -tan` },
+      'ct-all-tanp': { color: MODE_COLOR.tanp, width: 1.6, dash: '', square: true, short: `${ct.namespaces} ns: fastnetstat --all-netns -tanp` },
+      'ct-ss-loop': { color: '#555', width: 1.6, dash: '', square: true, short: `${ct.namespaces} ns: loop of nsenter ss -tan` },
+      'ct-one-tan': { color: MODE_COLOR.tan, width: 1.6, dash: '1 2', short: 'same run, 1 ns: fastnetstat -tan' },
+      'ct-one-tanp': { color: MODE_COLOR.tanp, width: 1.6, dash: '1 2', short: 'same run, 1 ns: fastnetstat -tanp' },
     };
     for (const [id, t] of Object.entries(ct.tools)) {
-      if (t.wallMs) series.push({ id, label: `${t.label} [container host]`, style: CT_STYLE[id] ?? { color: '#333', width: 1.6, dash: '' }, pts: [[ct.size, t.wallMs.median]] });
+      const st = CT_STYLE[id] ?? { color: '#333', width: 1.6, dash: '', short: t.label };
+      if (t.wallMs) series.push({ id, label: st.short, style: st, pts: [[ct.size, t.wallMs.median]] });
     }
     if (!sizes.includes(ct.size)) sizes.push(ct.size);
   }
