@@ -5,6 +5,10 @@
 //
 //   node bench/run.mjs [--sizes 1000,10000,48000,100000] [--rounds 5]
 //                      [--udp 0] [--unix 0] [--only REGEX] [--out bench/results/latest]
+//                      [--containers | --no-containers]
+//
+// --containers runs only the container-host case (see below) and merges it into
+// the existing OUT.json; --no-containers skips it; by default it runs after the sizes.
 //
 // For each size: a fresh namespace with that many established loopback TCP
 // sockets (both ends counted), then ONE interleaved run: a warm-up round
@@ -13,21 +17,32 @@
 // time and peak RSS come from bench/c/timeit.c (fork/exec/wait4, stdout to
 // /dev/null); in-process times are printed by the tools/ scripts themselves.
 // Writes OUT.json, OUT.md and OUT.svg.
+//
+// The container-host case (lib/containers.mjs): 96 network namespaces, each
+// held by one process in its own container-shaped cgroup with 500 established
+// sockets (48,000 in all): `fastnetstat --all-netns -tan`/`-tanp` (run in the
+// host's namespace) and a shell loop of `nsenter --net=/proc/PID/ns/net ss -tan`
+// over the 96; then, in the same run, the same 48,000 sockets in one namespace:
+// `fastnetstat -tan`/`-tanp` there. The two tables never exist at the same time
+// (--all-netns would list both).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { ContainerFleet } from './lib/containers.mjs';
 import { BENCH_DIR, cProgram, FIRST_PORT, machine, Namespace } from './lib/netns.mjs';
 import { Quiet, stats, timeit } from './lib/measure.mjs';
-import { markdown, svg } from './lib/report.mjs';
+import { markdown, markdownContainers, svg } from './lib/report.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => {
   const i = args.indexOf(`--${name}`);
   return i < 0 ? def : args[i + 1];
 };
-const sizes = opt('sizes', '1000,10000,48000,100000').split(',').map(Number);
+const containersOnly = args.includes('--containers');
+const withContainers = !args.includes('--no-containers');
+const sizes = (containersOnly ? opt('sizes', '') : opt('sizes', '1000,10000,48000,100000')).split(',').filter(Boolean).map(Number);
 const rounds = Number(opt('rounds', 5));
 const udp = Number(opt('udp', 0));
 const unix = Number(opt('unix', 0));
@@ -165,14 +180,92 @@ for (const size of sizes) {
   writeFileSync(`${out}.svg`, svg(result));
 }
 
-console.error(`\nwrote ${relative(process.cwd(), out)}.{json,md,svg}`);
+/** Warm-up, then `rounds` interleaved rounds over `tools`, all run in `ns` (null: ours). */
+async function measure(ns, tools) {
+  const per = Object.fromEntries(tools.map((t) => [t.id, { wall: [], rss: [], failed: null, lines: null }]));
+  for (const tool of tools) {
+    const file = join(scratch, 'stdout');
+    const r = await run(ns, tool, file);
+    const p = per[tool.id];
+    p.lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+    if (r.status !== 0) p.failed = `exit ${r.status}: ${r.stderr}`;
+    console.error(`  warm-up ${tool.label.padEnd(60)} ${r.ms.toFixed(1).padStart(8)} ms  ${String(p.lines).padStart(6)} lines${p.failed ? `  FAILED ${p.failed}` : ''}`);
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const tool of tools.map((_, i) => tools[(i + round) % tools.length]).filter((t) => !per[t.id].failed)) {
+      await quietness.wait();
+      const r = await run(ns, tool, '/dev/null');
+      if (r.status !== 0) per[tool.id].failed = `exit ${r.status} in round ${round + 1}: ${r.stderr}`;
+      else {
+        per[tool.id].wall.push(r.ms);
+        per[tool.id].rss.push(r.rssKiB);
+      }
+    }
+    process.stderr.write(`  round ${round + 1}/${rounds} done\n`);
+  }
+  return Object.fromEntries(tools.map((t) => {
+    const p = per[t.id];
+    return [t.id, {
+      label: t.label,
+      cmd: t.cmd.map((c) => (c === node ? 'node' : c.startsWith(BENCH_DIR) ? relative(BENCH_DIR, c) : c)).join(' ').slice(0, 200),
+      wallMs: stats(p.wall), rssKiB: stats(p.rss), lines: p.lines, failed: p.failed,
+      samples: { wallMs: p.wall.map((x) => +x.toFixed(3)) },
+    }];
+  }));
+}
+
+if (withContainers) {
+  const count = Number(opt('ct-namespaces', 96));
+  const perNs = Number(opt('ct-sockets', 500));
+  const noisyBefore = quietness.noisy;
+  const fleet = new ContainerFleet({ count, perNs });
+  const fleetTable = await fleet.create();
+  console.error(`\n== containers: ${fleetTable.established} established in ${count} namespaces (${perNs} each, one holder per container cgroup), built in ${fleetTable.seconds.toFixed(2)} s`);
+  const all = await measure(null, [
+    { id: 'ct-all-tan', label: `fastnetstat --all-netns -tan (${count} namespaces)`, cmd: fns('--all-netns', '-tan') },
+    { id: 'ct-all-tanp', label: `fastnetstat --all-netns -tanp (${count} namespaces)`, cmd: fns('--all-netns', '-tanp') },
+    { id: 'ct-ss-loop', label: `nsenter --net=/proc/PID/ns/net ss -tan, loop over ${count}`, cmd: fleet.ssLoop() },
+  ]);
+  await fleet.destroy();
+  const ns = new Namespace().create();
+  const table = await ns.populate(fleetTable.established);
+  console.error(`== the same ${table.established} sockets in one namespace (${table.holders} holders)`);
+  const one = await measure(ns, [
+    { id: 'ct-one-tan', label: 'fastnetstat -tan (one namespace)', cmd: fns('-tan') },
+    { id: 'ct-one-tanp', label: 'fastnetstat -tanp (one namespace)', cmd: fns('-tanp') },
+  ]);
+  await ns.destroy();
+  let merged = result;
+  if (containersOnly && existsSync(`${out}.json`)) {
+    merged = JSON.parse(readFileSync(`${out}.json`, 'utf8'));
+  }
+  merged.containers = {
+    date: new Date().toISOString(),
+    machine: result.machine,
+    rounds,
+    size: fleetTable.established,
+    namespaces: count,
+    perNamespace: perNs,
+    shapes: fleetTable.shapes,
+    singleNamespaceHolders: table.holders,
+    noisySamples: quietness.noisy - noisyBefore,
+    tools: { ...all, ...one },
+  };
+  console.error(markdownContainers(merged.containers));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(`${out}.json`, JSON.stringify(merged, null, 2) + '\n');
+  writeFileSync(`${out}.md`, markdown(merged));
+  writeFileSync(`${out}.svg`, svg(merged));
+}
 
 // The Prometheus exporter's own figures (a scrape of a running server against -tanp on the
 // largest table, and the server's memory over 1,000 scrapes): bench/prometheus.mjs.
-if (!only || only.test('prometheus')) {
+if (sizes.length && (!only || only.test('prometheus'))) {
   const largest = String(Math.max(...sizes));
   const r = spawnSync(node, [join(BENCH_DIR, 'prometheus.mjs'), '--size', largest, '--rounds', String(rounds), '--out', `${out}-prometheus`], {
     stdio: 'inherit',
   });
   if (r.status !== 0) process.exitCode = 1;
 }
+
+console.error(`\nwrote ${relative(process.cwd(), out)}.{json,md,svg}`);

@@ -45,13 +45,14 @@ export class Quiet {
 }
 
 /**
- * Runs `tool.cmd` through the timeit program inside namespace `ns`, stdout to `stdoutFile`:
+ * Runs `tool.cmd` through the timeit program inside namespace `ns` (null: the caller's own),
+ * stdout to `stdoutFile`:
  * `{ ms, rssKiB, status }`, and the end of its stderr (in `scratch`) when it failed.
  */
 export function timeit(program, ns, scratch, tool, stdoutFile) {
   const errFile = join(scratch, 'stderr');
   return new Promise((res, rej) => {
-    const child = spawn(program, ['-n', ns.path, stdoutFile, errFile, ...tool.cmd], { stdio: ['ignore', 'pipe', 'inherit'], env: CHILD_ENV });
+    const child = spawn(program, [...(ns ? ['-n', ns.path] : []), stdoutFile, errFile, ...tool.cmd], { stdio: ['ignore', 'pipe', 'inherit'], env: CHILD_ENV });
     let text = '';
     child.stdout.on('data', (d) => (text += d));
     child.on('error', rej);

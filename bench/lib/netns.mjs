@@ -49,6 +49,16 @@ function sh(cmd, args, opts = {}) {
 
 const live = new Set();
 let hooked = false;
+
+/** Calls `thing.destroySync()` on every way out (exit, exception, SIGINT/SIGTERM/SIGHUP) until untracked. */
+export function trackLive(thing) {
+  hookExit();
+  live.add(thing);
+}
+export function untrackLive(thing) {
+  live.delete(thing);
+}
+
 function hookExit() {
   if (hooked) return;
   hooked = true;

@@ -15,6 +15,37 @@ export const RATIOS = [
   { name: 'API / psutil, in process, second call', a: 'api', b: 'psutil', field: 'innerWarmMs' },
   { name: 'API / psutil, whole process', a: 'api', b: 'psutil' },
 ];
+/** The container-host case: 96 namespaces against the same sockets in one, and the nsenter loop. */
+export const CT_RATIOS = [
+  { name: '--all-netns -tan (96 namespaces) / -tan (one namespace)', a: 'ct-all-tan', b: 'ct-one-tan', target: 1.3 },
+  { name: '--all-netns -tanp (96 namespaces) / -tanp (one namespace)', a: 'ct-all-tanp', b: 'ct-one-tanp', target: 1.3 },
+  { name: '--all-netns -tan / a loop of nsenter ss -tan', a: 'ct-all-tan', b: 'ct-ss-loop', target: 0.1 },
+];
+
+/** The container-host case as markdown. */
+export function markdownContainers(ct) {
+  const L = [];
+  L.push(`## Container host: ${ct.namespaces} namespaces x ${ct.perNamespace} established sockets (${k(ct.size)})`, '');
+  L.push(`Each namespace is held by one process (bench/c/holder.c) in its own container-shaped cgroup ` +
+    `(${ct.shapes.map((x) => `\`${x}\``).join(', ')}, in turn), below a directory of the run in the cgroup2 hierarchy; ` +
+    `--all-netns runs in the host's namespace (which also holds whatever else runs on the machine). Then, in the same run, ` +
+    `the same ${k(ct.size)} sockets in one namespace (${ct.singleNamespaceHolders} holders), as in the size table. ` +
+    `Whole-process wall time, median (min) of ${ct.rounds} interleaved rounds after a warm-up; ${ct.noisySamples} samples taken on a busy machine.`, '');
+  L.push('| command | wall ms | peak RSS MiB | output lines |', '|---|---:|---:|---:|');
+  for (const t of Object.values(ct.tools)) {
+    const w = t.wallMs ? `${fmt(t.wallMs.median)} (${fmt(t.wallMs.min)})` : 'failed';
+    L.push(`| ${t.label} | ${w} | ${t.rssKiB ? (t.rssKiB.max / 1024).toFixed(1) : '–'} | ${t.lines ?? '–'}${t.failed ? ` FAILED: ${t.failed.replace(/\|/g, '/')}` : ''} |`);
+  }
+  L.push('', '| ratio (of medians) | target | value |', '|---|---:|---:|');
+  for (const r of CT_RATIOS) {
+    const x = ratio(ct, r);
+    const v = verdict(x, r.target);
+    L.push(`| ${r.name} | ≤ ${r.target} | ${x == null ? '–' : `${x.toFixed(2)}${v ? ` ${v}` : ''}`} |`);
+  }
+  L.push('');
+  return L.join('\n');
+}
+
 const FNS_CLI = ['fns-tan', 'fns-tan-proc', 'fns-tanp', 'fns-prom', 'fns-tlnp', 'fns-tln'];
 const RSS_LIMIT_MIB = 100;
 
@@ -128,6 +159,7 @@ export function markdown(result, { brief = false } = {}) {
     L.push(`| ${sizes[0].tools[id].label} | ${cells.join(' | ')} |`);
   }
   L.push('');
+  if (result.containers) L.push(markdownContainers(result.containers));
   return L.join('\n');
 }
 
@@ -164,7 +196,23 @@ export function svg(result) {
       });
     }
   }
-  const W = 1100, H = 680, L = 78, R = 400, T = 50, B = 62;
+  const ct = result.containers;
+  if (ct) {
+    // single points at the case's size: the 96-namespace runs as squares, the rest as circles
+    const CT_STYLE = {
+      'ct-all-tan': { color: MODE_COLOR.tan, width: 1.6, dash: '', square: true, short: `${ct.namespaces} ns: fastnetstat --all-netns -tan` },
+      'ct-all-tanp': { color: MODE_COLOR.tanp, width: 1.6, dash: '', square: true, short: `${ct.namespaces} ns: fastnetstat --all-netns -tanp` },
+      'ct-ss-loop': { color: '#555', width: 1.6, dash: '', square: true, short: `${ct.namespaces} ns: loop of nsenter ss -tan` },
+      'ct-one-tan': { color: MODE_COLOR.tan, width: 1.6, dash: '1 2', short: 'same run, 1 ns: fastnetstat -tan' },
+      'ct-one-tanp': { color: MODE_COLOR.tanp, width: 1.6, dash: '1 2', short: 'same run, 1 ns: fastnetstat -tanp' },
+    };
+    for (const [id, t] of Object.entries(ct.tools)) {
+      const st = CT_STYLE[id] ?? { color: '#333', width: 1.6, dash: '', short: t.label };
+      if (t.wallMs) series.push({ id, label: st.short, style: st, pts: [[ct.size, t.wallMs.median]] });
+    }
+    if (!sizes.includes(ct.size)) sizes.push(ct.size);
+  }
+  const W = 1100, H = Math.max(680, 110 + series.length * 22), L = 78, R = 400, T = 50, B = 62;
   const pw = W - L - R, ph = H - T - B;
   const all = series.flatMap((s) => s.pts.map((p) => p[1])).filter((y) => y > 0);
   const ylo = 10 ** Math.floor(Math.log10(Math.min(...all)));
@@ -203,7 +251,11 @@ export function svg(result) {
     const d = pts.map((p, i) => `${i ? 'L' : 'M'}${X(p[0]).toFixed(1)},${Y(p[1]).toFixed(1)}`).join(' ');
     const { color, width, dash } = s.style;
     o.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="${width}"${dash ? ` stroke-dasharray="${dash}"` : ''}><title>${esc(s.label)}</title></path>`);
-    for (const p of pts) o.push(`<circle cx="${X(p[0]).toFixed(1)}" cy="${Y(p[1]).toFixed(1)}" r="${width > 2 ? 3.2 : 2.4}" fill="${color}"/>`);
+    for (const p of pts) {
+      o.push(s.style.square
+        ? `<rect x="${(X(p[0]) - 4).toFixed(1)}" y="${(Y(p[1]) - 4).toFixed(1)}" width="8" height="8" fill="${color}"/>`
+        : `<circle cx="${X(p[0]).toFixed(1)}" cy="${Y(p[1]).toFixed(1)}" r="${width > 2 ? 3.2 : 2.4}" fill="${color}"/>`);
+    }
   }
   // Legend
   const lx = L + pw + 18;

@@ -153,6 +153,9 @@ const OTHER = [
 
 export const CASES: Case[] = [...SINGLE, ...COMBOS, ...OTHER].map((s) => ({ args: split(s) }));
 
+/** The socket listings alone (no errors, usage, help or version): what a namespace's block can hold. */
+export const LISTING_CASES: Case[] = [...SINGLE, ...COMBOS].map((s) => ({ args: split(s) }));
+
 export const CONTINUOUS_CASES: Case[] = ['-tanc', '-cx', '-c -uwa'].map((s) => ({
   args: split(s),
   continuous: true,

@@ -138,6 +138,86 @@ function removeNamespace(name: string): void {
   fs.rmSync(path.join('/tmp', name), { recursive: true, force: true });
 }
 
+/** Waits until `n` consecutive results of `snapshot`, `gapMs` apart, are equal (else throws `why`). */
+export async function untilStable(snapshot: () => string, n: number, gapMs: number, timeoutMs: number, why: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = snapshot();
+  let same = 1;
+  while (same < n) {
+    if (Date.now() > deadline) throw new Error(why);
+    await sleep(gapMs);
+    const cur = snapshot();
+    same = cur === last ? same + 1 : 1;
+    last = cur;
+  }
+}
+
+/** How a command is run and stopped (see runArgv). */
+export interface RunOptions {
+  timeoutMs?: number;
+  /** Sent at timeoutMs (default SIGKILL); SIGKILL follows 3 s after any stop. */
+  timeoutSignal?: NodeJS.Signals;
+  /** Checked on every chunk of stdout; true stops the command with SIGINT. */
+  stopWhen?: (stdout: string) => boolean;
+  /** Added to RUN_ENV (e.g. FASTNETSTAT_SOURCE for the CLI under test). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs argv (argv[0] found through RUN_ENV's PATH) and collects stdout, stderr and status. */
+export function runArgv(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const t0 = performance.now();
+  const child = spawn(argv[0], argv.slice(1), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...RUN_ENV, ...opts.env },
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let outText = '';
+  let stopped = false;
+  const stop = (sig: NodeJS.Signals) => {
+    if (stopped) return;
+    stopped = true;
+    child.kill(sig);
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+  };
+  child.stdout.on('data', (d: Buffer) => {
+    out.push(d);
+    if (opts.stopWhen) {
+      outText += d.toString('utf8');
+      if (opts.stopWhen(outText)) stop('SIGINT');
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => err.push(d));
+  const timer = setTimeout(() => stop(opts.timeoutSignal ?? 'SIGKILL'), opts.timeoutMs ?? 30_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        code,
+        signal,
+        ms: performance.now() - t0,
+      });
+    });
+  });
+}
+
+/** For -c: true once iteration n+1 began (an iteration begins where the first line repeats). */
+export function afterIterations(n: number): (out: string) => boolean {
+  return (out) => {
+    const nl = out.indexOf('\n');
+    if (nl < 0) return false;
+    const first = out.slice(0, nl + 1);
+    let count = 0;
+    for (let i = 0; (i = out.indexOf(first, i)) >= 0; i += first.length) {
+      if (i === 0 || out[i - 1] === '\n') count++;
+    }
+    return count > n; // iteration n+1 started: the first n are complete
+  };
+}
+
 interface Holder {
   role: string;
   argv0: string;
@@ -370,18 +450,10 @@ export class Zoo {
   }
 
   /** Wait until `n` consecutive snapshots, `gapMs` apart, are equal. */
-  private async settle(n: number, gapMs: number, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let last = this.snapshot();
-    let same = 1;
-    while (same < n) {
-      if (Date.now() > deadline) throw new Error('the zoo does not settle: /proc/net keeps changing');
-      await sleep(gapMs);
-      const cur = this.snapshot();
-      same = cur === last ? same + 1 : 1;
-      last = cur;
-    }
+  private settle(n: number, gapMs: number, timeoutMs: number): Promise<void> {
+    return untilStable(() => this.snapshot(), n, gapMs, timeoutMs, 'the zoo does not settle: /proc/net keeps changing');
   }
+
 
   /**
    * Give TIME_WAIT and SYN_SENT a fresh lease when the current ones are older than `maxAgeMs`
@@ -449,72 +521,19 @@ export class Zoo {
       ...opts,
       timeoutSignal: 'SIGINT',
       timeoutMs: opts.timeoutMs ?? 10_000,
-      stopWhen: (out) => {
-        const nl = out.indexOf('\n');
-        if (nl < 0) return false;
-        const first = out.slice(0, nl + 1);
-        let count = 0;
-        for (let i = 0; (i = out.indexOf(first, i)) >= 0; i += first.length) {
-          if (i === 0 || out[i - 1] === '\n') count++;
-        }
-        return count > n; // iteration n+1 started: the first n are complete
-      },
+      stopWhen: afterIterations(n),
     });
   }
 
   private runUntil(
     bin: string,
     args: string[],
-    opts: {
-      user?: User;
-      argv0?: string;
-      timeoutMs?: number;
-      timeoutSignal?: NodeJS.Signals;
-      stopWhen?: (stdout: string) => boolean;
-      /** Added to RUN_ENV (e.g. FASTNETSTAT_SOURCE for the CLI under test). */
-      env?: NodeJS.ProcessEnv;
-    },
+    opts: RunOptions & { user?: User; argv0?: string },
   ): Promise<RunResult> {
     const cmd = opts.argv0
       ? ['/bin/bash', '-c', 'bin=$1; shift; exec -a "$0" "$bin" "$@"', opts.argv0, bin, ...args]
       : [bin, ...args];
-    const t0 = performance.now();
-    const child = spawn('ip', this.ipArgs(cmd, opts.user ?? 'root'), {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...RUN_ENV, ...opts.env },
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let outText = '';
-    let stopped = false;
-    const stop = (sig: NodeJS.Signals) => {
-      if (stopped) return;
-      stopped = true;
-      child.kill(sig);
-      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-    };
-    child.stdout.on('data', (d: Buffer) => {
-      out.push(d);
-      if (opts.stopWhen) {
-        outText += d.toString('utf8');
-        if (opts.stopWhen(outText)) stop('SIGINT');
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    const timer = setTimeout(() => stop(opts.timeoutSignal ?? 'SIGKILL'), opts.timeoutMs ?? 30_000);
-    return new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        resolve({
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(err).toString('utf8'),
-          code,
-          signal,
-          ms: performance.now() - t0,
-        });
-      });
-    });
+    return runArgv(['ip', ...this.ipArgs(cmd, opts.user ?? 'root')], opts);
   }
 
   /** Kill our holders, delete the namespace and its files. Safe to call twice. */
