@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { followLines, nextLine } from '../support/line-child.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,22 +121,15 @@ function cleanupStale(): void {
 class Helper {
   lines: string[] = [];
   stderr = '';
-  private waiters: Array<() => void> = [];
+  waiters: Array<() => void> = [];
   readonly exited: Promise<void>;
 
   constructor(
     readonly name: string,
     readonly child: ChildProcessWithoutNullStreams,
   ) {
-    createInterface({ input: child.stdout }).on('line', (l) => {
-      this.lines.push(l);
-      for (const w of this.waiters.splice(0)) w();
-    });
-    child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+    followLines(this, child);
     this.exited = new Promise((r) => child.on('close', () => r()));
-    child.on('close', () => {
-      for (const w of this.waiters.splice(0)) w();
-    });
   }
 
   get alive(): boolean {
@@ -154,13 +148,7 @@ class Helper {
             `stderr: ${this.stderr.slice(-2000)}`,
         );
       }
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, 200);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          r();
-        });
-      });
+      await nextLine(this);
     }
   }
 }

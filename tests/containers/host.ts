@@ -36,7 +36,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
+import { followLines, nextLine } from '../support/line-child.js';
 import { fileURLToPath } from 'node:url';
 import { pidAlive, RUN_ENV, sh, sleep, untilStable } from '../oracle/zoo.js';
 
@@ -615,14 +615,7 @@ export class MiniHost {
 
   private track(child: ChildProcessWithoutNullStreams): Running {
     const r: Running = { info: null, child, lines: [], waiters: [], stderr: '' };
-    createInterface({ input: child.stdout }).on('line', (l) => {
-      r.lines.push(l);
-      for (const w of r.waiters.splice(0)) w();
-    });
-    child.stderr.on('data', (d: Buffer) => (r.stderr += d.toString()));
-    child.on('close', () => {
-      for (const w of r.waiters.splice(0)) w();
-    });
+    followLines(r, child);
     this.running.push(r);
     return r;
   }
@@ -640,10 +633,7 @@ export class MiniHost {
         throw new Error(`${what} exited (${r.child.exitCode ?? r.child.signalCode}): ${r.stderr}`);
       }
       if (Date.now() > deadline) throw new Error(`${what}: no ${prefix} within ${timeoutMs} ms: ${r.stderr}`);
-      await new Promise<void>((res) => {
-        r.waiters.push(res);
-        setTimeout(res, 200);
-      });
+      await nextLine(r);
     }
   }
 

@@ -24,7 +24,7 @@
  * - Settling: after setup (and after a refresh) /proc/net is read until it stops changing.
  */
 import { spawn, execFileSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { followLines, nextLine } from '../support/line-child.js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -356,14 +356,7 @@ export class Zoo {
     const args = ['netns', 'exec', this.ns, ...(user === 'nobody' ? SETPRIV : []), ...launch];
     const child = spawn('ip', args, { stdio: ['pipe', 'pipe', 'pipe'], env: RUN_ENV });
     const h: Holder = { role, argv0, user, child, lines: [], waiters: [], stderr: '' };
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      h.lines.push(line);
-      for (const w of h.waiters.splice(0)) w();
-    });
-    child.stderr.on('data', (d: Buffer) => (h.stderr += d.toString()));
-    child.on('exit', () => {
-      for (const w of h.waiters.splice(0)) w();
-    });
+    followLines(h, child);
     this.holders.push(h);
     return h;
   }
@@ -384,13 +377,7 @@ export class Zoo {
             `exit=${h.child.exitCode}/${h.child.signalCode} stderr=${h.stderr.slice(-2000)}`,
         );
       }
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, 200);
-        h.waiters.push(() => {
-          clearTimeout(t);
-          r();
-        });
-      });
+      await nextLine(h);
     }
   }
 
