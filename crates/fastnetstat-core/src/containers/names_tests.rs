@@ -31,18 +31,31 @@ fn c(runtime: Runtime, id: &str) -> ContainerRef {
     ContainerRef { runtime, id: id.to_owned(), pod_uid: None }
 }
 
+/// The name `names` gives each (id, name) container of `runtime`.
+fn expect_names(names: &RuntimeNames, runtime: Runtime, expected: &[(&str, Option<&str>)]) {
+    for &(id, name) in expected {
+        assert_eq!(names.container_name(&c(runtime, id)), name, "{runtime:?} {id}");
+    }
+}
+
 #[test]
 fn docker_names() {
     let names = RuntimeNames::load(&host_root());
-    assert_eq!(names.container_name(&c(Runtime::Docker, WEB)), Some("web"));
-    assert_eq!(names.container_name(&c(Runtime::Docker, OLD)), Some("old"));
-    assert_eq!(names.container_name(&c(Runtime::Docker, API)), Some("api"));
-    // truncated mid-write, unknown id, id of another runtime
-    assert_eq!(names.container_name(&c(Runtime::Docker, BROKEN)), None);
-    assert_eq!(names.container_name(&c(Runtime::Docker, UNKNOWN)), None);
-    assert_eq!(names.container_name(&c(Runtime::Docker, NGINX)), None);
-    // a directory that is no container id is not looked at
-    assert_eq!(names.container_name(&c(Runtime::Docker, "not-an-id")), None);
+    expect_names(
+        &names,
+        Runtime::Docker,
+        &[
+            (WEB, Some("web")),
+            (OLD, Some("old")),
+            (API, Some("api")),
+            // truncated mid-write, unknown id, id of another runtime
+            (BROKEN, None),
+            (UNKNOWN, None),
+            (NGINX, None),
+            // a directory that is no container id is not looked at
+            ("not-an-id", None),
+        ],
+    );
 }
 
 #[test]
@@ -82,10 +95,12 @@ fn containerd_names_sandboxes_and_pods() {
 #[test]
 fn crio_names_from_run_or_persistent_copy() {
     let names = RuntimeNames::load(&host_root());
-    assert_eq!(names.container_name(&c(Runtime::CriO, COREDNS)), Some("coredns"));
-    // only the persistent copy under var/lib is left
-    assert_eq!(names.container_name(&c(Runtime::CriO, METRICS)), Some("metrics"));
-    assert_eq!(names.container_name(&c(Runtime::CriO, SANDBOX_DNS)), None);
+    expect_names(
+        &names,
+        Runtime::CriO,
+        // only the persistent copy under var/lib is left of METRICS
+        &[(COREDNS, Some("coredns")), (METRICS, Some("metrics")), (SANDBOX_DNS, None)],
+    );
     assert!(names.is_sandbox(&c(Runtime::CriO, SANDBOX_DNS)));
     let pod = names.pod(POD_DNS).unwrap();
     assert_eq!((pod.namespace.as_str(), pod.name.as_str()), ("kube-system", "coredns-5d78c9869d-x7kqz"));
@@ -94,9 +109,11 @@ fn crio_names_from_run_or_persistent_copy() {
 #[test]
 fn podman_rootful_and_rootless() {
     let names = RuntimeNames::load(&host_root());
-    assert_eq!(names.container_name(&c(Runtime::Podman, DB)), Some("db"));
-    assert_eq!(names.container_name(&c(Runtime::Podman, ROOTLESS_WEB)), Some("rootless-web"));
-    assert_eq!(names.container_name(&c(Runtime::Podman, UNKNOWN)), None);
+    expect_names(
+        &names,
+        Runtime::Podman,
+        &[(DB, Some("db")), (ROOTLESS_WEB, Some("rootless-web")), (UNKNOWN, None)],
+    );
 }
 
 #[test]
