@@ -31,8 +31,9 @@ fn c(runtime: Runtime, id: &str) -> ContainerRef {
     ContainerRef { runtime, id: id.to_owned(), pod_uid: None }
 }
 
-/// The name `names` gives each (id, name) container of `runtime`.
-fn expect_names(names: &RuntimeNames, runtime: Runtime, expected: &[(&str, Option<&str>)]) {
+/// The name the fixture host gives each (id, name) container of `runtime`.
+fn expect_names(runtime: Runtime, expected: &[(&str, Option<&str>)]) {
+    let names = RuntimeNames::load(&host_root());
     for &(id, name) in expected {
         assert_eq!(names.container_name(&c(runtime, id)), name, "{runtime:?} {id}");
     }
@@ -40,9 +41,7 @@ fn expect_names(names: &RuntimeNames, runtime: Runtime, expected: &[(&str, Optio
 
 #[test]
 fn docker_names() {
-    let names = RuntimeNames::load(&host_root());
     expect_names(
-        &names,
         Runtime::Docker,
         &[
             (WEB, Some("web")),
@@ -94,13 +93,12 @@ fn containerd_names_sandboxes_and_pods() {
 
 #[test]
 fn crio_names_from_run_or_persistent_copy() {
-    let names = RuntimeNames::load(&host_root());
     expect_names(
-        &names,
         Runtime::CriO,
         // only the persistent copy under var/lib is left of METRICS
         &[(COREDNS, Some("coredns")), (METRICS, Some("metrics")), (SANDBOX_DNS, None)],
     );
+    let names = RuntimeNames::load(&host_root());
     assert!(names.is_sandbox(&c(Runtime::CriO, SANDBOX_DNS)));
     let pod = names.pod(POD_DNS).unwrap();
     assert_eq!((pod.namespace.as_str(), pod.name.as_str()), ("kube-system", "coredns-5d78c9869d-x7kqz"));
@@ -108,12 +106,7 @@ fn crio_names_from_run_or_persistent_copy() {
 
 #[test]
 fn podman_rootful_and_rootless() {
-    let names = RuntimeNames::load(&host_root());
-    expect_names(
-        &names,
-        Runtime::Podman,
-        &[(DB, Some("db")), (ROOTLESS_WEB, Some("rootless-web")), (UNKNOWN, None)],
-    );
+    expect_names(Runtime::Podman, &[(DB, Some("db")), (ROOTLESS_WEB, Some("rootless-web")), (UNKNOWN, None)]);
 }
 
 #[test]
