@@ -161,6 +161,16 @@ fn cri_dockerd_paths_resolve_to_docker() {
     assert_eq!(names.runtime(&c(Runtime::Containerd, UNKNOWN)), Runtime::Containerd);
 }
 
+/// A fresh host root in the temp dir (`tag` in its name) and in it Docker's state directory
+/// for container WEB: (root, that directory).
+fn scratch_host_with_docker_web(tag: &str) -> (PathBuf, PathBuf) {
+    let root = std::env::temp_dir().join(format!("fastnetstat-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = root.join("var/lib/docker/containers").join(WEB);
+    std::fs::create_dir_all(&dir).unwrap();
+    (root, dir)
+}
+
 #[test]
 fn missing_host_root_gives_no_names() {
     let names = RuntimeNames::load(Path::new("/nonexistent/fastnetstat/host"));
@@ -172,10 +182,7 @@ fn missing_host_root_gives_no_names() {
 
 #[test]
 fn oversized_and_unreadable_state_files_are_skipped() {
-    let root = std::env::temp_dir().join(format!("fastnetstat-names-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let dir = root.join("var/lib/docker/containers").join(WEB);
-    std::fs::create_dir_all(&dir).unwrap();
+    let (root, dir) = scratch_host_with_docker_web("names");
     // valid JSON, one byte over the cap
     let mut text = br#"{"Name":"/big","Pad":""#.to_vec();
     let room = STATE_FILE_MAX as usize + 1 - text.len() - 2;
@@ -200,10 +207,7 @@ fn oversized_and_unreadable_state_files_are_skipped() {
 
 #[test]
 fn each_state_file_is_read_once() {
-    let root = std::env::temp_dir().join(format!("fastnetstat-once-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let dir = root.join("var/lib/docker/containers").join(WEB);
-    std::fs::create_dir_all(&dir).unwrap();
+    let (root, dir) = scratch_host_with_docker_web("once");
     std::fs::write(dir.join("config.v2.json"), r#"{"Name":"/first","State":{"Running":true}}"#).unwrap();
     let names = RuntimeNames::load(&root);
     assert_eq!(names.container_name(&c(Runtime::Docker, WEB)), Some("first"));
