@@ -10,30 +10,22 @@
 // teardown (process.exit -> wait4 returns). Plus the floors: node -e 0, ss.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { CHILD_ENV, CLI, opt } from './lib/measure.mjs';
 import { BENCH_DIR, cProgram, machine, Namespace } from './lib/netns.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? def : args[i + 1];
-};
 const size = Number(opt('size', 48000));
 const runs = Number(opt('runs', 7));
 const out = resolve(opt('out', join(BENCH_DIR, 'results', `profile-${Math.round(size / 1000)}k`)));
 
-const require = createRequire(import.meta.url);
-const cli = join(dirname(require.resolve('fastnetstat/package.json')), 'bin', 'fastnetstat.cjs');
+const cli = CLI;
 const node = process.execPath;
 const phases = join(BENCH_DIR, 'lib', 'phases.cjs');
 const timeit = cProgram('timeit');
 const scratch = mkdtempSync(join(tmpdir(), 'fns-prof-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
-// As in run.mjs: no NODE_EXTRA_CA_CERTS (a CA bundle parsed at every Node start) nor NODE_OPTIONS.
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^NODE_(EXTRA_CA_CERTS|OPTIONS)$/.test(k)));
 const CASES = [
   { label: 'node -e 0', cmd: [node, '-e', '0'] },
   { label: 'node --require phases.cjs -e 0', cmd: [node, '--require', phases, '-e', '0'] },
@@ -48,7 +40,7 @@ const CASES = [
 function run(ns, cmd) {
   const err = join(scratch, 'stderr');
   return new Promise((res) => {
-    const child = spawn(timeit, ['-n', ns.path, '/dev/null', err, ...cmd], { stdio: ['ignore', 'pipe', 'inherit'], env });
+    const child = spawn(timeit, ['-n', ns.path, '/dev/null', err, ...cmd], { stdio: ['ignore', 'pipe', 'inherit'], env: CHILD_ENV });
     let text = '';
     child.stdout.on('data', (d) => (text += d));
     child.on('exit', () => {

@@ -15,17 +15,11 @@
 // Writes OUT.json and OUT.md.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { CHILD_ENV, Quiet, stats, timeit } from './lib/measure.mjs';
+import { CHILD_ENV, CLI, opt, Quiet, requireRoot, stats, timeit } from './lib/measure.mjs';
 import { BENCH_DIR, cProgram, FIRST_PORT, machine, Namespace } from './lib/netns.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? def : args[i + 1];
-};
 const size = Number(opt('size', 100000));
 const rounds = Number(opt('rounds', 9));
 const rssSize = Number(opt('rss-size', 10000));
@@ -39,13 +33,9 @@ const PORT = FIRST_PORT + 99;
 const TARGET_RATIO = 1.2;
 const TARGET_RSS_MIB = 10;
 
-if (process.getuid?.() !== 0) {
-  console.error('bench/prometheus.mjs needs root: it creates a network namespace (ip netns add).');
-  process.exit(1);
-}
+requireRoot('bench/prometheus.mjs');
 
-const require = createRequire(import.meta.url);
-const cli = join(dirname(require.resolve('fastnetstat/package.json')), 'bin', 'fastnetstat.cjs');
+const cli = CLI;
 const node = process.execPath;
 const scraper = join(BENCH_DIR, 'tools', 'prom-scrape.mjs');
 const timeitProgram = cProgram('timeit');

@@ -27,19 +27,14 @@
 // (--all-netns would list both).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ContainerFleet } from './lib/containers.mjs';
 import { BENCH_DIR, cProgram, FIRST_PORT, machine, Namespace } from './lib/netns.mjs';
-import { Quiet, stats, timeit } from './lib/measure.mjs';
+import { CLI, opt, Quiet, requireRoot, stats, timeit } from './lib/measure.mjs';
 import { markdown, markdownContainers, svg } from './lib/report.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? def : args[i + 1];
-};
 const containersOnly = args.includes('--containers');
 const withContainers = !args.includes('--no-containers');
 const sizes = (containersOnly ? opt('sizes', '') : opt('sizes', '1000,10000,48000,100000')).split(',').filter(Boolean).map(Number);
@@ -54,13 +49,9 @@ const out = resolve(opt('out', join(BENCH_DIR, 'results', 'latest')));
 const quiet = Number(opt('quiet', 0.2));
 const quietWait = Number(opt('quiet-wait', 20));
 
-if (process.getuid?.() !== 0) {
-  console.error('bench/run.mjs needs root: it creates a network namespace (ip netns add).');
-  process.exit(1);
-}
+requireRoot('bench/run.mjs');
 
-const require = createRequire(import.meta.url);
-const cli = join(dirname(require.resolve('fastnetstat/package.json')), 'bin', 'fastnetstat.cjs');
+const cli = CLI;
 const node = process.execPath;
 const py = '/usr/bin/python3'; // Debian's python3-psutil lives there, not in pyenv's python
 const tools = (p) => join(BENCH_DIR, 'tools', p);

@@ -2,7 +2,26 @@
 // namespace, waiting for a quiet machine before each sample, and medians.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const ARGS = process.argv.slice(2);
+/** The value after `--name` on the command line, or `def` when it is not there. */
+export const opt = (name, def) => {
+  const i = ARGS.indexOf(`--${name}`);
+  return i < 0 ? def : ARGS[i + 1];
+};
+
+/** Exits with a message unless root: the benches create network namespaces. */
+export function requireRoot(script) {
+  if (process.getuid?.() !== 0) {
+    console.error(`${script} needs root: it creates a network namespace (ip netns add).`);
+    process.exit(1);
+  }
+}
+
+/** The built CLI's bin file (the command users run). */
+export const CLI = join(dirname(createRequire(import.meta.url).resolve('fastnetstat/package.json')), 'bin', 'fastnetstat.cjs');
 
 // The tools run in a clean environment: NODE_EXTRA_CA_CERTS (set in some
 // sandboxes and CI images) makes every Node start parse a CA bundle, 50-70 ms

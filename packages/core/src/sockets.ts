@@ -516,10 +516,7 @@ export class InetSocket extends InetRowFields<InetSockets> {
       uid: this.uid,
       inode: this.inode,
       timer: this.timer,
-      pid: this.pid ?? null,
-      processName: this.processName ?? null,
-      ...this.layoutFields(), // (a field added to the layout with `row` shows up here)
-      ...this.labels,
+      ...this.ownerLayoutAndLabels(),
     };
   }
 }
@@ -573,10 +570,7 @@ export class UnixSocket extends UnixRowFields<UnixSockets> {
       state: this.state,
       inode: this.inode,
       path: this.path ?? null,
-      pid: this.pid ?? null,
-      processName: this.processName ?? null,
-      ...this.layoutFields(),
-      ...this.labels,
+      ...this.ownerLayoutAndLabels(),
     };
   }
 }

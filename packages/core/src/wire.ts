@@ -229,6 +229,20 @@ export abstract class SocketRow<Rows extends PackedRows<{ toJSON(): Record<strin
   }
 
   abstract toJSON(): Record<string, unknown>;
+  /** The layout's fields that toJSON() shows (generated in wire-rows.ts). */
+  protected abstract layoutFields(): Record<string, unknown>;
+  /**
+   * How every row's toJSON() ends: its owner, the layout's fields (a field added to the
+   * layout with `row` shows up here; keys already given keep their place) and its labels.
+   */
+  protected ownerLayoutAndLabels(): Record<string, unknown> {
+    return {
+      pid: this.pid ?? null,
+      processName: this.processName ?? null,
+      ...this.layoutFields(),
+      ...this.labels,
+    };
+  }
 
   /** Printed by console.log / util.inspect as its fields (its toJSON view), not as the packed buffer. */
   [inspect.custom](_depth: number, options: InspectOptionsStylized, show: typeof inspect): string {

@@ -198,6 +198,8 @@ describe('live sockets of this process', () => {
   it('toJSON of a row and of the list', async () => {
     const list = await sockets({ protocols: ['tcp', 'unix'], processes: true });
     const row = [...list.inet].find((s) => s.localPort === listenPort && s.state === 'LISTEN')!;
+    // this process owns both rows; labels are gathered when asked (labels: true) or with netns
+    const ownerNoLabels = { pid: process.pid, processName: expectedProcessName(), netns: null, cgroup: null, container: null, pod: null };
     const json = row.toJSON();
     expect(json).toEqual({
       protocol: 'tcp',
@@ -213,13 +215,7 @@ describe('live sockets of this process', () => {
       uid: row.uid,
       inode: row.inode,
       timer: row.timer,
-      pid: process.pid,
-      processName: expectedProcessName(),
-      // labels are gathered when asked (labels: true) or with netns
-      netns: null,
-      cgroup: null,
-      container: null,
-      pod: null,
+      ...ownerNoLabels,
     });
     expect(JSON.parse(JSON.stringify(row))).toEqual(json);
 
@@ -233,12 +229,7 @@ describe('live sockets of this process', () => {
       state: 'UNCONNECTED',
       inode: unixRow.inode,
       path: unixPath,
-      pid: process.pid,
-      processName: expectedProcessName(),
-      netns: null,
-      cgroup: null,
-      container: null,
-      pod: null,
+      ...ownerNoLabels,
     });
 
     const doc = JSON.parse(JSON.stringify(list)) as {

@@ -15,17 +15,16 @@ fn expect(path: &str, runtime: Runtime, id: &str, pod: Option<&str>) {
 
 #[test]
 fn docker_both_drivers() {
-    expect(&format!("/system.slice/docker-{ID}.scope"), Runtime::Docker, ID, None);
-    expect(&format!("/docker/{ID}"), Runtime::Docker, ID, None);
-    // rootless Docker under the user's systemd
-    expect(
-        &format!("/user.slice/user-1000.slice/user@1000.service/user.slice/docker-{ID}.scope"),
-        Runtime::Docker,
-        ID,
-        None,
-    );
-    // systemd inside the container adds children; the container is still the scope
-    expect(&format!("/system.slice/docker-{ID}.scope/init.scope"), Runtime::Docker, ID, None);
+    for path in [
+        format!("/system.slice/docker-{ID}.scope"),
+        format!("/docker/{ID}"),
+        // rootless Docker under the user's systemd
+        format!("/user.slice/user-1000.slice/user@1000.service/user.slice/docker-{ID}.scope"),
+        // systemd inside the container adds children; the container is still the scope
+        format!("/system.slice/docker-{ID}.scope/init.scope"),
+    ] {
+        expect(&path, Runtime::Docker, ID, None);
+    }
 }
 
 #[test]
@@ -108,22 +107,16 @@ fn crio_both_drivers_and_conmon() {
 
 #[test]
 fn podman_rootful_rootless_cgroupfs_split_and_conmon() {
-    expect(&format!("/machine.slice/libpod-{ID}.scope"), Runtime::Podman, ID, None);
-    expect(&format!("/machine.slice/libpod-{ID}.scope/container"), Runtime::Podman, ID, None);
-    expect(
-        &format!("/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-{ID}.scope"),
-        Runtime::Podman,
-        ID,
-        None,
-    );
-    expect(
-        &format!("/machine.slice/machine-libpod_pod_{ID2}.slice/libpod-{ID}.scope"),
-        Runtime::Podman,
-        ID,
-        None,
-    );
-    expect(&format!("/libpod_parent/libpod-{ID}"), Runtime::Podman, ID, None);
-    expect(&format!("/system.slice/web.service/libpod-payload-{ID}"), Runtime::Podman, ID, None);
+    for path in [
+        format!("/machine.slice/libpod-{ID}.scope"),
+        format!("/machine.slice/libpod-{ID}.scope/container"),
+        format!("/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-{ID}.scope"),
+        format!("/machine.slice/machine-libpod_pod_{ID2}.slice/libpod-{ID}.scope"),
+        format!("/libpod_parent/libpod-{ID}"),
+        format!("/system.slice/web.service/libpod-payload-{ID}"),
+    ] {
+        expect(&path, Runtime::Podman, ID, None);
+    }
     assert_eq!(container(&format!("/machine.slice/libpod-conmon-{ID}.scope")), None);
     assert_eq!(container("/libpod_parent/conmon"), None);
     assert_eq!(container("/system.slice/web.service/supervisor"), None);

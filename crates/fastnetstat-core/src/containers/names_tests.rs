@@ -31,18 +31,30 @@ fn c(runtime: Runtime, id: &str) -> ContainerRef {
     ContainerRef { runtime, id: id.to_owned(), pod_uid: None }
 }
 
+/// The name the fixture host gives each (id, name) container of `runtime`.
+fn expect_names(runtime: Runtime, expected: &[(&str, Option<&str>)]) {
+    let names = RuntimeNames::load(&host_root());
+    for &(id, name) in expected {
+        assert_eq!(names.container_name(&c(runtime, id)), name, "{runtime:?} {id}");
+    }
+}
+
 #[test]
 fn docker_names() {
-    let names = RuntimeNames::load(&host_root());
-    assert_eq!(names.container_name(&c(Runtime::Docker, WEB)), Some("web"));
-    assert_eq!(names.container_name(&c(Runtime::Docker, OLD)), Some("old"));
-    assert_eq!(names.container_name(&c(Runtime::Docker, API)), Some("api"));
-    // truncated mid-write, unknown id, id of another runtime
-    assert_eq!(names.container_name(&c(Runtime::Docker, BROKEN)), None);
-    assert_eq!(names.container_name(&c(Runtime::Docker, UNKNOWN)), None);
-    assert_eq!(names.container_name(&c(Runtime::Docker, NGINX)), None);
-    // a directory that is no container id is not looked at
-    assert_eq!(names.container_name(&c(Runtime::Docker, "not-an-id")), None);
+    expect_names(
+        Runtime::Docker,
+        &[
+            (WEB, Some("web")),
+            (OLD, Some("old")),
+            (API, Some("api")),
+            // truncated mid-write, unknown id, id of another runtime
+            (BROKEN, None),
+            (UNKNOWN, None),
+            (NGINX, None),
+            // a directory that is no container id is not looked at
+            ("not-an-id", None),
+        ],
+    );
 }
 
 #[test]
@@ -81,11 +93,12 @@ fn containerd_names_sandboxes_and_pods() {
 
 #[test]
 fn crio_names_from_run_or_persistent_copy() {
+    expect_names(
+        Runtime::CriO,
+        // only the persistent copy under var/lib is left of METRICS
+        &[(COREDNS, Some("coredns")), (METRICS, Some("metrics")), (SANDBOX_DNS, None)],
+    );
     let names = RuntimeNames::load(&host_root());
-    assert_eq!(names.container_name(&c(Runtime::CriO, COREDNS)), Some("coredns"));
-    // only the persistent copy under var/lib is left
-    assert_eq!(names.container_name(&c(Runtime::CriO, METRICS)), Some("metrics"));
-    assert_eq!(names.container_name(&c(Runtime::CriO, SANDBOX_DNS)), None);
     assert!(names.is_sandbox(&c(Runtime::CriO, SANDBOX_DNS)));
     let pod = names.pod(POD_DNS).unwrap();
     assert_eq!((pod.namespace.as_str(), pod.name.as_str()), ("kube-system", "coredns-5d78c9869d-x7kqz"));
@@ -93,10 +106,7 @@ fn crio_names_from_run_or_persistent_copy() {
 
 #[test]
 fn podman_rootful_and_rootless() {
-    let names = RuntimeNames::load(&host_root());
-    assert_eq!(names.container_name(&c(Runtime::Podman, DB)), Some("db"));
-    assert_eq!(names.container_name(&c(Runtime::Podman, ROOTLESS_WEB)), Some("rootless-web"));
-    assert_eq!(names.container_name(&c(Runtime::Podman, UNKNOWN)), None);
+    expect_names(Runtime::Podman, &[(DB, Some("db")), (ROOTLESS_WEB, Some("rootless-web")), (UNKNOWN, None)]);
 }
 
 #[test]
@@ -151,6 +161,16 @@ fn cri_dockerd_paths_resolve_to_docker() {
     assert_eq!(names.runtime(&c(Runtime::Containerd, UNKNOWN)), Runtime::Containerd);
 }
 
+/// A fresh host root in the temp dir (`tag` in its name) and in it Docker's state directory
+/// for container WEB: (root, that directory).
+fn scratch_host_with_docker_web(tag: &str) -> (PathBuf, PathBuf) {
+    let root = std::env::temp_dir().join(format!("fastnetstat-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dir = root.join("var/lib/docker/containers").join(WEB);
+    std::fs::create_dir_all(&dir).unwrap();
+    (root, dir)
+}
+
 #[test]
 fn missing_host_root_gives_no_names() {
     let names = RuntimeNames::load(Path::new("/nonexistent/fastnetstat/host"));
@@ -162,10 +182,7 @@ fn missing_host_root_gives_no_names() {
 
 #[test]
 fn oversized_and_unreadable_state_files_are_skipped() {
-    let root = std::env::temp_dir().join(format!("fastnetstat-names-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let dir = root.join("var/lib/docker/containers").join(WEB);
-    std::fs::create_dir_all(&dir).unwrap();
+    let (root, dir) = scratch_host_with_docker_web("names");
     // valid JSON, one byte over the cap
     let mut text = br#"{"Name":"/big","Pad":""#.to_vec();
     let room = STATE_FILE_MAX as usize + 1 - text.len() - 2;
@@ -190,10 +207,7 @@ fn oversized_and_unreadable_state_files_are_skipped() {
 
 #[test]
 fn each_state_file_is_read_once() {
-    let root = std::env::temp_dir().join(format!("fastnetstat-once-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let dir = root.join("var/lib/docker/containers").join(WEB);
-    std::fs::create_dir_all(&dir).unwrap();
+    let (root, dir) = scratch_host_with_docker_web("once");
     std::fs::write(dir.join("config.v2.json"), r#"{"Name":"/first","State":{"Running":true}}"#).unwrap();
     let names = RuntimeNames::load(&root);
     assert_eq!(names.container_name(&c(Runtime::Docker, WEB)), Some("first"));

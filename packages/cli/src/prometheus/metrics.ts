@@ -35,57 +35,18 @@ export function exposition(version: string, { processMetrics }: { processMetrics
     }
   }
   const registers = [registry];
-  const sockets = new Gauge({
-    name: 'fastnetstat_sockets',
-    help: 'Sockets by protocol (netstat\'s Proto: tcp, tcp6, udp, ..., unix) and state.',
-    labelNames: ['protocol', 'state'] as const,
-    registers,
-  });
-  const queueLength = new Gauge({
-    name: 'fastnetstat_listen_queue_length',
-    help: 'Connections waiting in the accept queue of a listening TCP socket (summed over sockets with the same labels).',
-    labelNames: LISTENER_LABELS,
-    registers,
-  });
-  const queueLimit = new Gauge({
-    name: 'fastnetstat_listen_queue_limit',
-    help: 'The limit of a listening TCP socket\'s accept queue: its backlog (summed over sockets with the same labels).',
-    labelNames: LISTENER_LABELS,
-    registers,
-  });
-  const connections = new Gauge({
-    name: 'fastnetstat_connections',
-    help: 'Connections whose local port is a listening port of the host, by protocol, port and state.',
-    labelNames: ['protocol', 'port', 'state'] as const,
-    registers,
-  });
-  const processSockets = new Gauge({
-    name: 'fastnetstat_process_sockets',
-    help: 'Sockets owned by a process, by protocol.',
-    labelNames: ['pid', 'program', 'protocol'] as const,
-    registers,
-  });
-  const overflows = new Counter({
-    name: 'fastnetstat_tcp_listen_overflows_total',
-    help: 'Times a listening socket\'s accept queue was full (the kernel\'s TcpExt ListenOverflows).',
-    registers,
-  });
-  const drops = new Counter({
-    name: 'fastnetstat_tcp_listen_drops_total',
-    help: 'Connection requests a listening socket dropped, overflows included (the kernel\'s TcpExt ListenDrops).',
-    registers,
-  });
-  const duration = new Gauge({
-    name: 'fastnetstat_scrape_duration_seconds',
-    help: 'How long reading the sockets, their owners and the counters took for this scrape.',
-    registers,
-  });
-  const buildInfo = new Gauge({
-    name: 'fastnetstat_build_info',
-    help: 'The fastnetstat version exporting these metrics (always 1).',
-    labelNames: ['version'] as const,
-    registers,
-  });
+  const newGauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Gauge<L>({ name, help, labelNames, registers });
+  const newCounter = (name: string, help: string) => new Counter({ name, help, registers });
+  const sockets = newGauge('fastnetstat_sockets', 'Sockets by protocol (netstat\'s Proto: tcp, tcp6, udp, ..., unix) and state.', ['protocol', 'state']);
+  const queueLength = newGauge('fastnetstat_listen_queue_length', 'Connections waiting in the accept queue of a listening TCP socket (summed over sockets with the same labels).', LISTENER_LABELS);
+  const queueLimit = newGauge('fastnetstat_listen_queue_limit', 'The limit of a listening TCP socket\'s accept queue: its backlog (summed over sockets with the same labels).', LISTENER_LABELS);
+  const connections = newGauge('fastnetstat_connections', 'Connections whose local port is a listening port of the host, by protocol, port and state.', ['protocol', 'port', 'state']);
+  const processSockets = newGauge('fastnetstat_process_sockets', 'Sockets owned by a process, by protocol.', ['pid', 'program', 'protocol']);
+  const overflows = newCounter('fastnetstat_tcp_listen_overflows_total', 'Times a listening socket\'s accept queue was full (the kernel\'s TcpExt ListenOverflows).');
+  const drops = newCounter('fastnetstat_tcp_listen_drops_total', 'Connection requests a listening socket dropped, overflows included (the kernel\'s TcpExt ListenDrops).');
+  const duration = newGauge('fastnetstat_scrape_duration_seconds', 'How long reading the sockets, their owners and the counters took for this scrape.');
+  const buildInfo = newGauge('fastnetstat_build_info', 'The fastnetstat version exporting these metrics (always 1).', ['version']);
   buildInfo.set({ version }, 1);
 
   const fill = <L extends string>(gauge: GaugeType<L>, samples: Sample<L>[]) => {

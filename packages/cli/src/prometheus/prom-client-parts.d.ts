@@ -5,22 +5,18 @@
  * `fastnetstat --prometheus`'s start-up.
  */
 declare module 'prom-client/lib/registry.js' {
-  import type { Registry } from 'prom-client';
-  const RegistryClass: typeof Registry;
-  export = RegistryClass;
+  import { Registry } from 'prom-client';
+  export = Registry;
 }
 declare module 'prom-client/lib/gauge.js' {
-  import type { Gauge } from 'prom-client';
-  const GaugeClass: typeof Gauge;
-  export = GaugeClass;
+  import { Gauge } from 'prom-client';
+  export = Gauge;
 }
 declare module 'prom-client/lib/counter.js' {
-  import type { Counter } from 'prom-client';
-  const CounterClass: typeof Counter;
-  export = CounterClass;
+  import { Counter } from 'prom-client';
+  export = Counter;
 }
 declare module 'prom-client/lib/defaultMetrics.js' {
-  import type { collectDefaultMetrics } from 'prom-client';
-  const collect: typeof collectDefaultMetrics;
-  export = collect;
+  import { collectDefaultMetrics } from 'prom-client';
+  export = collectDefaultMetrics;
 }

@@ -114,44 +114,28 @@ mod tests {
     }
 
     #[test]
-    fn containerd_container_and_sandbox() {
-        let container = br#"{"ociVersion":"1.1.0","process":{"args":["nginx"]},"annotations":{
-            "io.kubernetes.cri.container-type":"container",
-            "io.kubernetes.cri.container-name":"nginx",
-            "io.kubernetes.cri.sandbox-id":"abc",
-            "io.kubernetes.cri.sandbox-uid":"u-1",
-            "io.kubernetes.cri.sandbox-name":"web-7d9",
-            "io.kubernetes.cri.sandbox-namespace":"shop"}}"#;
-        assert_eq!(
-            parse_containerd(container),
-            Some(CriState { sandbox: false, name: Some("nginx".into()), pod: pod() })
-        );
-        let sandbox = br#"{"annotations":{
-            "io.kubernetes.cri.container-type":"sandbox",
-            "io.kubernetes.cri.sandbox-uid":"u-1",
-            "io.kubernetes.cri.sandbox-name":"web-7d9",
-            "io.kubernetes.cri.sandbox-namespace":"shop",
-            "io.kubernetes.cri.sandbox-log-directory":"/var/log/pods/shop_web-7d9_u-1"}}"#;
-        assert_eq!(parse_containerd(sandbox), Some(CriState { sandbox: true, name: None, pod: pod() }));
-    }
-
-    #[test]
-    fn crio_container_and_sandbox() {
-        let container = br#"{"annotations":{
-            "io.kubernetes.cri-o.ContainerType":"container",
-            "io.kubernetes.cri-o.Labels":"{\"io.kubernetes.container.name\":\"nginx\"}",
-            "io.kubernetes.container.name":"nginx",
-            "io.kubernetes.pod.uid":"u-1",
-            "io.kubernetes.pod.name":"web-7d9",
-            "io.kubernetes.pod.namespace":"shop"}}"#;
-        assert_eq!(
-            parse_crio(container),
-            Some(CriState { sandbox: false, name: Some("nginx".into()), pod: pod() })
-        );
-        let sandbox = br#"{"annotations":{"io.kubernetes.cri-o.ContainerType":"sandbox",
-            "io.kubernetes.container.name":"POD",
-            "io.kubernetes.pod.uid":"u-1","io.kubernetes.pod.name":"web-7d9","io.kubernetes.pod.namespace":"shop"}}"#;
-        assert_eq!(parse_crio(sandbox), Some(CriState { sandbox: true, name: None, pod: pod() }));
+    fn container_and_sandbox_of_each_runtime() {
+        type Parse = fn(&[u8]) -> Option<CriState>;
+        // (runtime, its parser, pod()'s nginx container, pod()'s sandbox)
+        let runtimes: [(&str, Parse, &[u8], &[u8]); 2] = [
+            (
+                "containerd",
+                parse_containerd,
+                include_bytes!("testdata/containerd-container.json"),
+                include_bytes!("testdata/containerd-sandbox.json"),
+            ),
+            (
+                "cri-o",
+                parse_crio,
+                include_bytes!("testdata/crio-container.json"),
+                include_bytes!("testdata/crio-sandbox.json"),
+            ),
+        ];
+        for (runtime, parse, container, sandbox) in runtimes {
+            let nginx = CriState { sandbox: false, name: Some("nginx".into()), pod: pod() };
+            assert_eq!(parse(container), Some(nginx), "{runtime}");
+            assert_eq!(parse(sandbox), Some(CriState { sandbox: true, name: None, pod: pod() }), "{runtime}");
+        }
     }
 
     #[test]
