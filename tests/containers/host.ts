@@ -38,7 +38,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { followLines, nextLine } from '../support/line-child.js';
 import { fileURLToPath } from 'node:url';
-import { pidAlive, RUN_ENV, sh, sleep, untilStable } from '../oracle/zoo.js';
+import { pidAlive, quietIpv6, RUN_ENV, sh, sleep, untilStable } from '../oracle/zoo.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const HOLDER_PY = path.join(HERE, 'ct-holder.py');
@@ -591,15 +591,7 @@ export class MiniHost {
   /** lo up; an ifb `eth0` with `addrs` (no DAD, no autoconf, no link-local: nothing changes later). */
   private configure(nsPath: string, addrs: string[]): void {
     const inNs = (...argv: string[]) => sh('nsenter', [`--net=${nsPath}`, ...argv]);
-    const v6 = (dev: string) => [
-      `net.ipv6.conf.${dev}.accept_ra=0`,
-      `net.ipv6.conf.${dev}.autoconf=0`,
-      `net.ipv6.conf.${dev}.router_solicitations=0`,
-      `net.ipv6.conf.${dev}.accept_dad=0`,
-      `net.ipv6.conf.${dev}.dad_transmits=0`,
-      `net.ipv6.conf.${dev}.addr_gen_mode=1`,
-    ];
-    inNs('sysctl', '-q', '-w', ...v6('all'), ...v6('default'));
+    inNs('sysctl', '-q', '-w', ...quietIpv6('all'), ...quietIpv6('default'));
     inNs('ip', 'link', 'set', 'lo', 'up');
     if (addrs.length === 0) return;
     inNs('ip', 'link', 'add', 'eth0', 'type', 'ifb');

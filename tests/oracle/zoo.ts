@@ -30,6 +30,22 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * sysctl settings that keep IPv6 on `dev` still: no router advertisements, autoconf, DAD,
+ * temporary or link-local addresses, so a namespace's addresses do not change while tests read it.
+ */
+export function quietIpv6(dev: string): string[] {
+  return [
+    `net.ipv6.conf.${dev}.accept_ra=0`,
+    `net.ipv6.conf.${dev}.autoconf=0`,
+    `net.ipv6.conf.${dev}.router_solicitations=0`,
+    `net.ipv6.conf.${dev}.accept_dad=0`,
+    `net.ipv6.conf.${dev}.dad_transmits=0`,
+    `net.ipv6.conf.${dev}.use_tempaddr=0`,
+    `net.ipv6.conf.${dev}.addr_gen_mode=1`, // no link-local address
+  ];
+}
+
 export const REPO_ROOT = path.resolve(HERE, '..', '..');
 const HOLDER_PY = path.join(HERE, 'holder.py');
 const ETC_FIXTURES = path.join(REPO_ROOT, 'fixtures', 'oracle', 'etc');
@@ -289,15 +305,7 @@ export class Zoo {
     sh('ip', ['netns', 'add', ns]);
     const sysctl = (...kv: string[]) => sh('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', ...kv]);
     // Before any interface exists, so `default` applies to fns0 as well.
-    const v6 = (dev: string) => [
-      `net.ipv6.conf.${dev}.accept_ra=0`,
-      `net.ipv6.conf.${dev}.autoconf=0`,
-      `net.ipv6.conf.${dev}.router_solicitations=0`,
-      `net.ipv6.conf.${dev}.accept_dad=0`,
-      `net.ipv6.conf.${dev}.dad_transmits=0`,
-      `net.ipv6.conf.${dev}.use_tempaddr=0`,
-      `net.ipv6.conf.${dev}.addr_gen_mode=1`, // no link-local address
-    ];
+    const v6 = quietIpv6;
     sysctl(...v6('all'), ...v6('default'));
     // ICMP errors (port unreachable for the DNS misses) are never rate limited in here, so a
     // miss always fails at once instead of waiting for the resolver timeout.
