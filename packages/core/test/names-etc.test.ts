@@ -216,13 +216,14 @@ function expectLookups(lookup: (n: number) => string | undefined, expected: [num
 }
 
 describe('NameTables', () => {
-  let dir: string | undefined;
+  // every directory a test made (some make two)
+  const dirs: string[] = [];
   afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
   function etc(files: Record<string, string>): string {
-    dir = mkdtempSync(join(tmpdir(), 'fns-names-'));
+    const dir = mkdtempSync(join(tmpdir(), 'fns-names-'));
+    dirs.push(dir);
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), Buffer.from(text, 'latin1'));
     return dir;
   }
