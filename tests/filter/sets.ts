@@ -2,7 +2,8 @@
  * The two sides of a filter case as sets of socket keys: what `ss -H -e -n` prints, and what
  * `fastnetstat --json` lists. A socket's key is its inode (`ino:N`); a TIME_WAIT socket has
  * none, so its key is its protocol, addresses and ports (`tw:tcp:127.0.0.1|3000>127.0.0.1|41234`).
- * Only the protocols both tools list are compared: tcp, udp, raw and unix (ss also lists
+ * ss prints no inode for raw sockets either: they are keyed by addresses too (the zoo's raw
+ * sockets differ in them). Only the protocols both tools list are compared: tcp, udp, raw and unix (ss also lists
  * netlink, packet, mptcp, ... sockets, netstat's udplite has no ss counterpart).
  */
 
@@ -14,16 +15,28 @@ const ALL_NETIDS = new Set([...Object.keys(NETIDS), 'nl', 'p_raw', 'p_dgr', 'mpt
 export interface SocketSet {
   /** key -> a readable description of the socket, for failure messages. */
   keys: Map<string, string>;
+  /** key -> its kind: fastnetstat's protocol and state (`tcp TIME_WAIT`, `unix STREAM UNCONNECTED`), ss's netid and state (`u_str UNCONN`). */
+  kinds: Map<string, string>;
 }
 
-/** `addr|port` from ss's `127.0.0.1:22`, `[::1]:22`, `*:22` (address lowercase, no brackets). */
+/** An address as keys compare it: lowercase, a wildcard (0.0.0.0, ::, ss's *) as `*`. */
+function addressKey(addr: string): string {
+  const a = addr.toLowerCase();
+  return a === '0.0.0.0' || a === '::' || a === '*' ? '*' : a;
+}
+
+/** `addr|port` from ss's `127.0.0.1:22`, `[::1]:22`, `*:22`, `0.0.0.0:*`. */
 function endpoint(text: string): string {
   const colon = text.lastIndexOf(':');
   let addr = text.slice(0, colon);
   if (addr.startsWith('[') && addr.endsWith(']')) addr = addr.slice(1, -1);
   addr = addr.replace(/%.*$/, ''); // ss appends %dev to an address bound to a device
-  return `${addr.toLowerCase()}|${text.slice(colon + 1)}`;
+  const port = text.slice(colon + 1);
+  return `${addressKey(addr)}|${port === '*' ? '0' : port}`;
 }
+
+/** The key of a socket that has no inode to go by (TIME_WAIT; raw in ss's text). */
+const addressed = (proto: string, local: string, remote: string) => `addr:${proto}:${local}>${remote}`;
 
 /**
  * The protocol of a listing without a netid column (ss hides it when one table is listed):
@@ -38,34 +51,42 @@ function onlyProtocol(options: readonly string[]): string {
 /** The sockets `ss -H -e -n <options> <expr>` printed. */
 export function parseSs(stdout: string, options: readonly string[]): SocketSet {
   const keys = new Map<string, string>();
+  const kinds = new Map<string, string>();
   for (const line of stdout.split('\n')) {
     const t = line.trim().split(/\s+/).filter(Boolean);
     if (t.length < 4) continue;
     let i = 0;
     let proto: string;
+    let netid: string;
     if (ALL_NETIDS.has(t[0]!)) {
       const mapped = NETIDS[t[0]!];
       if (!mapped) continue; // a table netstat does not list
       proto = mapped;
+      netid = t[0]!;
       i++;
     } else {
       proto = onlyProtocol(options);
+      netid = proto;
     }
-    if (!/^\d+$/.test(t[i]!)) i++; // the state column (hidden when one state is listed)
+    let state = '';
+    if (!/^\d+$/.test(t[i]!)) state = t[i++]!; // the state column (hidden when one state is listed)
     i += 2; // Recv-Q, Send-Q
     if (proto === 'unix') {
       // `path inode peer peer-inode`; the socket's inode is the local "port"
       const inode = t[i + 1]!;
       keys.set(`ino:${inode}`, `unix ${t[i]} ${inode} -> ${t[i + 2]} ${t[i + 3]}`);
+      kinds.set(`ino:${inode}`, `${netid} ${state}`);
       continue;
     }
     const local = t[i]!;
     const peer = t[i + 1]!;
     const ino = /\bino:(\d+)/.exec(line)?.[1] ?? '0';
     const what = `${proto} ${local} -> ${peer}`;
-    keys.set(ino !== '0' ? `ino:${ino}` : `tw:${proto}:${endpoint(local)}>${endpoint(peer)}`, what);
+    const key = ino !== '0' && proto !== 'raw' ? `ino:${ino}` : addressed(proto, endpoint(local), endpoint(peer));
+    keys.set(key, what);
+    kinds.set(key, `${netid} ${state}`);
   }
-  return { keys };
+  return { keys, kinds };
 }
 
 interface JsonInet {
@@ -88,17 +109,22 @@ interface JsonUnix {
 export function parseJson(stdout: string): SocketSet {
   const doc = JSON.parse(stdout) as { inet: JsonInet[]; unix: JsonUnix[] };
   const keys = new Map<string, string>();
+  const kinds = new Map<string, string>();
   for (const r of doc.inet) {
     if (r.protocol === 'udplite') continue;
     const what = `${r.protocol} ${r.localAddress}:${r.localPort} -> ${r.remoteAddress}:${r.remotePort} ${r.state}`;
     const key =
-      r.inode !== 0
+      r.inode !== 0 && r.protocol !== 'raw'
         ? `ino:${r.inode}`
-        : `tw:${r.protocol}:${r.localAddress.toLowerCase()}|${r.localPort}>${r.remoteAddress.toLowerCase()}|${r.remotePort}`;
+        : addressed(r.protocol, `${addressKey(r.localAddress)}|${r.localPort}`, `${addressKey(r.remoteAddress)}|${r.remotePort}`);
     keys.set(key, what);
+    kinds.set(key, `${r.protocol} ${r.state}`);
   }
-  for (const r of doc.unix) keys.set(`ino:${r.inode}`, `unix ${r.type} ${r.state} ${r.path ?? '*'} ${r.inode}`);
-  return { keys };
+  for (const r of doc.unix) {
+    keys.set(`ino:${r.inode}`, `unix ${r.type} ${r.state} ${r.path ?? '*'} ${r.inode}`);
+    kinds.set(`ino:${r.inode}`, `unix ${r.type} ${r.state}`);
+  }
+  return { keys, kinds };
 }
 
 /** What one side has and the other lacks, as lines; empty when the sets are equal. */
