@@ -101,6 +101,7 @@ pub(crate) fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
             }
         },
         netns: None,
+        filter: None,
     })
 }
 
