@@ -233,9 +233,12 @@ export class FilterZoo {
     this.refreshedAt = Date.now();
   }
 
-  /** Runs `argv` inside the namespace as root. */
+  /**
+   * Runs `argv` in the namespace as root. Through nsenter, not `ip netns exec`: that one mounts a
+   * fresh /sys, where ss finds no cgroup2 mount for `cgroup` terms.
+   */
   run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-    return runArgv(['ip', 'netns', 'exec', this.ns, ...argv], { env, timeoutMs: 30_000 });
+    return runArgv(['nsenter', `--net=/run/netns/${this.ns}`, ...argv], { env, timeoutMs: 30_000 });
   }
 
   async destroy(): Promise<void> {
