@@ -154,6 +154,14 @@ export class Namespace {
     return { established: count(['state', 'established']), listening: count(['state', 'listening']), all: count([]) };
   }
 
+  /** The local port of one client of the first listener (a connection's own port, for filter benchmarks). */
+  clientPort() {
+    const line = this.exec('ss', ['-Htn', 'state', 'established', `dport = :${FIRST_PORT}`]).stdout.split('\n')[0] ?? '';
+    const port = Number(/:(\d+)\s+\S+:\d+\s*$/.exec(line.trim())?.[1]);
+    if (!port) throw new Error(`no client of port ${FIRST_PORT} in the table: ${line}`);
+    return port;
+  }
+
   /** Stops the holders (ours: by the pids we started) and deletes the namespace. */
   destroySync() {
     for (const child of this.holders) {
