@@ -75,6 +75,35 @@ if (reason) {
       }
     }
 
+    /** The /proc source's rows for `words` against ss's for `ssWords` (what /proc approximates them by). */
+    async function procAgainst(options: string[], words: string[], ssWords: string[]): Promise<void> {
+      await zoo.refreshIfOlderThan();
+      const ss = await zoo.run(['ss', '-H', '-e', '-n', ...ssOptions(options), ...ssWords]);
+      expect(ss.code, ss.stderr).toBe(0);
+      const ours = await zoo.run([CLI, '--json', ...options, ...words], { FASTNETSTAT_SOURCE: 'proc' });
+      expect(ours.stderr).toBe('');
+      expect(difference(parseSs(ss.stdout, options), parseJson(ours.stdout)), ss.stdout).toEqual([]);
+    }
+
+    describe('what the /proc source approximates (docs/filters.md)', () => {
+      it('dev: no socket is bound to a device', async () => {
+        await procAgainst(['-n', '-tuwa'], ['dev', 'fns0'], ['sport', '=', ':1', 'and', 'sport', '=', ':2']);
+        await procAgainst(['-n', '-tuwa'], ['dev', '!=', 'lo'], []);
+        await procAgainst(['-n', '-ta'], ['not', 'dev', 'lo', 'and', 'dport', '=', ':22'], ['dport', '=', ':22']);
+      });
+      it('autobound: a local port in net.ipv4.ip_local_port_range', async () => {
+        const range = (await zoo.run(['cat', '/proc/sys/net/ipv4/ip_local_port_range'])).stdout.trim().split(/\s+/);
+        const ephemeral = ['sport', '>=', `:${range[0]}`, 'and', 'sport', '<=', `:${range[1]}`];
+        await procAgainst(['-n', '-tua'], ['autobound'], ephemeral);
+        await procAgainst(['-n', '-ta'], ['not', 'autobound'], ['not', '(', ...ephemeral, ')']);
+      });
+      it('cgroup: no socket has one', async () => {
+        if (!zoo.cgroup) return;
+        await procAgainst(['-n', '-tua'], ['cgroup', zoo.cgroup], ['sport', '=', ':1', 'and', 'sport', '=', ':2']);
+        await procAgainst(['-n', '-tua'], ['cgroup', '!=', zoo.cgroup], []);
+      });
+    });
+
     for (const source of SOURCES) {
       for (const c of [...buildCases(), ...SSFILTER_T]) {
         const title = name(c, source);
