@@ -60,7 +60,8 @@ export type {
 export { portOwners, portOwnersSync, listeners, listenersSync, watch } from './queries.js';
 export type { PortOwnersOptions, Listeners, WatchEvent, WatchOptions, InetProtocol } from './queries.js';
 export { checkFilter } from './filter.js';
-export type { FilterExpression, FilterSummary, FilterContext } from './filter.js';
+export type { FilterSummary, FilterContext } from './filter.js';
+export type { FilterExpression, FilterFamily } from './filter-request.js';
 export { kernelHasFamily } from './families.js';
 export type { OtherFamily } from './families.js';
 export {
