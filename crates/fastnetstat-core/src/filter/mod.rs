@@ -82,7 +82,16 @@ pub struct FilterError {
 
 impl fmt::Display for FilterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "filter: {} at word {}", self.message, self.position)
+        // a token may hold any character: keep the message on one line
+        let message: String = self
+            .message
+            .chars()
+            .flat_map(|c| {
+                let escaped: Vec<char> = if c.is_control() { c.escape_default().collect() } else { vec![c] };
+                escaped
+            })
+            .collect();
+        write!(f, "filter: {message} at word {}", self.position)
     }
 }
 
@@ -92,6 +101,13 @@ impl FilterError {
     pub(crate) fn new(message: impl Into<String>, token: impl Into<String>, position: usize) -> FilterError {
         FilterError { message: message.into(), token: token.into(), position }
     }
+}
+
+/// Whether a host name in an address goes to the system resolver (the default,
+/// as ss does). Off, a word that is no numeric address is an error: for fuzzing
+/// and tests that must not wait on a network. Process-wide.
+pub fn resolve_host_names(enabled: bool) {
+    hostcond::set_resolve(enabled);
 }
 
 impl Filter {
