@@ -14,7 +14,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use fastnetstat_core::filter::{bytecode, Filter, ParseOptions};
+use fastnetstat_core::filter::{bytecode, AddressFamily, Filter, ParseOptions};
 use fastnetstat_core::netlink::{inet, DiagSocket};
 use fastnetstat_core::{list_sockets, InetSocket, InetTable, SocketQuery, Source};
 
@@ -163,12 +163,19 @@ impl Zoo {
 
 const TABLES: [InetTable; 4] = [InetTable::Tcp, InetTable::Tcp6, InetTable::Udp, InetTable::Udp6];
 
-/// The sockets of the zoo `ss -Htuna <words>` lists (None: no ss here).
-fn ss_selection(zoo: &Zoo, words: &[&str]) -> Option<BTreeSet<(&'static str, u16, u16)>> {
+/// The sockets of the zoo `ss -Htna <family> <words>` and `ss -Huna ...` list
+/// (None: no ss here; Some(Err): ss refused the words).
+fn ss_selection(
+    zoo: &Zoo,
+    family: Option<&str>,
+    words: &[&str],
+) -> Option<Result<BTreeSet<(&'static str, u16, u16)>, String>> {
     let mut out = BTreeSet::new();
     for (flag, proto) in [("-Htna", "tcp"), ("-Huna", "udp")] {
-        let output = Command::new("ss").arg(flag).args(words).output().ok()?;
-        assert!(output.status.success(), "ss {flag} {words:?}: {}", String::from_utf8_lossy(&output.stderr));
+        let output = Command::new("ss").arg(flag).args(family).args(words).output().ok()?;
+        if !output.status.success() {
+            return Some(Err(String::from_utf8_lossy(&output.stderr).into_owned()));
+        }
         for line in String::from_utf8_lossy(&output.stdout).lines() {
             let fields: Vec<&str> = line.split_whitespace().collect();
             let port = |field: &str| field.rsplit(':').next().unwrap().parse::<u16>().unwrap_or(0);
@@ -184,7 +191,7 @@ fn ss_selection(zoo: &Zoo, words: &[&str]) -> Option<BTreeSet<(&'static str, u16
             }
         }
     }
-    Some(out)
+    Some(Ok(out))
 }
 
 /// Expressions every source must agree on (ports from the zoo).
@@ -256,39 +263,71 @@ fn words_of(text: &str) -> Vec<String> {
     text.split_whitespace().map(String::from).collect()
 }
 
-fn check(zoo: &Zoo, text: &str, with_proc: bool, options: &ParseOptions) {
+/// How a listing is asked for: ss's family option, the parse options it means,
+/// and the tables it lists.
+struct Listing {
+    ss_family: Option<&'static str>,
+    options: ParseOptions,
+    tables: &'static [InetTable],
+}
+
+const BOTH: Listing = Listing { ss_family: None, options: DEFAULT_OPTIONS, tables: &TABLES };
+const DEFAULT_OPTIONS: ParseOptions = ParseOptions { family: AddressFamily::Unspec, tcp: true, udp: true };
+
+fn check(zoo: &Zoo, text: &str, with_proc: bool, listing: &Listing) {
     let words = words_of(text);
-    let filter = Arc::new(Filter::parse_with(&words, options).unwrap_or_else(|e| panic!("{text}: {e}")));
+    let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let parsed = Filter::parse_with(&words, &listing.options);
+    let from_ss = ss_selection(zoo, listing.ss_family, &refs);
+    let filter = match parsed {
+        Ok(filter) => Arc::new(filter),
+        Err(error) => {
+            // a malformed expression is one for ss too
+            if let Some(from_ss) = from_ss {
+                assert!(
+                    from_ss.is_err(),
+                    "{text} ({:?}): we refuse it ({error}), ss takes it",
+                    listing.ss_family
+                );
+            }
+            return;
+        }
+    };
+    // an address with a family lists that family, whatever -4/-6 said (ss resets its families)
+    let tables = match filter.family() {
+        Some(AddressFamily::Inet) => &[InetTable::Tcp, InetTable::Udp][..],
+        Some(AddressFamily::Inet6) => &[InetTable::Tcp6, InetTable::Udp6][..],
+        _ => listing.tables,
+    };
     // every program the kernel gets, it takes
     if let Some(code) = filter.bytecode() {
         assert_eq!(bytecode::audit(code, true), Ok(()), "{text}");
-        for table in TABLES {
+        for &table in tables {
             let mut socket = DiagSocket::open().unwrap();
             let dump = inet::DumpFilter { states: inet::ALL_STATES, counters: false, local_port: None };
             inet::dump_table_with(&mut socket, table, &dump, Some(code), |_| true)
                 .unwrap_or_else(|e| panic!("{text}: the kernel refused the program: {e}"));
         }
     }
-    let with_bytecode = zoo.own(&rows_of(Source::Netlink, Some(&filter), &TABLES));
-    let unfiltered = rows_of(Source::Netlink, None, &TABLES);
+    let with_bytecode = zoo.own(&rows_of(Source::Netlink, Some(&filter), tables));
+    let unfiltered = rows_of(Source::Netlink, None, tables);
     let evaluated: Vec<InetSocket> = unfiltered.into_iter().filter(|r| filter.matches_inet(r)).collect();
     let evaluated = zoo.own(&evaluated);
     assert_eq!(with_bytecode, evaluated, "{text}: netlink+bytecode vs netlink+evaluator");
     if with_proc {
-        let from_proc = zoo.own(&rows_of(Source::Proc, Some(&filter), &TABLES));
+        let from_proc = zoo.own(&rows_of(Source::Proc, Some(&filter), tables));
         assert_eq!(with_bytecode, from_proc, "{text}: netlink vs /proc");
     }
-    let refs: Vec<&str> = words.iter().map(String::as_str).collect();
-    if let Some(from_ss) = ss_selection(zoo, &refs) {
+    if let Some(from_ss) = from_ss {
+        let from_ss = from_ss.unwrap_or_else(|e| panic!("{text}: ss refuses it: {e}"));
         let ours: BTreeSet<(&str, u16, u16)> = with_bytecode.iter().map(|k| (k.0, k.1, k.2)).collect();
-        assert_eq!(ours, from_ss, "{text}: fastnetstat vs ss");
+        assert_eq!(ours, from_ss, "{text} ({:?}): fastnetstat vs ss", listing.ss_family);
     }
 }
 
 #[test]
 fn every_source_and_ss_select_the_same_sockets() {
     let zoo = zoo();
-    let options = ParseOptions::default();
     // the zoo is what the cases talk about
     let all = zoo.own(&rows_of(Source::Netlink, None, &TABLES));
     for state in [1u8, 6, 7, 8, 10] {
@@ -297,13 +336,101 @@ fn every_source_and_ss_select_the_same_sockets() {
     let mut selected_some = 0;
     for text in EXPRESSIONS {
         let text = zoo.expand(text);
-        check(&zoo, &text, true, &options);
-        let filter = Arc::new(Filter::parse_with(&words_of(&text), &options).unwrap());
+        check(&zoo, &text, true, &BOTH);
+        let filter = Arc::new(Filter::parse_with(&words_of(&text), &DEFAULT_OPTIONS).unwrap());
         selected_some += usize::from(!zoo.own(&rows_of(Source::Netlink, Some(&filter), &TABLES)).is_empty());
     }
     // the cases are not all empty selections
     assert!(selected_some > EXPRESSIONS.len() * 3 / 4, "{selected_some} of {}", EXPRESSIONS.len());
     for text in NETLINK_ONLY {
-        check(&zoo, &zoo.expand(text), false, &options);
+        check(&zoo, &zoo.expand(text), false, &BOTH);
     }
+    // -4 and -6: an address is read in that family (and narrows the listing to it)
+    let v4 = Listing {
+        ss_family: Some("-4"),
+        options: ParseOptions { family: AddressFamily::Inet, ..DEFAULT_OPTIONS },
+        tables: &[InetTable::Tcp, InetTable::Udp],
+    };
+    let v6 = Listing {
+        ss_family: Some("-6"),
+        options: ParseOptions { family: AddressFamily::Inet6, ..DEFAULT_OPTIONS },
+        tables: &[InetTable::Tcp6, InetTable::Udp6],
+    };
+    for listing in [&v4, &v6] {
+        for text in EXPRESSIONS {
+            check(&zoo, &zoo.expand(text), true, listing);
+        }
+    }
+}
+
+/// A cgroup of our own (cgroup2), with a listener created inside it; removed on drop.
+struct OwnCgroup {
+    dir: std::path::PathBuf,
+    relative: String,
+}
+
+impl Drop for OwnCgroup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+}
+
+fn cgroup2_mount() -> Option<String> {
+    let mounts = std::fs::read_to_string("/proc/mounts").ok()?;
+    mounts.lines().find_map(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        (f.get(2) == Some(&"cgroup2")).then(|| f[1].to_string())
+    })
+}
+
+/// Our process's cgroup2 path (the `0::` line of /proc/self/cgroup).
+fn own_cgroup2_path() -> Option<String> {
+    let text = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    text.lines().find_map(|l| l.strip_prefix("0::").map(String::from))
+}
+
+#[test]
+fn cgroup_terms_select_the_sockets_made_in_that_cgroup() {
+    let (Some(mount), Some(home)) = (cgroup2_mount(), own_cgroup2_path()) else { return };
+    let relative = format!("fastnetstat-filter-test-{}", std::process::id());
+    let dir = std::path::Path::new(&mount).join(&relative);
+    if std::fs::create_dir(&dir).is_err() {
+        return; // not permitted here: nothing to test
+    }
+    let cgroup = OwnCgroup { dir, relative };
+    let procs =
+        |path: &std::path::Path| std::fs::write(path.join("cgroup.procs"), std::process::id().to_string());
+    // a socket is charged to the cgroup of the process that makes it
+    if procs(&cgroup.dir).is_err() {
+        return;
+    }
+    let inside = TcpListener::bind("127.0.0.1:0");
+    procs(&std::path::Path::new(&mount).join(home.trim_start_matches('/'))).unwrap();
+    let inside = inside.unwrap();
+    let outside = TcpListener::bind("127.0.0.1:0").unwrap();
+    let ports = [port_of(&inside), port_of(&outside)];
+    for (text, expected) in [
+        (format!("cgroup /{}", cgroup.relative), vec![ports[0]]),
+        (format!("cgroup {}", cgroup.relative), vec![ports[0]]),
+        (format!("cgroup != /{}", cgroup.relative), vec![ports[1]]),
+        (format!("not cgroup /{} and sport >= :1", cgroup.relative), vec![ports[1]]),
+    ] {
+        let filter = Arc::new(Filter::parse_text(&text).unwrap());
+        assert!(filter.bytecode().is_some(), "{text}: ss compiles cgroup terms");
+        let selected: Vec<u16> = rows_of(Source::Netlink, Some(&filter), &[InetTable::Tcp])
+            .iter()
+            .filter(|r| ports.contains(&r.local_port))
+            .map(|r| r.local_port)
+            .collect();
+        assert_eq!(selected, expected, "{text}");
+        if let Ok(output) = Command::new("ss").arg("-Htln").args(text.split_whitespace()).output() {
+            let listed: Vec<u16> = String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .filter_map(|l| l.split_whitespace().nth(3)?.rsplit(':').next()?.parse().ok())
+                .filter(|p| ports.contains(p))
+                .collect();
+            assert_eq!(listed, expected, "{text}: ss");
+        }
+    }
+    drop(inside);
 }

@@ -257,7 +257,9 @@ pub(crate) fn set_resolve(enabled: bool) {
 /// the rest last to first).
 fn resolve(host: &str, af: u8) -> Vec<Prefix> {
     let mut addrs: Vec<Prefix> = Vec::new();
-    if !RESOLVE.load(Ordering::Relaxed) {
+    // an IPv6 literal in the wrong family: gethostbyname2 has no answer (getaddrinfo
+    // would map ::ffff:a.b.c.d to IPv4), and no host name holds a ':'
+    if !RESOLVE.load(Ordering::Relaxed) || host.contains(':') {
         return addrs;
     }
     let families: &[u8] = if af == AF_UNSPEC { &[AF_INET, AF_INET6] } else { &[af] };
