@@ -163,13 +163,12 @@ impl Zoo {
 
 const TABLES: [InetTable; 4] = [InetTable::Tcp, InetTable::Tcp6, InetTable::Udp, InetTable::Udp6];
 
+/// Protocol, local and peer port of the rows ss lists.
+type SsRows = BTreeSet<(&'static str, u16, u16)>;
+
 /// The sockets of the zoo `ss -Htna <family> <words>` and `ss -Huna ...` list
 /// (None: no ss here; Some(Err): ss refused the words).
-fn ss_selection(
-    zoo: &Zoo,
-    family: Option<&str>,
-    words: &[&str],
-) -> Option<Result<BTreeSet<(&'static str, u16, u16)>, String>> {
+fn ss_selection(zoo: &Zoo, family: Option<&str>, words: &[&str]) -> Option<Result<SsRows, String>> {
     let mut out = BTreeSet::new();
     for (flag, proto) in [("-Htna", "tcp"), ("-Huna", "udp")] {
         let output = Command::new("ss").arg(flag).args(family).args(words).output().ok()?;
