@@ -433,3 +433,171 @@ fn cgroup_terms_select_the_sockets_made_in_that_cgroup() {
     }
     drop(inside);
 }
+
+/// Unix sockets of every kind this test opens, in a directory of its own; removed on drop.
+struct UnixZoo {
+    dir: std::path::PathBuf,
+    inodes: BTreeSet<u64>,
+    _held: Vec<Box<dyn std::any::Any>>,
+}
+
+impl Drop for UnixZoo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn inode_of(fd: &impl AsRawFd) -> u64 {
+    // SAFETY: fstat into a zeroed stat of our own.
+    unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        assert_eq!(libc::fstat(fd.as_raw_fd(), &mut st), 0);
+        st.st_ino
+    }
+}
+
+fn unix_zoo() -> UnixZoo {
+    use std::os::linux::net::SocketAddrExt;
+    use std::os::unix::net::{SocketAddr, UnixDatagram, UnixListener, UnixStream};
+    let dir = std::env::temp_dir().join(format!("fastnetstat-filter-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir(&dir).unwrap();
+    let listener = UnixListener::bind(dir.join("srv.sock")).unwrap();
+    let client = UnixStream::connect(dir.join("srv.sock")).unwrap();
+    let server = listener.accept().unwrap().0;
+    let dgram = UnixDatagram::bind(dir.join("dgram.sock")).unwrap();
+    let sender = UnixDatagram::unbound().unwrap();
+    sender.connect(dir.join("dgram.sock")).unwrap();
+    let name = format!("fastnetstat-filter-{}", std::process::id());
+    let abstract_listener =
+        UnixListener::bind_addr(&SocketAddr::from_abstract_name(name.as_bytes()).unwrap()).unwrap();
+    let (pair_a, pair_b) = UnixStream::pair().unwrap();
+    // autobind: bind with nothing but the family gives "@" and five hex digits
+    let auto = UnixDatagram::unbound().unwrap();
+    let family = libc::AF_UNIX as libc::sa_family_t;
+    // SAFETY: bind with a sockaddr of just its family field, as autobind wants.
+    let bound = unsafe {
+        libc::bind(
+            auto.as_raw_fd(),
+            (&family as *const libc::sa_family_t).cast(),
+            size_of::<libc::sa_family_t>() as u32,
+        )
+    };
+    assert_eq!(bound, 0);
+    let inodes = [
+        inode_of(&listener),
+        inode_of(&client),
+        inode_of(&server),
+        inode_of(&dgram),
+        inode_of(&sender),
+        inode_of(&abstract_listener),
+        inode_of(&pair_a),
+        inode_of(&pair_b),
+        inode_of(&auto),
+    ]
+    .into_iter()
+    .collect();
+    let held: Vec<Box<dyn std::any::Any>> = vec![
+        Box::new(listener),
+        Box::new(client),
+        Box::new(server),
+        Box::new(dgram),
+        Box::new(sender),
+        Box::new(abstract_listener),
+        Box::new(pair_a),
+        Box::new(pair_b),
+        Box::new(auto),
+    ];
+    UnixZoo { dir, inodes, _held: held }
+}
+
+#[test]
+fn unix_path_patterns_select_what_ss_selects() {
+    let zoo = unix_zoo();
+    let dir = zoo.dir.display().to_string();
+    let unix_options = ParseOptions { family: AddressFamily::Unix, ..DEFAULT_OPTIONS };
+    let cases: Vec<(String, ParseOptions, &[&str])> = [
+        format!("src {dir}/*"),
+        "src *srv.sock".to_string(),
+        "src *SRV.SOCK".to_string(),
+        format!("src {dir}/[a-d]*"),
+        "not src *.sock".to_string(),
+        "src @fastnetstat-filter-*".to_string(),
+        "autobound".to_string(),
+        "not autobound".to_string(),
+        "dst *".to_string(),
+        "dst /x".to_string(),
+        "sport = :22".to_string(),
+        "sport > :5".to_string(),
+        "state listening".to_string(),
+        "state established".to_string(),
+        "state connected".to_string(),
+        "state unconnected".to_string(),
+        format!("exclude listening src {dir}/*"),
+        "src 0.0.0.0".to_string(),
+    ]
+    .into_iter()
+    .map(|text| (text, unix_options, &["-x"][..]))
+    .chain([
+        (format!("src unix:{dir}/dgram*"), DEFAULT_OPTIONS, &["-A", "unix"][..]),
+        ("src *".to_string(), DEFAULT_OPTIONS, &["-A", "unix"][..]),
+        ("src 0.0.0.0".to_string(), DEFAULT_OPTIONS, &["-A", "unix"][..]),
+        ("sport >= :1".to_string(), DEFAULT_OPTIONS, &["-A", "unix"][..]),
+    ])
+    .collect();
+    let mut selected_some = 0;
+    for (text, options, ss_flags) in &cases {
+        let words = words_of(text);
+        let filter = Arc::new(Filter::parse_with(&words, options).unwrap_or_else(|e| panic!("{text}: {e}")));
+        let listed = |source| -> BTreeSet<u64> {
+            let query =
+                SocketQuery { unix: true, source, filter: Some(filter.clone()), ..SocketQuery::default() };
+            list_sockets(&query).unix.iter().map(|r| r.inode).filter(|i| zoo.inodes.contains(i)).collect()
+        };
+        let (netlink, proc) = (listed(Source::Netlink), listed(Source::Proc));
+        assert_eq!(netlink, proc, "{text}: netlink vs /proc");
+        selected_some += usize::from(!netlink.is_empty());
+        let Ok(output) = Command::new("ss").arg("-Ha").args(*ss_flags).args(&words).output() else {
+            continue;
+        };
+        assert!(output.status.success(), "{text}: {}", String::from_utf8_lossy(&output.stderr));
+        let from_ss: BTreeSet<u64> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                f.get(f.len().checked_sub(3)?)?.parse().ok()
+            })
+            .filter(|i| zoo.inodes.contains(i))
+            .collect();
+        assert_eq!(netlink, from_ss, "{text}: fastnetstat vs ss {ss_flags:?}");
+    }
+    assert!(selected_some > cases.len() / 2, "{selected_some} of {}", cases.len());
+}
+
+#[test]
+fn streams_and_namespaces_apply_the_filter() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let other = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = port_of(&listener);
+    let filter = Arc::new(Filter::parse_text(&format!("sport = :{port}")).unwrap());
+    let query = SocketQuery {
+        inet_tables: vec![InetTable::Tcp, InetTable::Tcp6],
+        filter: Some(filter),
+        ..SocketQuery::default()
+    };
+    let mut ports = Vec::new();
+    for chunk in fastnetstat_core::stream_sockets(query.clone(), 16) {
+        if let fastnetstat_core::Rows::Inet(rows) = chunk.unwrap().rows {
+            ports.extend(rows.iter().map(|r| r.local_port));
+        }
+    }
+    assert_eq!(ports, [port]);
+    // --all-netns and --netns go through list_sockets_in (here: our own namespace by pid)
+    if let Ok(own) = fastnetstat_core::netns::resolve(&query.root, &format!("pid:{}", std::process::id())) {
+        let host = fastnetstat_core::list_sockets_in(&query, &[own]);
+        let ports: Vec<u16> =
+            host.namespaces.iter().flat_map(|n| n.snapshot.inet.iter().map(|r| r.local_port)).collect();
+        assert_eq!(ports, [port]);
+    }
+    drop(other);
+}
