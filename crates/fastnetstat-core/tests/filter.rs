@@ -255,7 +255,19 @@ const EXPRESSIONS: &[&str] = &[
 ];
 
 /// Expressions only netlink can answer (the /proc tables carry no interface or cgroup).
-const NETLINK_ONLY: &[&str] = &["dev lo", "dev != lo", "not dev 1 and sport >= :1", "dev 0 or sport = :{L4}"];
+const NETLINK_ONLY: &[&str] = &[
+    "dev lo",
+    "dev != lo",
+    "not dev 1 and sport >= :1",
+    "dev 0 or sport = :{L4}",
+    // ss leaves these to userspace (no bytecode for dev): `src 0.0.0.0` then
+    // matches [::] and ::1 too, and `autobound` is the ephemeral range
+    "dev 0 and src 0.0.0.0",
+    "not ( dev 0 and src 0.0.0.0 )",
+    "dev 0 and ( src [::1] or dst 127.0.0.1 ) and autobound",
+    "not ( dev 1 or not src 127.0.0.0/8 ) and sport gt :0",
+    "dev lo or sport > :70000 or dport < :-1",
+];
 
 /// `state` clauses are ss's words before the expression: split them off as ss's argv.
 fn words_of(text: &str) -> Vec<String> {

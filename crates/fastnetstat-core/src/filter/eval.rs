@@ -7,7 +7,7 @@
 //! where userspace compares the bits as they are (`src 0.0.0.0` matches `[::]`
 //! there); and `autobound` is the kernel's "port picked by the kernel" where
 //! userspace guesses from the ephemeral port range. [`matches_inet`] gives
-//! ss's answer: both runs where ss compiles ([`Filter::bytecode`]),
+//! ss's answer: both runs where ss compiles the expression,
 //! the kernel's run simulated here (with the ephemeral-range guess for
 //! `autobound`, as /proc rows cannot say who picked the port).
 
@@ -62,7 +62,7 @@ pub(crate) fn matches_inet(filter: &Filter, row: &InetSocket) -> bool {
     }
     let Some(expr) = &filter.expr else { return true };
     let view = View::of_inet(row);
-    user(expr, &view) && (filter.bytecode.is_none() || kernel(expr, &view))
+    user(expr, &view) && (!filter.ss_compiles || kernel(expr, &view))
 }
 
 /// The userspace half alone, for rows the kernel already ran ss's bytecode on.
@@ -244,22 +244,27 @@ pub(crate) fn kernel_hostcond(
     bits == 0 || bits_match(address, &p.data, bits)
 }
 
-/// ss's is_ephemeral: within net.ipv4.ip_local_port_range (1024-4999 if unreadable).
-fn is_ephemeral(port: i64) -> bool {
-    static RANGE: OnceLock<(i64, i64)> = OnceLock::new();
-    let (min, max) = *RANGE.get_or_init(|| {
+/// net.ipv4.ip_local_port_range (1024-4999 if unreadable, as ss has it).
+pub(crate) fn ephemeral_range() -> (u16, u16) {
+    static RANGE: OnceLock<(u16, u16)> = OnceLock::new();
+    *RANGE.get_or_init(|| {
         std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
             .ok()
             .and_then(|text| {
-                let mut numbers = text.split_whitespace().map(|n| n.parse::<i64>());
+                let mut numbers = text.split_whitespace().map(|n| n.parse::<u16>());
                 match (numbers.next(), numbers.next()) {
                     (Some(Ok(min)), Some(Ok(max))) if min != 0 => Some((min, max)),
                     _ => None,
                 }
             })
             .unwrap_or((1024, 4999))
-    });
-    port >= min && port <= max
+    })
+}
+
+/// ss's is_ephemeral: within the ephemeral port range.
+fn is_ephemeral(port: i64) -> bool {
+    let (min, max) = ephemeral_range();
+    port >= i64::from(min) && port <= i64::from(max)
 }
 
 /// fnmatch(pattern, name, FNM_CASEFOLD) with glibc's rules: `*`, `?`, bracket

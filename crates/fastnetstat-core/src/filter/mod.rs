@@ -65,9 +65,12 @@ pub struct Filter {
     /// An address with an explicit or preferred family narrows the listing to
     /// that family, as ss's parse_hostcond does (the last such address wins).
     family: Option<AddressFamily>,
-    /// ss's inet_diag bytecode for the expression (None: ss sends none, the
-    /// expression runs in userspace only).
+    /// The inet_diag bytecode for the dump (see [`Filter::bytecode`]).
     bytecode: Option<Vec<u8>>,
+    /// `bytecode` is ss's own: its kernel run is part of the selection (else
+    /// the expression's meaning is the userspace test alone, and the program
+    /// only keeps a superset of it).
+    ss_compiles: bool,
 }
 
 /// A malformed filter: what is wrong, the word it is about and where that
@@ -154,10 +157,11 @@ impl Filter {
         self.family
     }
 
-    /// The inet_diag bytecode (INET_DIAG_REQ_BYTECODE) ss sends for the expression:
-    /// the kernel runs it on each socket of a dump. None when there is no
-    /// expression or ss would send none (see [`bytecode`]); the rows are then
-    /// tested in userspace only.
+    /// The inet_diag bytecode (INET_DIAG_REQ_BYTECODE) for a dump: the kernel runs
+    /// it on each socket and sends only those it keeps; [`Filter::matches_inet_after_kernel`]
+    /// then decides on those. It is ss's program where ss compiles the expression,
+    /// else a looser one that keeps every socket the expression can select (see
+    /// [`bytecode`]). None when there is no expression.
     pub fn bytecode(&self) -> Option<&[u8]> {
         self.bytecode.as_deref()
     }

@@ -124,7 +124,13 @@ pub(crate) fn parse(words: &[&str], options: &ParseOptions) -> Result<Filter, Fi
     let mut parser = Parser { tokens: &tokens, at: 0, options, family: None };
     filter.expr = parser.applet()?;
     filter.family = parser.family;
-    filter.bytecode = filter.expr.as_ref().and_then(super::bytecode::compile);
+    if let Some(expr) = &filter.expr {
+        filter.bytecode = super::bytecode::compile(expr);
+        filter.ss_compiles = filter.bytecode.is_some();
+        if filter.bytecode.is_none() {
+            filter.bytecode = super::bytecode::compile_loose(expr, super::eval::ephemeral_range());
+        }
+    }
     Ok(filter)
 }
 
