@@ -797,19 +797,6 @@ fn filter_rows() -> Vec<InetSocket> {
     rows
 }
 
-fn ephemeral_range() -> (u16, u16) {
-    std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
-        .ok()
-        .and_then(|t| {
-            let mut n = t.split_whitespace().map(|n| n.parse::<u16>());
-            match (n.next(), n.next()) {
-                (Some(Ok(lo)), Some(Ok(hi))) if lo != 0 => Some((lo, hi)),
-                _ => None,
-            }
-        })
-        .unwrap_or((1024, 4999))
-}
-
 pub fn filter(data: &[u8]) {
     use fastnetstat_core::filter::{self, bytecode, AddressFamily, Filter, ParseOptions};
     let Some((&pick, rest)) = data.split_first() else { return };
@@ -844,7 +831,7 @@ pub fn filter(data: &[u8]) {
     }
     // the kernel running the program's bytes, then the userspace rest, selects what
     // the evaluator selects alone (the netlink and /proc sources agree)
-    let (lo, hi) = ephemeral_range();
+    let (lo, hi) = filter::ephemeral_range();
     for row in filter_rows() {
         let alone = filter.matches_inet(&row);
         let kernel = filter.bytecode().is_none_or(|code| {

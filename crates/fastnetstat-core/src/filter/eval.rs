@@ -50,14 +50,18 @@ impl<'a> View<'a> {
     }
 }
 
-pub(crate) fn matches_inet(filter: &Filter, row: &InetSocket) -> bool {
-    let family_ok = match filter.family {
+/// Whether the filter leaves inet sockets of this family in the listing.
+pub(crate) fn lists_inet(filter: &Filter, ipv6: bool) -> bool {
+    match filter.family {
         None => true,
-        Some(AddressFamily::Inet) => !row.table.is_ipv6(),
-        Some(AddressFamily::Inet6) => row.table.is_ipv6(),
+        Some(AddressFamily::Inet) => !ipv6,
+        Some(AddressFamily::Inet6) => ipv6,
         Some(_) => false,
-    };
-    if !family_ok || !state_selected(filter.states, row.state) {
+    }
+}
+
+pub(crate) fn matches_inet(filter: &Filter, row: &InetSocket) -> bool {
+    if !lists_inet(filter, row.table.is_ipv6()) || !state_selected(filter.states, row.state) {
         return false;
     }
     let Some(expr) = &filter.expr else { return true };
@@ -67,13 +71,7 @@ pub(crate) fn matches_inet(filter: &Filter, row: &InetSocket) -> bool {
 
 /// The userspace half alone, for rows the kernel already ran ss's bytecode on.
 pub(crate) fn matches_inet_after_kernel(filter: &Filter, row: &InetSocket) -> bool {
-    let family_ok = match filter.family {
-        None => true,
-        Some(AddressFamily::Inet) => !row.table.is_ipv6(),
-        Some(AddressFamily::Inet6) => row.table.is_ipv6(),
-        Some(_) => false,
-    };
-    family_ok
+    lists_inet(filter, row.table.is_ipv6())
         && state_selected(filter.states, row.state)
         && filter.expr.as_ref().is_none_or(|expr| user(expr, &View::of_inet(row)))
 }
@@ -244,8 +242,9 @@ pub(crate) fn kernel_hostcond(
     bits == 0 || bits_match(address, &p.data, bits)
 }
 
-/// net.ipv4.ip_local_port_range (1024-4999 if unreadable, as ss has it).
-pub(crate) fn ephemeral_range() -> (u16, u16) {
+/// The ephemeral port range `autobound` checks in userspace, as ss reads it:
+/// net.ipv4.ip_local_port_range (1024-4999 if unreadable).
+pub fn ephemeral_range() -> (u16, u16) {
     static RANGE: OnceLock<(u16, u16)> = OnceLock::new();
     *RANGE.get_or_init(|| {
         std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")

@@ -22,6 +22,7 @@ use std::fmt;
 
 use crate::model::{InetSocket, UnixSocket};
 
+pub use eval::ephemeral_range;
 pub use states::{state_mask, SS_ALL, SS_CONN};
 
 /// The address family a listing prefers, as ss's `-4`, `-6`, `-x` (`-f inet`,
@@ -164,6 +165,13 @@ impl Filter {
     /// [`bytecode`]). None when there is no expression.
     pub fn bytecode(&self) -> Option<&[u8]> {
         self.bytecode.as_deref()
+    }
+
+    /// Whether the listing keeps inet sockets of this family at all (false: an
+    /// address with the other family narrowed it, see [`Filter::family`]); a
+    /// table of that family need not be read.
+    pub fn lists_inet(&self, ipv6: bool) -> bool {
+        eval::lists_inet(self, ipv6)
     }
 
     /// Whether the filter selects the inet row, all of it evaluated here (states included).

@@ -230,11 +230,5 @@ fn keep_unix_row(query: &SocketQuery, row: &crate::model::UnixSocket) -> bool {
 /// Whether the filter leaves `table`'s family in the listing (an address with a
 /// family, as `inet6:` or after -6, lists that family only, as ss does).
 fn family_listed(query: &SocketQuery, table: InetTable) -> bool {
-    use crate::filter::AddressFamily;
-    match query.filter.as_ref().and_then(|f| f.family()) {
-        None => true,
-        Some(AddressFamily::Inet) => !table.is_ipv6(),
-        Some(AddressFamily::Inet6) => table.is_ipv6(),
-        Some(_) => false,
-    }
+    query.filter.as_ref().is_none_or(|f| f.lists_inet(table.is_ipv6()))
 }
