@@ -374,14 +374,27 @@ fn every_source_and_ss_select_the_same_sockets() {
     }
 }
 
-/// A cgroup of our own (cgroup2), with a listener created inside it; removed on drop.
+/// A cgroup of our own (cgroup2); on drop the process goes back home and the
+/// cgroup is removed (a failing test included).
 struct OwnCgroup {
     dir: std::path::PathBuf,
     relative: String,
+    home: std::path::PathBuf,
+}
+
+impl OwnCgroup {
+    fn enter(&self) -> std::io::Result<()> {
+        std::fs::write(self.dir.join("cgroup.procs"), std::process::id().to_string())
+    }
+
+    fn leave(&self) -> std::io::Result<()> {
+        std::fs::write(self.home.join("cgroup.procs"), std::process::id().to_string())
+    }
 }
 
 impl Drop for OwnCgroup {
     fn drop(&mut self) {
+        let _ = self.leave();
         let _ = std::fs::remove_dir(&self.dir);
     }
 }
@@ -408,15 +421,14 @@ fn cgroup_terms_select_the_sockets_made_in_that_cgroup() {
     if std::fs::create_dir(&dir).is_err() {
         return; // not permitted here: nothing to test
     }
-    let cgroup = OwnCgroup { dir, relative };
-    let procs =
-        |path: &std::path::Path| std::fs::write(path.join("cgroup.procs"), std::process::id().to_string());
+    let home = std::path::Path::new(&mount).join(home.trim_start_matches('/'));
+    let cgroup = OwnCgroup { dir, relative, home };
     // a socket is charged to the cgroup of the process that makes it
-    if procs(&cgroup.dir).is_err() {
+    if cgroup.enter().is_err() {
         return;
     }
     let inside = TcpListener::bind("127.0.0.1:0");
-    procs(&std::path::Path::new(&mount).join(home.trim_start_matches('/'))).unwrap();
+    cgroup.leave().unwrap();
     let inside = inside.unwrap();
     let outside = TcpListener::bind("127.0.0.1:0").unwrap();
     let ports = [port_of(&inside), port_of(&outside)];
