@@ -12,11 +12,16 @@
 //! term after the first; `not` puts an always-taken jump to failure after the
 //! term, so the term's success fails and its failure falls through.
 //!
-//! ss (and so this compiler) leaves an expression uncompiled when a term has no
-//! op it uses (`dev`) or would give the kernel bytecode it refuses (a unix path
-//! pattern, host names of two families): the whole expression is then run in
-//! userspace only. [`audit`] re-implements the kernel's check
-//! (`inet_diag_bc_audit`), and every program [`compile`] gives passes it.
+//! ss leaves an expression uncompiled when a term has no op it uses (`dev`) or
+//! would give the kernel bytecode it refuses (a unix path pattern, host names
+//! of two families): its selection is then the userspace test alone. For those
+//! the dump carries a looser program of ours instead, one that keeps every
+//! socket the userspace test can select: `dev` (INET_DIAG_BC_DEV_COND),
+//! `cgroup` and port comparisons as they are, `autobound` as the ephemeral
+//! port range, an address as its port alone (or, under `not`, as the kernel's
+//! stricter test). [`audit`] re-implements the kernel's check
+//! (`inet_diag_bc_audit`, net/ipv4/inet_diag.c), every program built here
+//! passes it, and [`run`] is the kernel's interpreter (`inet_diag_bc_run`).
 
 use super::hostcond::{HostCond, AF_INET, AF_INET6, AF_UNSPEC};
 use super::parse::{Expr, Side};

@@ -1,15 +1,75 @@
-//! ss's filter language (iproute2 6.1: `misc/ssfilter.y` and the words `misc/ss.c`
-//! reads before it): parsed once into a [`Filter`], then run two ways that
-//! select the same sockets:
+//! ss's filter language, as iproute2 6.1 reads it (`misc/ssfilter.y` and the
+//! words `misc/ss.c` takes before it), parsed once into a [`Filter`] and run
+//! where the rows are read.
 //!
-//! - compiled to inet_diag bytecode for the netlink dump, so the kernel drops
-//!   what does not match before it ever reaches us (see [`bytecode`]);
-//! - evaluated in userspace on the rows ([`Filter::matches_inet`],
-//!   [`Filter::matches_unix`]): the /proc source runs all of it, the netlink
-//!   source what the bytecode could not say.
+//! # The language
 //!
-//! The grammar, the lexer's words, the state names and the meaning of each
-//! term are described on [`Filter::parse`].
+//! ```text
+//! words    := clause* expression?
+//! clause   := "state" STATE | ("exclude" | "excl") STATE
+//! expression := term ( ("and" | "&&" | "&" | "or" | "||" | "|")? term )*
+//! term     := "(" expression ")" | ("not" | "!") term
+//!           | ("src" | "dst") "="? ADDRESS
+//!           | ("sport" | "dport") OP? PORT
+//!           | "dev" ("=" | "!=")? DEVICE        | "cgroup" ("=" | "!=")? PATH
+//!           | "autobound"
+//! OP       := = == eq | != ne neq | > gt | < lt | >= ge geq | <= le leq
+//! ```
+//!
+//! - `and` and `or` bind alike and group from the left: `a or b and c` is
+//!   `(a or b) and c`; terms side by side are joined by `and`; `not` takes one term.
+//! - Each word is cut again at spaces and tabs (`'sport = :22'` is three words);
+//!   parentheses must stand apart, except in [`Filter::parse_text`].
+//! - `state`/`exclude` clauses come first. States: `established`, `syn-sent`,
+//!   `syn-recv`, `fin-wait-1`, `fin-wait-2`, `time-wait`, `closed`
+//!   (`unconnected`), `close-wait`, `last-ack`, `listening` (also `listen`),
+//!   `closing`; groups `all`, `connected` (all but listening and closed),
+//!   `synchronized` (connected but syn-sent), `bucket` (syn-recv, time-wait),
+//!   `big` (all but bucket). The first `state` starts from no state, the first
+//!   `exclude` from all; later clauses add or remove.
+//! - ADDRESS: `127.0.0.1`, `10.0.0.0/8`, `10.0.0.0/255.0.0.0`, `[::1]`,
+//!   `[2001:db8::/32]`, `::1/128`, with `:PORT` (`127.0.0.1:22`, `[::1]:22`),
+//!   `*`, `*:PORT`, `:PORT`, a host name (every address the system resolver
+//!   gives), `inet:`/`inet6:` before it to name the family, or `unix:PATTERN`.
+//!   Under `-x` (the listing's preferred family is unix) an address is a unix
+//!   path pattern: `*`, `?`, `[...]`, case folded, matched against the bound
+//!   name (`@...` for abstract names; `dst` sees an empty name, as ss does).
+//!   Under `-4`/`-6` an address must be of that family.
+//! - PORT: a number (C syntax: `0x16`, `026`) or a service name (`:ssh`, from
+//!   the system's services; tcp and udp must agree when both are listed), the
+//!   colon optional after `sport`/`dport`.
+//! - An address with a family (`inet6:[::1]`, or any address under `-4`/`-6`/`-x`)
+//!   makes the listing that family's only, as ss does ([`Filter::family`]).
+//!
+//! # How it runs
+//!
+//! Netlink dumps carry inet_diag bytecode ([`Filter::bytecode`], built by
+//! [`bytecode`]): the kernel runs it on every socket and sends only the ones it
+//! keeps, so a narrow filter over a big table costs little. The `state` clauses
+//! go into the dump's state mask. What the bytecode cannot say is then tested
+//! on the rows that come back ([`Filter::matches_inet_after_kernel`]); the /proc
+//! source tests all of it on every row ([`Filter::matches_inet`]), unix sockets
+//! are tested on the rows from either source ([`Filter::matches_unix`]). Both
+//! sources select the same sockets, with three exceptions the /proc tables
+//! cannot see: `dev` (no interface there: every /proc row has none), `cgroup`
+//! (no cgroup id), and `autobound`, which /proc decides from the ephemeral port
+//! range (ss's own userspace guess) where netlink asks the kernel whether the
+//! port was picked for the socket.
+//!
+//! The selection is ss's. ss tests a socket twice, in the kernel with the
+//! bytecode it compiles and in userspace, and lists it when both say yes; the
+//! two tests differ on IPv4 addresses against IPv6 sockets (the kernel matches
+//! only v4-mapped ones; userspace compares the bits as they are, so that there
+//! `src 0.0.0.0` would match `[::]`). The evaluator reproduces both halves, so
+//! `src 0.0.0.0` selects IPv4 wildcard sockets only, and `not src 0.0.0.0`
+//! leaves out `[::]` and `::1` too, exactly as ss. Where ss compiles no
+//! bytecode (an expression with `dev`, a unix pattern, host names of two
+//! families), its selection is the userspace test alone; the dump then carries
+//! a looser program that keeps every socket that test can select (`dev`,
+//! `cgroup` and ports exact, addresses loosened to their port).
+//!
+//! Not supported: `fwmark` (the rows carry no mark) and the families ss has
+//! beyond inet and unix (`link:`, `netlink:`, `vsock:`).
 
 pub mod bytecode;
 mod eval;
@@ -128,7 +188,8 @@ impl Filter {
     }
 
     /// The library's one-string form: the text split on whitespace as a shell
-    /// would hand ss its words; a parenthesis may also touch a word (`(sport = :22)`).
+    /// would hand ss its words; a parenthesis may also touch a word (`(sport = :22)`,
+    /// which ss itself refuses). Error positions count the words after both cuts.
     pub fn parse_text(text: &str) -> Result<Filter, FilterError> {
         Filter::parse_text_with(text, &ParseOptions::default())
     }
