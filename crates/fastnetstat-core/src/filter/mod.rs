@@ -203,7 +203,10 @@ impl Filter {
 
     /// The states the `state`/`exclude` clauses select, as a mask of `1 << TCP_STATE`
     /// (TCPF_*): the first `state` starts from none, the first `exclude` from all
-    /// (ss's twelve states, [`SS_ALL`]); None when there is no clause.
+    /// (ss's twelve states, [`SS_ALL`]); None when there is no clause. As in ss
+    /// they replace what -a/-l select, and clauses that leave no state at all
+    /// give ss's default instead, [`SS_CONN`] (every state but listening, closed,
+    /// time-wait and syn-recv).
     pub fn states(&self) -> Option<u32> {
         self.states
     }

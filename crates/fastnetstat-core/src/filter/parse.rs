@@ -120,6 +120,11 @@ pub(crate) fn parse(words: &[&str], options: &ParseOptions) -> Result<Filter, Fi
         });
         at += 2;
     }
+    if filter.states == Some(0) {
+        // ss keeps its own default then (filter_states_set ignores 0): the
+        // connected states, for every table netstat's options can list
+        filter.states = Some(super::SS_CONN);
+    }
     let tokens = lex::tokens_of(&words[at..], at + 1);
     let mut parser = Parser { tokens: &tokens, at: 0, options, family: None };
     filter.expr = parser.applet()?;
