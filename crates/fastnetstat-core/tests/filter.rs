@@ -610,6 +610,11 @@ fn unix_path_patterns_select_what_ss_selects() {
         ("src *".to_string(), DEFAULT_OPTIONS, &["-A", "unix"][..]),
         ("src 0.0.0.0".to_string(), DEFAULT_OPTIONS, &["-A", "unix"][..]),
         ("sport >= :1".to_string(), DEFAULT_OPTIONS, &["-A", "unix"][..]),
+        // ss compares a unix socket's peer inode as its dport
+        ("dport > :1000".to_string(), DEFAULT_OPTIONS, &["-A", "unix"][..]),
+        ("dport = :0".to_string(), DEFAULT_OPTIONS, &["-A", "unix"][..]),
+        ("dport lt 1 or src unix:*.sock".to_string(), DEFAULT_OPTIONS, &["-A", "unix"][..]),
+        ("dst *:0".to_string(), DEFAULT_OPTIONS, &["-A", "unix"][..]),
     ])
     .collect();
     let mut selected_some = 0;

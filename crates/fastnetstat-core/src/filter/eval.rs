@@ -76,7 +76,7 @@ pub(crate) fn matches_inet_after_kernel(filter: &Filter, row: &InetSocket) -> bo
         && filter.expr.as_ref().is_none_or(|expr| user(expr, &View::of_inet(row)))
 }
 
-pub(crate) fn matches_unix(filter: &Filter, row: &UnixSocket) -> bool {
+pub(crate) fn matches_unix(filter: &Filter, row: &UnixSocket, peer: Option<u64>) -> bool {
     if filter.family.is_some_and(|f| f != AddressFamily::Unix)
         || !state_selected(filter.states, unix_state(row))
     {
@@ -91,13 +91,27 @@ pub(crate) fn matches_unix(filter: &Filter, row: &UnixSocket) -> bool {
         local: &ZERO,
         remote: &ZERO,
         lport: row.inode as i64,
-        // the peer's inode, which the rows do not keep: ss has it from netlink
-        rport: 0,
+        rport: peer.unwrap_or_else(|| guessed_peer(row)) as i64,
         interface: 0,
         cgroup_id: 0,
         unix_name: name,
     };
     user(expr, &view)
+}
+
+/// A unix row's peer inode where the source gave none (/proc): a connected
+/// stream socket has one; a datagram socket is taken to have one when it is
+/// connected and nobody's peer itself (its RefCount is the base 2). The value
+/// stands in for a socket made beside it: an inode as big as its own.
+fn guessed_peer(row: &UnixSocket) -> u64 {
+    const SS_CONNECTED: u8 = 3;
+    let stream = row.sock_type == 1 || row.sock_type == 5;
+    let connected = row.state == SS_CONNECTED && (stream || row.refcount == 2);
+    if connected {
+        row.inode
+    } else {
+        0
+    }
 }
 
 fn state_selected(states: Option<u32>, state: u8) -> bool {

@@ -249,9 +249,17 @@ impl Filter {
         eval::matches_inet_after_kernel(self, row)
     }
 
-    /// Whether the filter selects the unix row (states included).
+    /// Whether the filter selects the unix row (states included). A port term
+    /// compares a unix socket's inode (`sport`) and its peer's (`dport`), as ss
+    /// does; the row has no peer, so this guesses it from the state (see
+    /// [`Filter::matches_unix_with_peer`]).
     pub fn matches_unix(&self, row: &UnixSocket) -> bool {
-        eval::matches_unix(self, row)
+        eval::matches_unix(self, row, None)
+    }
+
+    /// [`Filter::matches_unix`] with the peer's inode (0 for none) as unix_diag reports it.
+    pub fn matches_unix_with_peer(&self, row: &UnixSocket, peer: u64) -> bool {
+        eval::matches_unix(self, row, Some(peer))
     }
 }
 
