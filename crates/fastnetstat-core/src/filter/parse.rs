@@ -277,7 +277,7 @@ impl<'a> Parser<'a> {
                         false
                     }
                 };
-                let (value, _) = self.value()?;
+                let value = self.value()?;
                 let term = match kw {
                     Keyword::Dev => Expr::Dev(super::eval::device_index(&value.text).ok_or_else(|| {
                         FilterError::new(
@@ -322,16 +322,16 @@ impl<'a> Parser<'a> {
     }
 
     /// The next token, which must be a value (no keyword).
-    fn value(&mut self) -> Result<(&'a Word, ()), FilterError> {
+    fn value(&mut self) -> Result<&'a Word, FilterError> {
         let (word, kw) = self.next()?;
         match kw {
-            None => Ok((word, ())),
+            None => Ok(word),
             Some(_) => Err(unexpected(word)),
         }
     }
 
     fn hostcond(&mut self, is_port: bool) -> Result<HostCond, FilterError> {
-        let (word, _) = self.value()?;
+        let word = self.value()?;
         let parsed = hostcond::parse_hostcond(&word.text, is_port, self.options)
             .map_err(|message| FilterError::new(message, &word.text, word.position))?;
         if parsed.family.is_some() {
