@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { checkFilter, FastnetstatError } from '@fastnetstat/core';
 import { describe, expect, it } from 'vitest';
+import { jsonSchemaValidator } from '../../packages/cli/test/schema.js';
 import { REPO_ROOT } from '../oracle/zoo.js';
 
 const CLI = process.env.FASTNETSTAT_BIN || path.join(REPO_ROOT, 'node_modules', '.bin', 'fastnetstat');
@@ -97,6 +98,15 @@ describe('well-formed expressions', () => {
     expect(doc.filter).toBe('sport = :1 and dport = :1');
     expect(doc.inet).toEqual([]);
     expect(JSON.parse(run(['--json', '-tn']).stdout)).not.toHaveProperty('filter');
+  });
+
+  it('the filtered documents validate against docs/json.schema.json', () => {
+    const validate = jsonSchemaValidator();
+    for (const args of [['-tan', 'state', 'listening'], ['-xa', 'src', '*'], ['-tuwxan', '--all-netns', 'sport', '<', ':1024']]) {
+      const doc = JSON.parse(run(['--json', ...args]).stdout);
+      expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+      expect(doc.filter).toBe(args.slice(args.findIndex((a) => !a.startsWith('-'))).join(' '));
+    }
   });
 
   it('an expression that selects nothing prints the headings only, status 0', () => {
