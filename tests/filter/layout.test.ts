@@ -6,13 +6,12 @@
  * host, against ss inside it).
  */
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { afterIterations, REPO_ROOT, runArgv, unavailableReason } from '../oracle/zoo.js';
+import { expect, it } from 'vitest';
+import { afterIterations, REPO_ROOT, runArgv } from '../oracle/zoo.js';
 import { difference, parseJson, parseSs } from './sets.js';
-import { FilterZoo } from './zoo.js';
+import { describeWithZoo } from './zoo.js';
 
 const CLI = process.env.FASTNETSTAT_BIN || path.join(REPO_ROOT, 'node_modules', '.bin', 'fastnetstat');
-const reason = unavailableReason();
 
 const CASES: Array<[string[], string[]]> = [
   [['-tanpeW'], ['dport', '=', ':22']],
@@ -25,17 +24,7 @@ const CASES: Array<[string[], string[]]> = [
   [['-ln'], ['state', 'listening', 'state', 'closed']],
 ];
 
-if (reason) {
-  describe('filtered listings keep the layout', () => it.skip(`skipped: ${reason}`, () => {}));
-} else {
-  describe('filtered listings keep the layout', () => {
-    let zoo: FilterZoo;
-    beforeAll(async () => {
-      zoo = await FilterZoo.create();
-    }, 120_000);
-    afterAll(async () => {
-      await zoo?.destroy();
-    });
+describeWithZoo('filtered listings keep the layout', (zoo) => {
 
     for (const [options, words] of CASES) {
       it(`fastnetstat ${options.join(' ')} ${words.join(' ')}: netstat's lines, fewer`, async () => {
@@ -89,5 +78,4 @@ if (reason) {
       const rows = parseJson(JSON.stringify({ inet: mine!.inet, unix: mine!.unix }));
       expect(difference(parseSs(ss.stdout, ['-t']), rows)).toEqual([]);
     });
-  });
-}
+});

@@ -12,17 +12,16 @@
  *   flock /tmp/fastnetstat-ns.lock pnpm exec vitest run tests/filter/oracle.test.ts
  */
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, unavailableReason } from '../oracle/zoo.js';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../oracle/zoo.js';
 import { buildCases, KNOWN_DIFFERENCES, SSFILTER_T, type FilterCase } from './cases.js';
 import { difference, parseJson, parseSs, ssOptions } from './sets.js';
-import { FilterZoo } from './zoo.js';
+import { describeWithZoo } from './zoo.js';
 
 const CLI = process.env.FASTNETSTAT_BIN || path.join(REPO_ROOT, 'node_modules', '.bin', 'fastnetstat');
 const ONLY = process.env.FILTER_CASES || '';
 const SOURCES = (process.env.FILTER_SOURCES || 'netlink,proc').split(',').filter(Boolean);
 
-const reason = unavailableReason();
 
 /**
  * Where /proc cannot say what ss's netlink answer says, the /proc source approximates (docs/filters.md):
@@ -35,17 +34,7 @@ function procCannot(c: FilterCase): boolean {
 
 const name = (c: FilterCase, source: string) => `[${source}] ${c.options.join(' ')} ${c.oneWord ? `'${c.words.join(' ')}'` : c.words.join(' ')}`;
 
-if (reason) {
-  describe('filter oracle', () => it.skip(`skipped: ${reason}`, () => {}));
-} else {
-  describe('filter oracle', () => {
-    let zoo: FilterZoo;
-    beforeAll(async () => {
-      zoo = await FilterZoo.create();
-    }, 120_000);
-    afterAll(async () => {
-      await zoo?.destroy();
-    });
+describeWithZoo('filter oracle', (zoo) => {
 
     const subst = (c: FilterCase): string[] => c.words.map((x) => x.replaceAll('{ns}', zoo.ns).replaceAll('{cgroup}', zoo.cgroup ?? '/'));
 
@@ -113,5 +102,4 @@ if (reason) {
         run(known ? `${title} (known difference: ${known})` : title, () => check(c, source), 60_000);
       }
     }
-  });
-}
+});
