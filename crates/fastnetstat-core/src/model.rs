@@ -98,6 +98,10 @@ pub struct InetSocket {
     /// A listening tcp socket's backlog, the limit of its accept queue
     /// (sk_max_ack_backlog): netlink gives it; /proc does not show it (None).
     pub listen_backlog: Option<u32>,
+    /// tcp_info, congestion control and memory counters (`ss -i`, `ss -m`):
+    /// only when the query asked for them ([`crate::SocketQuery::tcp_info`],
+    /// [`crate::SocketQuery::memory`]) and netlink gave them; /proc has none.
+    pub details: Option<Box<crate::details::SocketDetails>>,
 }
 
 impl InetSocket {
@@ -120,6 +124,7 @@ impl InetSocket {
             inode: 0,
             cgroup_id: 0,
             listen_backlog: None,
+            details: None,
         }
     }
 }

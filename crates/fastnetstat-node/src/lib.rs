@@ -60,6 +60,10 @@ pub struct SocketOptions {
     pub netns: Option<String>,
     /// Where container runtimes keep their state (default /), for labels.
     pub host_root: Option<String>,
+    /// tcp_info and the congestion algorithm of tcp rows (netlink only).
+    pub tcp_info: Option<bool>,
+    /// The memory counters of inet rows (netlink only).
+    pub memory: Option<bool>,
 }
 
 /// A core error as a JS error whose message begins with its stable code.
@@ -101,6 +105,8 @@ pub(crate) fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
             }
         },
         netns: None,
+        tcp_info: opts.tcp_info.unwrap_or(false),
+        memory: opts.memory.unwrap_or(false),
     })
 }
 

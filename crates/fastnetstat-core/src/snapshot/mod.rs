@@ -62,6 +62,12 @@ pub struct SocketQuery {
     /// Its tables are read on a thread of ours that enters it, or through
     /// /proc/PID/net of a process in it (see [`netns`]).
     pub netns: Option<Namespace>,
+    /// Fill each tcp row's `details` with tcp_info, the congestion algorithm
+    /// and its info (`ss -i`). Netlink only: rows read from /proc have none.
+    pub tcp_info: bool,
+    /// Fill each inet row's `details` with its memory counters (`ss -m`).
+    /// Netlink only, as `tcp_info`.
+    pub memory: bool,
 }
 
 impl Default for SocketQuery {
@@ -76,6 +82,8 @@ impl Default for SocketQuery {
             tcp_counters: true,
             local_port: None,
             netns: None,
+            tcp_info: false,
+            memory: false,
         }
     }
 }

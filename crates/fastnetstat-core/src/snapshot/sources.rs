@@ -191,6 +191,7 @@ fn filter_for(query: &SocketQuery, table: InetTable) -> netlink::inet::DumpFilte
         states: if is_tcp { query.tcp_states } else { netlink::inet::ALL_STATES },
         counters: query.tcp_counters,
         local_port: query.local_port,
+        details: crate::details::DetailsWanted { tcp_info: query.tcp_info, memory: query.memory },
     }
 }
 
