@@ -484,14 +484,20 @@ mod tests {
         let m = d.memory.unwrap();
         assert!(m.is_skmem());
         assert_eq!((m.receive_queued, m.option_memory, m.drops), (Some(1), Some(7), Some(9)));
-        assert_eq!(d.bbr.unwrap(), BbrInfo { bandwidth: (1 << 32) | 5, min_rtt: 300, pacing_gain: 739, cwnd_gain: 512 });
+        assert_eq!(
+            d.bbr.unwrap(),
+            BbrInfo { bandwidth: (1 << 32) | 5, min_rtt: 300, pacing_gain: 739, cwnd_gain: 512 }
+        );
         assert!(d.tcp_info.is_none());
         assert!(SocketDetails::decode(&attribute(21, &7u64.to_ne_bytes())).is_none());
         // INET_DIAG_MEMINFO alone: its four counters
-        let old = SocketDetails::decode(&attribute(INET_DIAG_MEMINFO, &[1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0]))
-            .unwrap()
-            .memory
-            .unwrap();
+        let old = SocketDetails::decode(&attribute(
+            INET_DIAG_MEMINFO,
+            &[1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0],
+        ))
+        .unwrap()
+        .memory
+        .unwrap();
         assert!(!old.is_skmem());
         assert_eq!(
             (old.receive_queued, old.write_queued, old.forward_alloc, old.send_queued, old.drops),

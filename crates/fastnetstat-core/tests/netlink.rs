@@ -166,7 +166,12 @@ fn port_filter_runs_in_the_kernel_and_matches_proc() {
 
     let mut socket = DiagSocket::open().unwrap();
     let mut rows = Vec::new();
-    let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: false, local_port: Some(port), ..Default::default() };
+    let filter = inet::DumpFilter {
+        states: inet::ALL_STATES,
+        counters: false,
+        local_port: Some(port),
+        ..Default::default()
+    };
     inet::dump_table(&mut socket, InetTable::Tcp, &filter, collect(&mut rows)).unwrap();
     // the listener and the server end of the (not yet accepted) connection
     assert_eq!(rows.len(), 2, "{rows:?}");
@@ -198,7 +203,12 @@ fn a_dump_the_kernel_cannot_do_is_an_error_not_an_empty_table() {
     }
     let mut socket = DiagSocket::open().unwrap();
     let mut rows = Vec::new();
-    let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: false, local_port: None, ..Default::default() };
+    let filter = inet::DumpFilter {
+        states: inet::ALL_STATES,
+        counters: false,
+        local_port: None,
+        ..Default::default()
+    };
     match inet::dump_table(&mut socket, InetTable::Raw, &filter, collect(&mut rows)) {
         Ok(()) => {
             // a kernel with raw_diag: the rows must then be /proc's
@@ -230,7 +240,8 @@ fn one_dump_of_both_families_gives_each_family_its_own_rows_in_order() {
 
     let mut socket = DiagSocket::open().unwrap();
     let (mut tcp, mut tcp6) = (Vec::new(), Vec::new());
-    let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: true, local_port: None, ..Default::default() };
+    let filter =
+        inet::DumpFilter { states: inet::ALL_STATES, counters: true, local_port: None, ..Default::default() };
     inet::dump_tcp_both(&mut socket, &filter, |row| {
         if row.table == InetTable::Tcp {
             tcp.push(row)

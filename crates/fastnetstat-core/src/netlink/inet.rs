@@ -60,7 +60,12 @@ pub struct DumpFilter {
 
 impl Default for DumpFilter {
     fn default() -> Self {
-        DumpFilter { states: ALL_STATES, counters: false, local_port: None, details: DetailsWanted::default() }
+        DumpFilter {
+            states: ALL_STATES,
+            counters: false,
+            local_port: None,
+            details: DetailsWanted::default(),
+        }
     }
 }
 
