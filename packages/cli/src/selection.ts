@@ -135,6 +135,8 @@ export function socketsOptions(f: NetstatFlags, sel: Selection): SocketsOptions 
     hostRoot: f.hostRoot,
     // JSON rows carry their namespace, cgroup, container and pod
     labels: f.json || f.allNetns || f.netns !== undefined,
+    ...(f.tcpInfo ? { tcpInfo: true } : {}),
+    ...(f.memory ? { memory: true } : {}),
   };
 }
 
