@@ -127,6 +127,19 @@ describe('--json', () => {
     for (const line of lines.slice(0, 2)) expectValid(JSON.parse(line));
   });
 
+  it('validates with --tcp-info and --memory: tcp rows carry both, udp rows memory only', () => {
+    const r = run(['--json', '-tuan', '--tcp-info', '--memory']);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expectValid(doc);
+    const mine = doc.inet.find((row: { localPort: number; remotePort: number }) => row.remotePort === port);
+    expect(mine.tcpInfo).toMatchObject({ state: 1, options: { ts: expect.any(Boolean) } });
+    expect(mine.tcpInfo.mss).toBeGreaterThan(0);
+    expect(mine.memory.receiveBuffer).toBeGreaterThan(0);
+    const udpRow = doc.inet.find((row: { protocol: string }) => row.protocol === 'udp');
+    expect([udpRow.tcpInfo, typeof udpRow.memory.sendBuffer]).toEqual([null, 'number']);
+  });
+
   it('rejects documents that break the schema (the check can fail)', () => {
     expect(validate({ kind: 'sockets', time: 'yesterday', inet: [], unix: [], ownerAccess: 'complete', tables: [] })).toBe(false);
     expect(validate({ kind: 'sockets', time: new Date().toISOString(), inet: [{ protocol: 'tcp' }], unix: [], ownerAccess: 'complete', tables: [] })).toBe(false);
