@@ -166,7 +166,8 @@ function tsRows() {
     const off = `at${f.offset ? ` + ${f.offset}` : ''}`;
     if (f.doc) out.push(`  /** ${f.doc} */`);
     if (f.nullable && f.type === 'u64') {
-      out.push(`  ${f.name}(v: DataView, at: number): number | null {`, `    const x = v.getBigUint64(${off}, true);`, `    return x === ${TS_NONE.u64} ? null : Number(x);`, '  },');
+      // two u32 reads: no BigInt per value (the values stay below 2^53 in practice, as every u64 of the rows)
+      out.push(`  ${f.name}(v: DataView, at: number): number | null {`, `    const lo = v.getUint32(${off}, true);`, `    const hi = v.getUint32(${off} + 4, true);`, '    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;', '  },');
     } else if (f.nullable) {
       out.push(`  ${f.name}(v: DataView, at: number): number | null {`, `    const x = ${READ[f.type](off).replace('this.v', 'v')};`, `    return x === ${TS_NONE[f.type]} ? null : x;`, '  },');
     } else {

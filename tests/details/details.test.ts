@@ -266,7 +266,7 @@ describe.skipIf(!isRoot)('--tcp-info and --memory against ss', () => {
       const json = rows.get(row.inode);
       if (!json || row.state !== 'ESTABLISHED') continue;
       expect(row.memory).toEqual(json.memory);
-      const { lastSendMs, lastReceiveMs, lastAckMs, ...stable } = row.tcpInfo!;
+      const { lastSendMs, lastReceiveMs, lastAckMs, ...stable } = row.tcpInfo!.toJSON();
       expect({ ...json.tcpInfo, lastSendMs, lastReceiveMs, lastAckMs }).toEqual({ ...stable, lastSendMs, lastReceiveMs, lastAckMs });
     }
   });

@@ -274,13 +274,46 @@ impl SocketMemory {
     }
 }
 
+/// A congestion control algorithm's name (at most TCP_CA_NAME_MAX, 16 bytes
+/// with its NUL), kept inline: a listing of many sockets allocates no string
+/// per socket for it.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub struct CongestionName {
+    len: u8,
+    bytes: [u8; 16],
+}
+
+impl CongestionName {
+    /// The name up to its first NUL, cut at 16 bytes.
+    pub fn new(name: &[u8]) -> CongestionName {
+        let name = name.split(|&b| b == 0).next().unwrap_or_default();
+        let len = name.len().min(16);
+        let mut bytes = [0u8; 16];
+        bytes[..len].copy_from_slice(&name[..len]);
+        CongestionName { len: len as u8, bytes }
+    }
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
+    }
+    /// The name as text (the kernel's names are ASCII; anything else reads as empty).
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).unwrap_or("")
+    }
+}
+
+impl std::fmt::Debug for CongestionName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 /// What `ss -i` / `ss -m` show of one socket: one field of the row,
 /// [`crate::InetSocket::details`], set only when the listing asked for it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SocketDetails {
     pub tcp_info: Option<TcpInfo>,
     /// The congestion control algorithm's name (INET_DIAG_CONG).
-    pub congestion: Option<String>,
+    pub congestion: Option<CongestionName>,
     pub vegas: Option<VegasInfo>,
     pub dctcp: Option<DctcpInfo>,
     pub bbr: Option<BbrInfo>,
@@ -377,10 +410,7 @@ impl SocketDetails {
         for (kind, payload) in attributes(attributes_data) {
             match kind {
                 INET_DIAG_INFO => d.tcp_info = Some(TcpInfo::decode(payload)),
-                INET_DIAG_CONG => {
-                    let name = payload.split(|&b| b == 0).next().unwrap_or_default();
-                    d.congestion = Some(String::from_utf8_lossy(name).into_owned());
-                }
+                INET_DIAG_CONG => d.congestion = Some(CongestionName::new(payload)),
                 INET_DIAG_VEGASINFO if payload.len() >= 16 => {
                     d.vegas = Some(VegasInfo {
                         enabled: u32::read(payload, 0)?,
@@ -480,7 +510,7 @@ mod tests {
         data.extend(attribute(INET_DIAG_BBRINFO, &bbr));
         data.extend(attribute(21, &7u64.to_ne_bytes())); // the cgroup id: not a detail
         let d = SocketDetails::decode(&data).unwrap();
-        assert_eq!(d.congestion.as_deref(), Some("bbr"));
+        assert_eq!(d.congestion.map(|c| c.as_str().to_owned()).as_deref(), Some("bbr"));
         let m = d.memory.unwrap();
         assert!(m.is_skmem());
         assert_eq!((m.receive_queued, m.option_memory, m.drops), (Some(1), Some(7), Some(9)));

@@ -123,19 +123,19 @@ fn pack(snap: &Packable) -> Vec<u8> {
     let mut w = Buf::new(owners_at);
 
     // congestion algorithm names, each stored once: (name, offset)
-    let mut congestion_names: Vec<(&str, u32)> = Vec::new();
+    let mut congestion_names: Vec<(&[u8], u32)> = Vec::new();
     let mut details_index = 0usize;
     for (i, s) in snap.inet.iter().enumerate() {
         let owner = owner_of(s.inode, &mut strings);
         let index = match s.details.as_deref() {
             Some(d) => {
-                let (offset, length) = match d.congestion.as_deref() {
+                let (offset, length) = match d.congestion.as_ref().map(|c| c.as_bytes()) {
                     Some(name) => {
                         let offset = match congestion_names.iter().find(|(n, _)| *n == name) {
                             Some(&(_, offset)) => offset,
                             None => {
                                 let offset = strings.len() as u32;
-                                strings.extend_from_slice(name.as_bytes());
+                                strings.extend_from_slice(name);
                                 congestion_names.push((name, offset));
                                 offset
                             }
@@ -301,7 +301,7 @@ mod tests {
     #[test]
     fn details_round_trip() {
         use crate::wire_layout::details as d;
-        use fastnetstat_core::{BbrInfo, DctcpInfo, SocketDetails, SocketMemory, TcpInfo, VegasInfo};
+        use fastnetstat_core::{BbrInfo, CongestionName, DctcpInfo, SocketDetails, SocketMemory, TcpInfo, VegasInfo};
         // a tcp_info whose every u32 word is its offset + 1000 (bytes 0-7: distinct small values)
         let mut payload = vec![0u8; 232];
         for at in (8..232).step_by(4) {
@@ -314,7 +314,7 @@ mod tests {
         );
         let full = SocketDetails {
             tcp_info: Some(tcp.clone()),
-            congestion: Some("bbr".into()),
+            congestion: Some(CongestionName::new(b"bbr")),
             vegas: Some(VegasInfo { enabled: 1, rtt_count: 2, rtt: 3, min_rtt: 4 }),
             dctcp: Some(DctcpInfo { enabled: 5, ce_state: 6, alpha: 7, ab_ecn: 8, ab_tot: 9 }),
             bbr: Some(BbrInfo { bandwidth: 1 << 40, min_rtt: 10, pacing_gain: 11, cwnd_gain: 12 }),
@@ -327,7 +327,7 @@ mod tests {
         ];
         rows[0].details = Some(Box::new(full));
         rows[2].details =
-            Some(Box::new(SocketDetails { congestion: Some("bbr".into()), ..SocketDetails::default() }));
+            Some(Box::new(SocketDetails { congestion: Some(CongestionName::new(b"bbr\0")), ..SocketDetails::default() }));
         let b = pack(&Packable {
             inet: &rows,
             unix: &[],

@@ -10,7 +10,8 @@
  */
 import { DETAILS_LEN, Details as DETAILS_OFFSETS } from './wire-layout.js';
 import { DetailsFields as F } from './wire-rows.js';
-import type { WireView } from './wire.js';
+import { inspect, type InspectOptionsStylized } from 'node:util';
+import { nested, type WireView } from './wire.js';
 
 /** The TCP options the connection negotiated (tcpi_options; ss -io shows them). */
 export interface TcpOptions {
@@ -183,120 +184,284 @@ export function congestionAt(wire: WireView, at: number): string | null {
   return name;
 }
 
-/** The tcp_info of the record at `at` (null when the kernel gave neither tcp_info nor a congestion name). */
-export function readTcpInfo(wire: WireView, at: number): TcpInfo | null {
-  const v = wire.view;
-  const length = F.tcpInfoLength(v, at);
-  const congestion = congestionAt(wire, at);
-  if (length === 0 && congestion === null) return null;
-  const options = F.options(v, at);
-  const hasWscale = options !== null && (options & 4) !== 0;
-  const rtt = F.rtt(v, at);
-  const mss = F.sndMss(v, at);
-  const cwnd = F.sndCwnd(v, at);
-  const vegasEnabled = F.vegasEnabled(v, at);
-  const vegasRtt = F.vegasRtt(v, at);
-  // ss's rule: Vegas's own rtt when it has a good one
-  const sendRtt = vegasEnabled && vegasRtt && vegasRtt !== 0x7fff_ffff ? vegasRtt : rtt;
-  const appLimited = F.appLimited(v, at);
-  const bbrBandwidth = F.bbrBandwidth(v, at);
-  const dctcpEnabled = F.dctcpEnabled(v, at);
-  return {
-    congestion,
-    state: F.state(v, at),
-    caState: F.caState(v, at),
-    options:
-      options === null
-        ? null
-        : {
-            ts: (options & 1) !== 0,
-            sack: (options & 2) !== 0,
-            wscale: hasWscale,
-            ecn: (options & 8) !== 0,
-            ecnSeen: (options & 16) !== 0,
-            fastopen: (options & 32) !== 0,
-          },
-    sndWscale: hasWscale ? F.sndWscale(v, at) : null,
-    rcvWscale: hasWscale ? F.rcvWscale(v, at) : null,
-    rtoMs: ms(F.rto(v, at)),
-    backoff: F.backoff(v, at),
-    rttMs: ms(rtt),
-    rttVarMs: ms(F.rttvar(v, at)),
-    atoMs: ms(F.ato(v, at)),
-    minRttMs: ms(F.minRtt(v, at)),
-    rcvRttMs: ms(F.rcvRtt(v, at)),
-    mss,
-    advMss: F.advmss(v, at),
-    rcvMss: F.rcvMss(v, at),
-    pmtu: F.pmtu(v, at),
-    cwnd,
-    ssthresh: F.sndSsthresh(v, at),
-    rcvSsthresh: F.rcvSsthresh(v, at),
-    rcvSpace: F.rcvSpace(v, at),
-    sndWnd: F.sndWnd(v, at),
-    retransmits: F.retrans(v, at),
-    totalRetransmits: F.totalRetrans(v, at),
-    unrecoveredTimeouts: F.retransmits(v, at),
-    probes: F.probes(v, at),
-    unacked: F.unacked(v, at),
-    sacked: F.sacked(v, at),
-    lost: F.lost(v, at),
-    fackets: F.fackets(v, at),
-    reordering: F.reordering(v, at),
-    reordSeen: F.reordSeen(v, at),
-    dsackDups: F.dsackDups(v, at),
-    rcvOooPack: F.rcvOoopack(v, at),
-    bytesSent: F.bytesSent(v, at),
-    bytesAcked: F.bytesAcked(v, at),
-    bytesReceived: F.bytesReceived(v, at),
-    bytesRetransmitted: F.bytesRetrans(v, at),
-    segsOut: F.segsOut(v, at),
-    segsIn: F.segsIn(v, at),
-    dataSegsOut: F.dataSegsOut(v, at),
-    dataSegsIn: F.dataSegsIn(v, at),
-    delivered: F.delivered(v, at),
-    deliveredCe: F.deliveredCe(v, at),
-    notsentBytes: F.notsentBytes(v, at),
-    sendBps: sendRtt && mss && cwnd ? (cwnd * mss * 8000000) / sendRtt : null,
-    pacingRateBps: bps(F.pacingRate(v, at)),
-    maxPacingRateBps: bps(F.maxPacingRate(v, at)),
-    deliveryRateBps: bps(F.deliveryRate(v, at)),
-    appLimited: appLimited === null ? null : appLimited !== 0,
-    busyTimeMs: ms(F.busyTime(v, at)),
-    rwndLimitedMs: ms(F.rwndLimited(v, at)),
-    sndbufLimitedMs: ms(F.sndbufLimited(v, at)),
-    lastSendMs: F.lastDataSent(v, at),
-    lastReceiveMs: F.lastDataRecv(v, at),
-    lastAckMs: F.lastAckRecv(v, at),
-    bbr:
-      bbrBandwidth === null
-        ? null
-        : {
-            bandwidthBps: bbrBandwidth * 8,
-            minRttMs: (F.bbrMinRtt(v, at) ?? 0) / 1000,
-            pacingGain: (F.bbrPacingGain(v, at) ?? 0) / 256,
-            cwndGain: (F.bbrCwndGain(v, at) ?? 0) / 256,
-          },
-    dctcp:
-      dctcpEnabled === null
-        ? null
-        : {
-            enabled: dctcpEnabled !== 0,
-            ceState: F.dctcpCeState(v, at) ?? 0,
-            alpha: F.dctcpAlpha(v, at) ?? 0,
-            abEcn: F.dctcpAbEcn(v, at) ?? 0,
-            abTot: F.dctcpAbTot(v, at) ?? 0,
-          },
-    vegas:
-      vegasEnabled === null
-        ? null
-        : {
-            enabled: vegasEnabled !== 0,
-            rttCount: F.vegasRttCount(v, at) ?? 0,
-            rttMs: (vegasRtt ?? 0) / 1000,
-            minRttMs: (F.vegasMinRtt(v, at) ?? 0) / 1000,
-          },
-  };
+/** TCPI_OPT_* bits. */
+const OPT_TS = 1;
+const OPT_SACK = 2;
+const OPT_WSCALE = 4;
+const OPT_ECN = 8;
+const OPT_ECN_SEEN = 16;
+const OPT_SYN_DATA = 32;
+
+/**
+ * A tcp socket's tcp_info, read from the packed record on access (like the
+ * rows themselves): a listing of many sockets makes no object per field.
+ * `toJSON()` gives the plain {@link TcpInfo} object.
+ */
+export class TcpInfoView implements TcpInfo {
+  /** @internal */
+  constructor(
+    private readonly wire: WireView,
+    private readonly at: number,
+  ) {}
+
+  get congestion(): string | null {
+    return congestionAt(this.wire, this.at);
+  }
+  get state(): number | null {
+    return F.state(this.wire.view, this.at);
+  }
+  get caState(): number | null {
+    return F.caState(this.wire.view, this.at);
+  }
+  /** The raw tcpi_options bits (null when absent). */
+  get optionBits(): number | null {
+    return F.options(this.wire.view, this.at);
+  }
+  get options(): TcpOptions | null {
+    const o = this.optionBits;
+    if (o === null) return null;
+    return {
+      ts: (o & OPT_TS) !== 0,
+      sack: (o & OPT_SACK) !== 0,
+      wscale: (o & OPT_WSCALE) !== 0,
+      ecn: (o & OPT_ECN) !== 0,
+      ecnSeen: (o & OPT_ECN_SEEN) !== 0,
+      fastopen: (o & OPT_SYN_DATA) !== 0,
+    };
+  }
+  get sndWscale(): number | null {
+    return ((this.optionBits ?? 0) & OPT_WSCALE) !== 0 ? F.sndWscale(this.wire.view, this.at) : null;
+  }
+  get rcvWscale(): number | null {
+    return ((this.optionBits ?? 0) & OPT_WSCALE) !== 0 ? F.rcvWscale(this.wire.view, this.at) : null;
+  }
+  get rtoMs(): number | null {
+    return ms(F.rto(this.wire.view, this.at));
+  }
+  get backoff(): number | null {
+    return F.backoff(this.wire.view, this.at);
+  }
+  get rttMs(): number | null {
+    return ms(F.rtt(this.wire.view, this.at));
+  }
+  get rttVarMs(): number | null {
+    return ms(F.rttvar(this.wire.view, this.at));
+  }
+  get atoMs(): number | null {
+    return ms(F.ato(this.wire.view, this.at));
+  }
+  get minRttMs(): number | null {
+    return ms(F.minRtt(this.wire.view, this.at));
+  }
+  get rcvRttMs(): number | null {
+    return ms(F.rcvRtt(this.wire.view, this.at));
+  }
+  get mss(): number | null {
+    return F.sndMss(this.wire.view, this.at);
+  }
+  get advMss(): number | null {
+    return F.advmss(this.wire.view, this.at);
+  }
+  get rcvMss(): number | null {
+    return F.rcvMss(this.wire.view, this.at);
+  }
+  get pmtu(): number | null {
+    return F.pmtu(this.wire.view, this.at);
+  }
+  get cwnd(): number | null {
+    return F.sndCwnd(this.wire.view, this.at);
+  }
+  get ssthresh(): number | null {
+    return F.sndSsthresh(this.wire.view, this.at);
+  }
+  get rcvSsthresh(): number | null {
+    return F.rcvSsthresh(this.wire.view, this.at);
+  }
+  get rcvSpace(): number | null {
+    return F.rcvSpace(this.wire.view, this.at);
+  }
+  get sndWnd(): number | null {
+    return F.sndWnd(this.wire.view, this.at);
+  }
+  get retransmits(): number | null {
+    return F.retrans(this.wire.view, this.at);
+  }
+  get totalRetransmits(): number | null {
+    return F.totalRetrans(this.wire.view, this.at);
+  }
+  get unrecoveredTimeouts(): number | null {
+    return F.retransmits(this.wire.view, this.at);
+  }
+  get probes(): number | null {
+    return F.probes(this.wire.view, this.at);
+  }
+  get unacked(): number | null {
+    return F.unacked(this.wire.view, this.at);
+  }
+  get sacked(): number | null {
+    return F.sacked(this.wire.view, this.at);
+  }
+  get lost(): number | null {
+    return F.lost(this.wire.view, this.at);
+  }
+  get fackets(): number | null {
+    return F.fackets(this.wire.view, this.at);
+  }
+  get reordering(): number | null {
+    return F.reordering(this.wire.view, this.at);
+  }
+  get reordSeen(): number | null {
+    return F.reordSeen(this.wire.view, this.at);
+  }
+  get dsackDups(): number | null {
+    return F.dsackDups(this.wire.view, this.at);
+  }
+  get rcvOooPack(): number | null {
+    return F.rcvOoopack(this.wire.view, this.at);
+  }
+  get bytesSent(): number | null {
+    return F.bytesSent(this.wire.view, this.at);
+  }
+  get bytesAcked(): number | null {
+    return F.bytesAcked(this.wire.view, this.at);
+  }
+  get bytesReceived(): number | null {
+    return F.bytesReceived(this.wire.view, this.at);
+  }
+  get bytesRetransmitted(): number | null {
+    return F.bytesRetrans(this.wire.view, this.at);
+  }
+  get segsOut(): number | null {
+    return F.segsOut(this.wire.view, this.at);
+  }
+  get segsIn(): number | null {
+    return F.segsIn(this.wire.view, this.at);
+  }
+  get dataSegsOut(): number | null {
+    return F.dataSegsOut(this.wire.view, this.at);
+  }
+  get dataSegsIn(): number | null {
+    return F.dataSegsIn(this.wire.view, this.at);
+  }
+  get delivered(): number | null {
+    return F.delivered(this.wire.view, this.at);
+  }
+  get deliveredCe(): number | null {
+    return F.deliveredCe(this.wire.view, this.at);
+  }
+  get notsentBytes(): number | null {
+    return F.notsentBytes(this.wire.view, this.at);
+  }
+  get sendBps(): number | null {
+    const v = this.wire.view;
+    const at = this.at;
+    const mss = F.sndMss(v, at);
+    const cwnd = F.sndCwnd(v, at);
+    // ss's rule: Vegas's own rtt when it has a good one
+    const vegasRtt = F.vegasEnabled(v, at) ? F.vegasRtt(v, at) : null;
+    const rtt = vegasRtt && vegasRtt !== 0x7fff_ffff ? vegasRtt : F.rtt(v, at);
+    return rtt && mss && cwnd ? (cwnd * mss * 8000000) / rtt : null;
+  }
+  get pacingRateBps(): number | null {
+    return bps(F.pacingRate(this.wire.view, this.at));
+  }
+  get maxPacingRateBps(): number | null {
+    return bps(F.maxPacingRate(this.wire.view, this.at));
+  }
+  get deliveryRateBps(): number | null {
+    return bps(F.deliveryRate(this.wire.view, this.at));
+  }
+  get appLimited(): boolean | null {
+    const v = F.appLimited(this.wire.view, this.at);
+    return v === null ? null : v !== 0;
+  }
+  get busyTimeMs(): number | null {
+    return ms(F.busyTime(this.wire.view, this.at));
+  }
+  get rwndLimitedMs(): number | null {
+    return ms(F.rwndLimited(this.wire.view, this.at));
+  }
+  get sndbufLimitedMs(): number | null {
+    return ms(F.sndbufLimited(this.wire.view, this.at));
+  }
+  get lastSendMs(): number | null {
+    return F.lastDataSent(this.wire.view, this.at);
+  }
+  get lastReceiveMs(): number | null {
+    return F.lastDataRecv(this.wire.view, this.at);
+  }
+  get lastAckMs(): number | null {
+    return F.lastAckRecv(this.wire.view, this.at);
+  }
+  get bbr(): BbrInfo | null {
+    const v = this.wire.view;
+    const at = this.at;
+    const bandwidth = F.bbrBandwidth(v, at);
+    if (bandwidth === null) return null;
+    return {
+      bandwidthBps: bandwidth * 8,
+      minRttMs: (F.bbrMinRtt(v, at) ?? 0) / 1000,
+      pacingGain: (F.bbrPacingGain(v, at) ?? 0) / 256,
+      cwndGain: (F.bbrCwndGain(v, at) ?? 0) / 256,
+    };
+  }
+  get dctcp(): DctcpInfo | null {
+    const v = this.wire.view;
+    const at = this.at;
+    const enabled = F.dctcpEnabled(v, at);
+    if (enabled === null) return null;
+    return {
+      enabled: enabled !== 0,
+      ceState: F.dctcpCeState(v, at) ?? 0,
+      alpha: F.dctcpAlpha(v, at) ?? 0,
+      abEcn: F.dctcpAbEcn(v, at) ?? 0,
+      abTot: F.dctcpAbTot(v, at) ?? 0,
+    };
+  }
+  get vegas(): VegasInfo | null {
+    const v = this.wire.view;
+    const at = this.at;
+    const enabled = F.vegasEnabled(v, at);
+    if (enabled === null) return null;
+    return {
+      enabled: enabled !== 0,
+      rttCount: F.vegasRttCount(v, at) ?? 0,
+      rttMs: (F.vegasRtt(v, at) ?? 0) / 1000,
+      minRttMs: (F.vegasMinRtt(v, at) ?? 0) / 1000,
+    };
+  }
+
+  /** The plain object (what JSON shows). */
+  toJSON(): TcpInfo {
+    const out = {} as Record<string, unknown>;
+    for (const key of TCP_INFO_KEYS) out[key] = this[key];
+    return out as unknown as TcpInfo;
+  }
+
+  /** Printed by console.log / util.inspect as its fields. */
+  [inspect.custom](_depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    return `${this.constructor.name} ${show(this.toJSON(), nested(options))}`;
+  }
+}
+
+/** TcpInfo's fields, in the order toJSON() gives them. */
+const TCP_INFO_KEYS: ReadonlyArray<keyof TcpInfo> = [
+  'congestion', 'state', 'caState', 'options', 'sndWscale', 'rcvWscale', 'rtoMs', 'backoff', 'rttMs', 'rttVarMs', 'atoMs',
+  'minRttMs', 'rcvRttMs', 'mss', 'advMss', 'rcvMss', 'pmtu', 'cwnd', 'ssthresh', 'rcvSsthresh', 'rcvSpace', 'sndWnd',
+  'retransmits', 'totalRetransmits', 'unrecoveredTimeouts', 'probes', 'unacked', 'sacked', 'lost', 'fackets', 'reordering',
+  'reordSeen', 'dsackDups', 'rcvOooPack', 'bytesSent', 'bytesAcked', 'bytesReceived', 'bytesRetransmitted', 'segsOut',
+  'segsIn', 'dataSegsOut', 'dataSegsIn', 'delivered', 'deliveredCe', 'notsentBytes', 'sendBps', 'pacingRateBps',
+  'maxPacingRateBps', 'deliveryRateBps', 'appLimited', 'busyTimeMs', 'rwndLimitedMs', 'sndbufLimitedMs', 'lastSendMs',
+  'lastReceiveMs', 'lastAckMs', 'bbr', 'dctcp', 'vegas',
+];
+
+/**
+ * The tcp_info of the record at `at`, read on access (null when the kernel
+ * gave neither tcp_info nor a congestion name).
+ */
+export function readTcpInfo(wire: WireView, at: number): TcpInfoView | null {
+  if (F.tcpInfoLength(wire.view, at) === 0 && congestionAt(wire, at) === null) return null;
+  return new TcpInfoView(wire, at);
 }
 
 /** The memory counters of the record at `at` (null when the kernel gave none). */

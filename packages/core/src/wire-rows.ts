@@ -153,49 +153,60 @@ export abstract class UnixRowFields<Rows extends UnixColumns<{ toJSON(): Record<
 export const DetailsFields = {
   /** Bytes per second (all ones: unlimited, read as null). */
   pacingRate(v: DataView, at: number): number | null {
-    const x = v.getBigUint64(at, true);
-    return x === 0xffff_ffff_ffff_ffffn ? null : Number(x);
+    const lo = v.getUint32(at, true);
+    const hi = v.getUint32(at + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
   },
   maxPacingRate(v: DataView, at: number): number | null {
-    const x = v.getBigUint64(at + 8, true);
-    return x === 0xffff_ffff_ffff_ffffn ? null : Number(x);
+    const lo = v.getUint32(at + 8, true);
+    const hi = v.getUint32(at + 8 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
   },
   bytesAcked(v: DataView, at: number): number | null {
-    const x = v.getBigUint64(at + 16, true);
-    return x === 0xffff_ffff_ffff_ffffn ? null : Number(x);
+    const lo = v.getUint32(at + 16, true);
+    const hi = v.getUint32(at + 16 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
   },
   bytesReceived(v: DataView, at: number): number | null {
-    const x = v.getBigUint64(at + 24, true);
-    return x === 0xffff_ffff_ffff_ffffn ? null : Number(x);
+    const lo = v.getUint32(at + 24, true);
+    const hi = v.getUint32(at + 24 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
   },
   deliveryRate(v: DataView, at: number): number | null {
-    const x = v.getBigUint64(at + 32, true);
-    return x === 0xffff_ffff_ffff_ffffn ? null : Number(x);
+    const lo = v.getUint32(at + 32, true);
+    const hi = v.getUint32(at + 32 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
   },
   busyTime(v: DataView, at: number): number | null {
-    const x = v.getBigUint64(at + 40, true);
-    return x === 0xffff_ffff_ffff_ffffn ? null : Number(x);
+    const lo = v.getUint32(at + 40, true);
+    const hi = v.getUint32(at + 40 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
   },
   rwndLimited(v: DataView, at: number): number | null {
-    const x = v.getBigUint64(at + 48, true);
-    return x === 0xffff_ffff_ffff_ffffn ? null : Number(x);
+    const lo = v.getUint32(at + 48, true);
+    const hi = v.getUint32(at + 48 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
   },
   sndbufLimited(v: DataView, at: number): number | null {
-    const x = v.getBigUint64(at + 56, true);
-    return x === 0xffff_ffff_ffff_ffffn ? null : Number(x);
+    const lo = v.getUint32(at + 56, true);
+    const hi = v.getUint32(at + 56 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
   },
   bytesSent(v: DataView, at: number): number | null {
-    const x = v.getBigUint64(at + 64, true);
-    return x === 0xffff_ffff_ffff_ffffn ? null : Number(x);
+    const lo = v.getUint32(at + 64, true);
+    const hi = v.getUint32(at + 64 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
   },
   bytesRetrans(v: DataView, at: number): number | null {
-    const x = v.getBigUint64(at + 72, true);
-    return x === 0xffff_ffff_ffff_ffffn ? null : Number(x);
+    const lo = v.getUint32(at + 72, true);
+    const hi = v.getUint32(at + 72 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
   },
   /** BBR: bandwidth estimate, bytes per second. */
   bbrBandwidth(v: DataView, at: number): number | null {
-    const x = v.getBigUint64(at + 80, true);
-    return x === 0xffff_ffff_ffff_ffffn ? null : Number(x);
+    const lo = v.getUint32(at + 80, true);
+    const hi = v.getUint32(at + 80 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
   },
   /** Bytes of struct tcp_info the kernel sent (0: none). */
   tcpInfoLength(v: DataView, at: number): number {

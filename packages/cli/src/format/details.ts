@@ -5,7 +5,7 @@
  * times in milliseconds, sprint_bw for rates (%.0f with -n, else %.3g and a
  * k/M/G/T unit), each field only when ss prints it (non-zero, mostly).
  */
-import type { InetSockets, SocketMemory, TcpInfo } from '@fastnetstat/core';
+import type { InetSockets, SocketMemory, TcpInfoView } from '@fastnetstat/core';
 import type { Output } from '../output.js';
 
 export interface DetailsLayout {
@@ -62,113 +62,260 @@ export function memoryText(m: SocketMemory): string {
 
 const TCP_LISTEN = 10;
 const SSTHRESH_SHOWN_BELOW = 0xffff;
+const OPT_TS = 1;
+const OPT_SACK = 2;
+const OPT_WSCALE = 4;
+const OPT_ECN = 8;
+const OPT_ECN_SEEN = 16;
+const OPT_SYN_DATA = 32;
 
-/** tcp_show_info + tcp_stats_print for a socket whose reply carried tcp_info (a missing field counts as 0, as ss zero-fills). */
-export function tcpInfoText(t: TcpInfo, layout: Pick<DetailsLayout, 'options' | 'numeric'>, socketState: number): string {
-  const numeric = layout.numeric;
-  let s = '';
-  if (layout.options && t.options) {
-    if (t.options.ts) s += ' ts';
-    if (t.options.sack) s += ' sack';
-    if (t.options.ecn) s += ' ecn';
-    if (t.options.ecnSeen) s += ' ecnseen';
-    if (t.options.fastopen) s += ' fastopen';
+/** The most one detail line can take (every field at its widest is under 1,500 bytes). */
+const LINE_ROOM = 4096;
+
+/** ` name:<ms>ms(<share of busy>%)`, as ss prints rwnd_limited and sndbuf_limited. */
+function limited(out: Output, name: string, limitedMs: number | null, busyUs: number): void {
+  const us = Math.round((limitedMs ?? 0) * 1000);
+  if (!us) return;
+  out.put(name);
+  out.putInt(Math.floor(us / 1000));
+  out.put(`ms(${((100 * us) / busyUs).toFixed(1)}%)`);
+}
+
+/** `name` and a non-zero count, as most of ss's fields (a zero is left out). */
+function count(out: Output, name: string, value: number | null): void {
+  if (!value) return;
+  out.put(name);
+  out.putInt(value);
+}
+
+/** A time in milliseconds as %g (formatMs's fast path: digits straight into the buffer). */
+function putMs(out: Output, ms: number): void {
+  const us = Math.round(ms * 1000);
+  if (us < 0 || us >= 1_000_000 || Math.abs(us - ms * 1000) > 1e-6) {
+    out.put(formatG(ms));
+    return;
   }
-  if (t.congestion) s += ` ${t.congestion}`;
-  if (t.sndWscale !== null) s += ` wscale:${t.sndWscale},${t.rcvWscale}`;
-  // ss leaves out the initial 3 s timeout
-  if (t.rtoMs && t.rtoMs !== 3000) s += ` rto:${formatG(t.rtoMs)}`;
-  if (t.backoff) s += ` backoff:${t.backoff}`;
-  if (t.rttMs) s += ` rtt:${formatG(t.rttMs)}/${formatG(t.rttVarMs ?? 0)}`;
-  if (t.atoMs) s += ` ato:${formatG(t.atoMs)}`;
-  if (t.mss) s += ` mss:${t.mss}`;
-  if (t.pmtu) s += ` pmtu:${t.pmtu}`;
-  if (t.rcvMss) s += ` rcvmss:${t.rcvMss}`;
-  if (t.advMss) s += ` advmss:${t.advMss}`;
-  if (t.cwnd) s += ` cwnd:${t.cwnd}`;
-  if (t.ssthresh && t.ssthresh < SSTHRESH_SHOWN_BELOW) s += ` ssthresh:${t.ssthresh}`;
-  if (t.bytesSent) s += ` bytes_sent:${t.bytesSent}`;
-  if (t.bytesRetransmitted) s += ` bytes_retrans:${t.bytesRetransmitted}`;
-  if (t.bytesAcked) s += ` bytes_acked:${t.bytesAcked}`;
-  if (t.bytesReceived) s += ` bytes_received:${t.bytesReceived}`;
-  if (t.segsOut) s += ` segs_out:${t.segsOut}`;
-  if (t.segsIn) s += ` segs_in:${t.segsIn}`;
-  if (t.dataSegsOut) s += ` data_segs_out:${t.dataSegsOut}`;
-  if (t.dataSegsIn) s += ` data_segs_in:${t.dataSegsIn}`;
-  const dctcp = t.dctcp;
-  if (dctcp?.enabled) s += ` dctcp:(ce_state:${dctcp.ceState},alpha:${dctcp.alpha},ab_ecn:${dctcp.abEcn},ab_tot:${dctcp.abTot})`;
-  else if (dctcp) s += ' dctcp:fallback_mode';
-  const bbr = t.bbr;
-  if (bbr) {
-    s += ` bbr:(bw:${formatRate(bbr.bandwidthBps, numeric)}bps,mrtt:${formatG(bbr.minRttMs)}`;
-    if (bbr.pacingGain) s += `,pacing_gain:${formatG(bbr.pacingGain)}`;
-    if (bbr.cwndGain) s += `,cwnd_gain:${formatG(bbr.cwndGain)}`;
-    s += ')';
+  const whole = Math.floor(us / 1000);
+  out.putInt(whole);
+  let fraction = us - whole * 1000;
+  if (fraction === 0) return;
+  out.putByte(0x2e);
+  let scale = 100;
+  while (fraction > 0) {
+    const digit = Math.floor(fraction / scale);
+    out.putByte(0x30 + digit);
+    fraction -= digit * scale;
+    scale /= 10;
   }
-  if (t.sendBps) s += ` send ${formatRate(t.sendBps, numeric)}bps`;
-  if (t.lastSendMs) s += ` lastsnd:${t.lastSendMs}`;
-  if (t.lastReceiveMs) s += ` lastrcv:${t.lastReceiveMs}`;
-  if (t.lastAckMs) s += ` lastack:${t.lastAckMs}`;
-  if (t.pacingRateBps) {
-    s += ` pacing_rate ${formatRate(t.pacingRateBps, numeric)}bps`;
-    if (t.maxPacingRateBps) s += `/${formatRate(t.maxPacingRateBps, numeric)}bps`;
+}
+
+/** A rate as ss's sprint_bw: with -n the rounded number (%.0f: half to even), else formatRate's units. */
+function putRate(out: Output, bps: number, numeric: boolean): void {
+  if (!numeric) {
+    out.put(formatRate(bps, false));
+    return;
   }
-  if (t.deliveryRateBps) s += ` delivery_rate ${formatRate(t.deliveryRateBps, numeric)}bps`;
-  if (t.delivered) s += ` delivered:${t.delivered}`;
-  if (t.deliveredCe) s += ` delivered_ce:${t.deliveredCe}`;
-  if (t.appLimited) s += ' app_limited';
-  const busyUs = Math.round((t.busyTimeMs ?? 0) * 1000);
-  if (busyUs) {
-    s += ` busy:${Math.floor(busyUs / 1000)}ms`;
-    const rwndUs = Math.round((t.rwndLimitedMs ?? 0) * 1000);
-    const sndbufUs = Math.round((t.sndbufLimitedMs ?? 0) * 1000);
-    if (rwndUs) s += ` rwnd_limited:${Math.floor(rwndUs / 1000)}ms(${((100 * rwndUs) / busyUs).toFixed(1)}%)`;
-    if (sndbufUs) s += ` sndbuf_limited:${Math.floor(sndbufUs / 1000)}ms(${((100 * sndbufUs) / busyUs).toFixed(1)}%)`;
-  }
-  if (t.unacked) s += ` unacked:${t.unacked}`;
-  if (t.retransmits || t.totalRetransmits) s += ` retrans:${t.retransmits ?? 0}/${t.totalRetransmits ?? 0}`;
-  if (t.lost) s += ` lost:${t.lost}`;
-  if (t.sacked && socketState !== TCP_LISTEN) s += ` sacked:${t.sacked}`;
-  if (t.dsackDups) s += ` dsack_dups:${t.dsackDups}`;
-  if (t.fackets) s += ` fackets:${t.fackets}`;
-  if ((t.reordering ?? 0) !== 3) s += ` reordering:${t.reordering ?? 0}`;
-  if (t.reordSeen) s += ` reord_seen:${t.reordSeen}`;
-  if (t.rcvRttMs) s += ` rcv_rtt:${formatG(t.rcvRttMs)}`;
-  if (t.rcvSpace) s += ` rcv_space:${t.rcvSpace}`;
-  if (t.rcvSsthresh) s += ` rcv_ssthresh:${t.rcvSsthresh}`;
-  if (t.notsentBytes) s += ` notsent:${t.notsentBytes}`;
-  if (t.minRttMs) s += ` minrtt:${formatG(t.minRttMs)}`;
-  if (t.rcvOooPack) s += ` rcv_ooopack:${t.rcvOooPack}`;
-  if (t.sndWnd) s += ` snd_wnd:${t.sndWnd}`;
-  return s;
+  let n = Math.round(bps);
+  if (n - bps === 0.5 && n % 2 === 1) n--;
+  out.putInt(n);
 }
 
 /**
- * The detail line of row `i` (without its tab and newline): what ss prints
- * after "\n\t" for the same socket; undefined when ss prints none (udp, raw
- * and udplite rows without --memory).
+ * tcp_show_info + tcp_stats_print for a socket whose reply carried tcp_info
+ * (a missing field counts as 0, as ss zero-fills a short struct), written
+ * straight into the output buffer: 48,000 rows make no string per field.
  */
-export function detailsText(rows: InetSockets, i: number, layout: DetailsLayout): string | undefined {
+export function writeTcpInfo(out: Output, t: TcpInfoView, layout: Pick<DetailsLayout, 'options' | 'numeric'>, socketState: number): void {
+  const numeric = layout.numeric;
+  const options = t.optionBits ?? 0;
+  if (layout.options && options) {
+    if (options & OPT_TS) out.put(' ts');
+    if (options & OPT_SACK) out.put(' sack');
+    if (options & OPT_ECN) out.put(' ecn');
+    if (options & OPT_ECN_SEEN) out.put(' ecnseen');
+    if (options & OPT_SYN_DATA) out.put(' fastopen');
+  }
+  const congestion = t.congestion;
+  if (congestion) {
+    out.putByte(0x20);
+    out.put(congestion);
+  }
+  if (options & OPT_WSCALE) {
+    out.put(' wscale:');
+    out.putInt(t.sndWscale ?? 0);
+    out.putByte(0x2c);
+    out.putInt(t.rcvWscale ?? 0);
+  }
+  // ss leaves out the initial 3 s timeout
+  const rto = t.rtoMs;
+  if (rto && rto !== 3000) {
+    out.put(' rto:');
+    putMs(out, rto);
+  }
+  count(out, ' backoff:', t.backoff);
+  const rtt = t.rttMs;
+  if (rtt) {
+    out.put(' rtt:');
+    putMs(out, rtt);
+    out.putByte(0x2f);
+    putMs(out, t.rttVarMs ?? 0);
+  }
+  const ato = t.atoMs;
+  if (ato) {
+    out.put(' ato:');
+    putMs(out, ato);
+  }
+  count(out, ' mss:', t.mss);
+  count(out, ' pmtu:', t.pmtu);
+  count(out, ' rcvmss:', t.rcvMss);
+  count(out, ' advmss:', t.advMss);
+  count(out, ' cwnd:', t.cwnd);
+  const ssthresh = t.ssthresh;
+  if (ssthresh && ssthresh < SSTHRESH_SHOWN_BELOW) count(out, ' ssthresh:', ssthresh);
+  count(out, ' bytes_sent:', t.bytesSent);
+  count(out, ' bytes_retrans:', t.bytesRetransmitted);
+  count(out, ' bytes_acked:', t.bytesAcked);
+  count(out, ' bytes_received:', t.bytesReceived);
+  count(out, ' segs_out:', t.segsOut);
+  count(out, ' segs_in:', t.segsIn);
+  count(out, ' data_segs_out:', t.dataSegsOut);
+  count(out, ' data_segs_in:', t.dataSegsIn);
+  const dctcp = t.dctcp;
+  if (dctcp?.enabled) out.put(` dctcp:(ce_state:${dctcp.ceState},alpha:${dctcp.alpha},ab_ecn:${dctcp.abEcn},ab_tot:${dctcp.abTot})`);
+  else if (dctcp) out.put(' dctcp:fallback_mode');
+  const bbr = t.bbr;
+  if (bbr) {
+    out.put(' bbr:(bw:');
+    putRate(out, bbr.bandwidthBps, numeric);
+    out.put('bps,mrtt:');
+    putMs(out, bbr.minRttMs);
+    if (bbr.pacingGain) out.put(`,pacing_gain:${formatG(bbr.pacingGain)}`);
+    if (bbr.cwndGain) out.put(`,cwnd_gain:${formatG(bbr.cwndGain)}`);
+    out.putByte(0x29);
+  }
+  const send = t.sendBps;
+  if (send) {
+    out.put(' send ');
+    putRate(out, send, numeric);
+    out.put('bps');
+  }
+  count(out, ' lastsnd:', t.lastSendMs);
+  count(out, ' lastrcv:', t.lastReceiveMs);
+  count(out, ' lastack:', t.lastAckMs);
+  const pacing = t.pacingRateBps;
+  if (pacing) {
+    out.put(' pacing_rate ');
+    putRate(out, pacing, numeric);
+    out.put('bps');
+    const max = t.maxPacingRateBps;
+    if (max) {
+      out.putByte(0x2f);
+      putRate(out, max, numeric);
+      out.put('bps');
+    }
+  }
+  const delivery = t.deliveryRateBps;
+  if (delivery) {
+    out.put(' delivery_rate ');
+    putRate(out, delivery, numeric);
+    out.put('bps');
+  }
+  count(out, ' delivered:', t.delivered);
+  count(out, ' delivered_ce:', t.deliveredCe);
+  if (t.appLimited) out.put(' app_limited');
+  const busyUs = Math.round((t.busyTimeMs ?? 0) * 1000);
+  if (busyUs) {
+    out.put(' busy:');
+    out.putInt(Math.floor(busyUs / 1000));
+    out.put('ms');
+    limited(out, ' rwnd_limited:', t.rwndLimitedMs, busyUs);
+    limited(out, ' sndbuf_limited:', t.sndbufLimitedMs, busyUs);
+  }
+  count(out, ' unacked:', t.unacked);
+  const retransmits = t.retransmits;
+  const total = t.totalRetransmits;
+  if (retransmits || total) {
+    out.put(' retrans:');
+    out.putInt(retransmits ?? 0);
+    out.putByte(0x2f);
+    out.putInt(total ?? 0);
+  }
+  count(out, ' lost:', t.lost);
+  if (socketState !== TCP_LISTEN) count(out, ' sacked:', t.sacked);
+  count(out, ' dsack_dups:', t.dsackDups);
+  count(out, ' fackets:', t.fackets);
+  const reordering = t.reordering ?? 0;
+  if (reordering !== 3) {
+    out.put(' reordering:');
+    out.putInt(reordering);
+  }
+  count(out, ' reord_seen:', t.reordSeen);
+  const rcvRtt = t.rcvRttMs;
+  if (rcvRtt) {
+    out.put(' rcv_rtt:');
+    putMs(out, rcvRtt);
+  }
+  count(out, ' rcv_space:', t.rcvSpace);
+  count(out, ' rcv_ssthresh:', t.rcvSsthresh);
+  count(out, ' notsent:', t.notsentBytes);
+  const minRtt = t.minRttMs;
+  if (minRtt) {
+    out.put(' minrtt:');
+    putMs(out, minRtt);
+  }
+  count(out, ' rcv_ooopack:', t.rcvOooPack);
+  count(out, ' snd_wnd:', t.sndWnd);
+}
+
+/** print_skmeminfo into the buffer (see memoryText). */
+function writeMemory(out: Output, m: SocketMemory): void {
+  if (m.receiveBuffer === null) {
+    out.put(memoryText(m));
+    return;
+  }
+  out.put(' skmem:(r');
+  out.putInt(m.receiveQueued ?? 0);
+  out.put(',rb');
+  out.putInt(m.receiveBuffer);
+  out.put(',t');
+  out.putInt(m.sendQueued ?? 0);
+  out.put(',tb');
+  out.putInt(m.sendBuffer ?? 0);
+  out.put(',f');
+  out.putInt(m.forwardAlloc ?? 0);
+  out.put(',w');
+  out.putInt(m.writeQueued ?? 0);
+  out.put(',o');
+  out.putInt(m.optionMemory ?? 0);
+  if (m.backlog !== null) {
+    out.put(',bl');
+    out.putInt(m.backlog);
+  }
+  if (m.drops !== null) {
+    out.put(',d');
+    out.putInt(m.drops);
+  }
+  out.putByte(0x29);
+}
+
+/**
+ * Writes row `i`'s detail line (a tab, what ss prints after its "\n\t" for
+ * the same socket, a newline) when ss prints one: tcp rows with --tcp-info,
+ * every row with --memory.
+ */
+export function writeDetails(out: Output, rows: InetSockets, i: number, layout: DetailsLayout): void {
   const tcp = rows.tableIndex(i) < 2;
-  if (!layout.memory && !(layout.tcpInfo && tcp)) return undefined;
-  let text = '';
+  if (!layout.memory && !(layout.tcpInfo && tcp)) return;
+  out.reserve(LINE_ROOM);
+  out.putByte(0x09);
   if (layout.memory) {
     const memory = rows.memory(i);
-    if (memory) text += memoryText(memory);
+    if (memory) writeMemory(out, memory);
   }
   if (layout.tcpInfo && tcp) {
     const info = rows.tcpInfo(i);
     // the congestion name and the rest come with tcp_info only (not for a TIME_WAIT socket)
-    if (info && info.state !== null) text += tcpInfoText(info, layout, rows.state(i));
+    if (info && info.state !== null) writeTcpInfo(out, info, layout, rows.state(i));
   }
-  return text;
-}
-
-/** Writes row `i`'s detail line (a tab, ss's fields, a newline) when it has one. */
-export function writeDetails(out: Output, rows: InetSockets, i: number, layout: DetailsLayout): void {
-  const text = detailsText(rows, i, layout);
-  if (text === undefined) return;
-  out.byte(0x09);
-  out.write(text);
-  out.byte(0x0a);
+  out.putByte(0x0a);
 }
