@@ -54,7 +54,8 @@ function algorithms(): string[] {
 function removeStale(): void {
   for (const line of spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.split('\n')) {
     const name = line.split(' ')[0] ?? '';
-    if (!name.startsWith(PREFIX)) continue;
+    // only this suite's own names: the prefix and a pid
+    if (!new RegExp(`^${PREFIX}\\d+$`).test(name)) continue;
     const pid = Number(name.slice(PREFIX.length));
     let alive = false;
     try {
