@@ -11,6 +11,7 @@ const PROJECTS = [
   'tests/oracle/tsconfig.json',
   'tests/containers/tsconfig.json',
   'tests/netns/tsconfig.json',
+  'tests/details/tsconfig.json',
   'tests/churn/tsconfig.json',
   'tests/prometheus/tsconfig.json',
   'tests/packaging/tsconfig.json',

@@ -24,7 +24,9 @@ pub mod table_status;
 mod text;
 pub mod unix;
 
-pub use details::{BbrInfo, CongestionName, DctcpInfo, DetailsWanted, SocketDetails, SocketMemory, TcpInfo, VegasInfo};
+pub use details::{
+    BbrInfo, CongestionName, DctcpInfo, DetailsWanted, SocketDetails, SocketMemory, TcpInfo, VegasInfo,
+};
 pub use error::{Error, Result};
 pub use model::*;
 pub use proc_root::ProcRoot;

@@ -301,7 +301,9 @@ mod tests {
     #[test]
     fn details_round_trip() {
         use crate::wire_layout::details as d;
-        use fastnetstat_core::{BbrInfo, CongestionName, DctcpInfo, SocketDetails, SocketMemory, TcpInfo, VegasInfo};
+        use fastnetstat_core::{
+            BbrInfo, CongestionName, DctcpInfo, SocketDetails, SocketMemory, TcpInfo, VegasInfo,
+        };
         // a tcp_info whose every u32 word is its offset + 1000 (bytes 0-7: distinct small values)
         let mut payload = vec![0u8; 232];
         for at in (8..232).step_by(4) {
@@ -326,8 +328,10 @@ mod tests {
             InetSocket::empty(InetTable::Udp),
         ];
         rows[0].details = Some(Box::new(full));
-        rows[2].details =
-            Some(Box::new(SocketDetails { congestion: Some(CongestionName::new(b"bbr\0")), ..SocketDetails::default() }));
+        rows[2].details = Some(Box::new(SocketDetails {
+            congestion: Some(CongestionName::new(b"bbr\0")),
+            ..SocketDetails::default()
+        }));
         let b = pack(&Packable {
             inet: &rows,
             unix: &[],

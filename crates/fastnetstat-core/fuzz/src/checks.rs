@@ -146,6 +146,7 @@ fn sentinel_inet() -> InetSocket {
         inode: 11,
         cgroup_id: 12,
         listen_backlog: Some(12),
+        details: None,
     }
 }
 
@@ -692,6 +693,15 @@ fn check_inet_diag_row(row: &InetSocket, m: &[u8], table: InetTable, ticks: u64)
     }
     bare.cgroup_id = row.cgroup_id;
     assert_eq!(&bare, row, "attributes changed more than the tcp_info counters and the cgroup id");
+    // --tcp-info / --memory: any attributes decode (a tcp_info of any length, its fields present
+    // exactly as far as the payload reaches)
+    if let Some(details) = fastnetstat_core::SocketDetails::decode(&m[72..]) {
+        if let Some(info) = &details.tcp_info {
+            assert!(info.length as usize <= m.len() - 72);
+            assert_eq!(info.rto.is_some(), info.length >= 12, "tcpi_rto ends at byte 12");
+            assert_eq!(info.snd_wnd.is_some(), info.length >= 232, "tcpi_snd_wnd ends at byte 232");
+        }
+    }
 }
 
 pub fn netlink_unix(data: &[u8]) {
