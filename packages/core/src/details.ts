@@ -8,7 +8,7 @@
  * prints rates), the rest counts or bytes. A field is null when the kernel
  * did not give it (an older kernel's shorter struct tcp_info).
  */
-import { DETAILS_LEN, Details as DETAILS_OFFSETS } from './wire-layout.js';
+import { DETAILS_LEN, Details as D } from './wire-layout.js';
 import { DetailsFields as F } from './wire-rows.js';
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { nested, type WireView } from './wire.js';
@@ -174,11 +174,11 @@ export function detailsAt(wire: WireView, index: number | null): number {
 
 /** The congestion algorithm's name of the record at `at` (decoded once per buffer and name). */
 export function congestionAt(wire: WireView, at: number): string | null {
-  const offset = wire.view.getUint32(at + DETAILS_OFFSETS.congestionOffset, true);
+  const offset = wire.view.getUint32(at + D.congestionOffset, true);
   if (offset === 0xffff_ffff) return null;
   let name = wire.congestionNames.get(offset);
   if (name === undefined) {
-    name = utf8.decode(wire.string(offset, wire.view.getUint32(at + DETAILS_OFFSETS.congestionLength, true)));
+    name = utf8.decode(wire.string(offset, wire.view.getUint32(at + D.congestionLength, true)));
     wire.congestionNames.set(offset, name);
   }
   return name;
@@ -433,9 +433,7 @@ export class TcpInfoView implements TcpInfo {
 
   /** The plain object (what JSON shows). */
   toJSON(): TcpInfo {
-    const out = {} as Record<string, unknown>;
-    for (const key of TCP_INFO_KEYS) out[key] = this[key];
-    return out as unknown as TcpInfo;
+    return fillTcpInfo(this.wire, this.at, emptyTcpInfo());
   }
 
   /** Printed by console.log / util.inspect as its fields. */
@@ -444,24 +442,176 @@ export class TcpInfoView implements TcpInfo {
   }
 }
 
-/** TcpInfo's fields, in the order toJSON() gives them. */
-const TCP_INFO_KEYS: ReadonlyArray<keyof TcpInfo> = [
-  'congestion', 'state', 'caState', 'options', 'sndWscale', 'rcvWscale', 'rtoMs', 'backoff', 'rttMs', 'rttVarMs', 'atoMs',
-  'minRttMs', 'rcvRttMs', 'mss', 'advMss', 'rcvMss', 'pmtu', 'cwnd', 'ssthresh', 'rcvSsthresh', 'rcvSpace', 'sndWnd',
-  'retransmits', 'totalRetransmits', 'unrecoveredTimeouts', 'probes', 'unacked', 'sacked', 'lost', 'fackets', 'reordering',
-  'reordSeen', 'dsackDups', 'rcvOooPack', 'bytesSent', 'bytesAcked', 'bytesReceived', 'bytesRetransmitted', 'segsOut',
-  'segsIn', 'dataSegsOut', 'dataSegsIn', 'delivered', 'deliveredCe', 'notsentBytes', 'sendBps', 'pacingRateBps',
-  'maxPacingRateBps', 'deliveryRateBps', 'appLimited', 'busyTimeMs', 'rwndLimitedMs', 'sndbufLimitedMs', 'lastSendMs',
-  'lastReceiveMs', 'lastAckMs', 'bbr', 'dctcp', 'vegas',
-];
+/** A TcpInfo with every field null, in the order toJSON() gives them: the object fillTcpInfo fills. */
+export function emptyTcpInfo(): TcpInfo {
+  return {
+    congestion: null, state: null, caState: null, options: null, sndWscale: null, rcvWscale: null, rtoMs: null,
+    backoff: null, rttMs: null, rttVarMs: null, atoMs: null, minRttMs: null, rcvRttMs: null, mss: null, advMss: null,
+    rcvMss: null, pmtu: null, cwnd: null, ssthresh: null, rcvSsthresh: null, rcvSpace: null, sndWnd: null,
+    retransmits: null, totalRetransmits: null, unrecoveredTimeouts: null, probes: null, unacked: null, sacked: null,
+    lost: null, fackets: null, reordering: null, reordSeen: null, dsackDups: null, rcvOooPack: null, bytesSent: null,
+    bytesAcked: null, bytesReceived: null, bytesRetransmitted: null, segsOut: null, segsIn: null, dataSegsOut: null,
+    dataSegsIn: null, delivered: null, deliveredCe: null, notsentBytes: null, sendBps: null, pacingRateBps: null,
+    maxPacingRateBps: null, deliveryRateBps: null, appLimited: null, busyTimeMs: null, rwndLimitedMs: null,
+    sndbufLimitedMs: null, lastSendMs: null, lastReceiveMs: null, lastAckMs: null, bbr: null, dctcp: null, vegas: null,
+  };
+}
+
+/** Absent (all ones) as null, in one place per width. */
+const n8 = (v: DataView, at: number): number | null => {
+  const x = v.getUint8(at);
+  return x === 0xff ? null : x;
+};
+const n32 = (v: DataView, at: number): number | null => {
+  const x = v.getUint32(at, true);
+  return x === 0xffff_ffff ? null : x;
+};
+const n64 = (v: DataView, at: number): number | null => {
+  const lo = v.getUint32(at, true);
+  const hi = v.getUint32(at + 4, true);
+  return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
+};
+const MS = 1 / 1000;
+
+/**
+ * Every field of the record at `at` into `into` (its nested objects reused
+ * when there), in one pass of plain reads: what toJSON() gives, and what a
+ * loop over many rows reads (InetSockets.tcpInfoInto) without a view or an
+ * object per row.
+ */
+export function fillTcpInfo(wire: WireView, at: number, into: TcpInfo): TcpInfo {
+  const v = wire.view;
+  const o = n8(v, at + D.options);
+  into.congestion = congestionAt(wire, at);
+  into.state = n8(v, at + D.state);
+  into.caState = n8(v, at + D.caState);
+  if (o === null) into.options = null;
+  else {
+    const options = into.options ?? ({} as TcpOptions);
+    options.ts = (o & OPT_TS) !== 0;
+    options.sack = (o & OPT_SACK) !== 0;
+    options.wscale = (o & OPT_WSCALE) !== 0;
+    options.ecn = (o & OPT_ECN) !== 0;
+    options.ecnSeen = (o & OPT_ECN_SEEN) !== 0;
+    options.fastopen = (o & OPT_SYN_DATA) !== 0;
+    into.options = options;
+  }
+  const wscale = o !== null && (o & OPT_WSCALE) !== 0;
+  into.sndWscale = wscale ? n8(v, at + D.sndWscale) : null;
+  into.rcvWscale = wscale ? n8(v, at + D.rcvWscale) : null;
+  let x = n32(v, at + D.rto);
+  into.rtoMs = x === null ? null : x * MS;
+  into.backoff = n8(v, at + D.backoff);
+  const rtt = n32(v, at + D.rtt);
+  into.rttMs = rtt === null ? null : rtt * MS;
+  x = n32(v, at + D.rttvar);
+  into.rttVarMs = x === null ? null : x * MS;
+  x = n32(v, at + D.ato);
+  into.atoMs = x === null ? null : x * MS;
+  x = n32(v, at + D.minRtt);
+  into.minRttMs = x === null ? null : x * MS;
+  x = n32(v, at + D.rcvRtt);
+  into.rcvRttMs = x === null ? null : x * MS;
+  const mss = n32(v, at + D.sndMss);
+  into.mss = mss;
+  into.advMss = n32(v, at + D.advmss);
+  into.rcvMss = n32(v, at + D.rcvMss);
+  into.pmtu = n32(v, at + D.pmtu);
+  const cwnd = n32(v, at + D.sndCwnd);
+  into.cwnd = cwnd;
+  into.ssthresh = n32(v, at + D.sndSsthresh);
+  into.rcvSsthresh = n32(v, at + D.rcvSsthresh);
+  into.rcvSpace = n32(v, at + D.rcvSpace);
+  into.sndWnd = n32(v, at + D.sndWnd);
+  into.retransmits = n32(v, at + D.retrans);
+  into.totalRetransmits = n32(v, at + D.totalRetrans);
+  into.unrecoveredTimeouts = n8(v, at + D.retransmits);
+  into.probes = n8(v, at + D.probes);
+  into.unacked = n32(v, at + D.unacked);
+  into.sacked = n32(v, at + D.sacked);
+  into.lost = n32(v, at + D.lost);
+  into.fackets = n32(v, at + D.fackets);
+  into.reordering = n32(v, at + D.reordering);
+  into.reordSeen = n32(v, at + D.reordSeen);
+  into.dsackDups = n32(v, at + D.dsackDups);
+  into.rcvOooPack = n32(v, at + D.rcvOoopack);
+  into.bytesSent = n64(v, at + D.bytesSent);
+  into.bytesAcked = n64(v, at + D.bytesAcked);
+  into.bytesReceived = n64(v, at + D.bytesReceived);
+  into.bytesRetransmitted = n64(v, at + D.bytesRetrans);
+  into.segsOut = n32(v, at + D.segsOut);
+  into.segsIn = n32(v, at + D.segsIn);
+  into.dataSegsOut = n32(v, at + D.dataSegsOut);
+  into.dataSegsIn = n32(v, at + D.dataSegsIn);
+  into.delivered = n32(v, at + D.delivered);
+  into.deliveredCe = n32(v, at + D.deliveredCe);
+  into.notsentBytes = n32(v, at + D.notsentBytes);
+  // ss's send rate: cwnd * mss * 8 / rtt, with Vegas's own rtt when it has a good one
+  const vegasEnabled = n32(v, at + D.vegasEnabled);
+  const vegasRtt = vegasEnabled ? n32(v, at + D.vegasRtt) : null;
+  const sendRtt = vegasRtt && vegasRtt !== 0x7fff_ffff ? vegasRtt : rtt;
+  into.sendBps = sendRtt && mss && cwnd ? (cwnd * mss * 8000000) / sendRtt : null;
+  x = n64(v, at + D.pacingRate);
+  into.pacingRateBps = x === null ? null : x * 8;
+  x = n64(v, at + D.maxPacingRate);
+  into.maxPacingRateBps = x === null ? null : x * 8;
+  x = n64(v, at + D.deliveryRate);
+  into.deliveryRateBps = x === null ? null : x * 8;
+  x = n8(v, at + D.appLimited);
+  into.appLimited = x === null ? null : x !== 0;
+  x = n64(v, at + D.busyTime);
+  into.busyTimeMs = x === null ? null : x * MS;
+  x = n64(v, at + D.rwndLimited);
+  into.rwndLimitedMs = x === null ? null : x * MS;
+  x = n64(v, at + D.sndbufLimited);
+  into.sndbufLimitedMs = x === null ? null : x * MS;
+  into.lastSendMs = n32(v, at + D.lastDataSent);
+  into.lastReceiveMs = n32(v, at + D.lastDataRecv);
+  into.lastAckMs = n32(v, at + D.lastAckRecv);
+  const bandwidth = n64(v, at + D.bbrBandwidth);
+  if (bandwidth === null) into.bbr = null;
+  else {
+    const bbr = into.bbr ?? ({} as BbrInfo);
+    bbr.bandwidthBps = bandwidth * 8;
+    bbr.minRttMs = (n32(v, at + D.bbrMinRtt) ?? 0) * MS;
+    bbr.pacingGain = (n32(v, at + D.bbrPacingGain) ?? 0) / 256;
+    bbr.cwndGain = (n32(v, at + D.bbrCwndGain) ?? 0) / 256;
+    into.bbr = bbr;
+  }
+  const dctcpEnabled = v.getUint16(at + D.dctcpEnabled, true);
+  if (dctcpEnabled === 0xffff) into.dctcp = null;
+  else {
+    const dctcp = into.dctcp ?? ({} as DctcpInfo);
+    dctcp.enabled = dctcpEnabled !== 0;
+    dctcp.ceState = v.getUint16(at + D.dctcpCeState, true);
+    dctcp.alpha = n32(v, at + D.dctcpAlpha) ?? 0;
+    dctcp.abEcn = n32(v, at + D.dctcpAbEcn) ?? 0;
+    dctcp.abTot = n32(v, at + D.dctcpAbTot) ?? 0;
+    into.dctcp = dctcp;
+  }
+  if (vegasEnabled === null) into.vegas = null;
+  else {
+    const vegas = into.vegas ?? ({} as VegasInfo);
+    vegas.enabled = vegasEnabled !== 0;
+    vegas.rttCount = n32(v, at + D.vegasRttCount) ?? 0;
+    vegas.rttMs = (n32(v, at + D.vegasRtt) ?? 0) * MS;
+    vegas.minRttMs = (n32(v, at + D.vegasMinRtt) ?? 0) * MS;
+    into.vegas = vegas;
+  }
+  return into;
+}
 
 /**
  * The tcp_info of the record at `at`, read on access (null when the kernel
  * gave neither tcp_info nor a congestion name).
  */
 export function readTcpInfo(wire: WireView, at: number): TcpInfoView | null {
-  if (F.tcpInfoLength(wire.view, at) === 0 && congestionAt(wire, at) === null) return null;
-  return new TcpInfoView(wire, at);
+  return hasTcpInfo(wire, at) ? new TcpInfoView(wire, at) : null;
+}
+
+/** Whether the record at `at` holds a tcp_info or a congestion name. */
+export function hasTcpInfo(wire: WireView, at: number): boolean {
+  return F.tcpInfoLength(wire.view, at) !== 0 || wire.view.getUint32(at + D.congestionOffset, true) !== 0xffff_ffff;
 }
 
 /** The memory counters of the record at `at` (null when the kernel gave none). */

@@ -5,7 +5,7 @@ import { LabelTable, namespaceInfo, type NamespaceInfo } from './labels.js';
 import { native, type NativeHostListing, type NativeSocketOptions, type NativeSocketStream } from './native.js';
 import { checkProcRoot, reportError, type ReportError } from './report.js';
 import { nested, WireView } from './wire.js';
-import { ASKED_MEMORY, ASKED_TCP_INFO, detailsAt, readMemory, readTcpInfo, type SocketMemory, type TcpInfoView } from './details.js';
+import { ASKED_MEMORY, ASKED_TCP_INFO, detailsAt, fillTcpInfo, hasTcpInfo, readMemory, readTcpInfo, type SocketMemory, type TcpInfo, type TcpInfoView } from './details.js';
 import { Inet, INET_LEN, NONE, Unix, UNIX_LEN } from './wire-layout.js';
 import { InetColumns, InetRowFields, UnixColumns, UnixRowFields } from './wire-rows.js';
 
@@ -487,6 +487,16 @@ export class InetSockets extends InetColumns<InetSocket> {
   tcpInfo(i: number): TcpInfoView | null {
     const at = detailsAt(this.wire, this.detailsIndex(i));
     return at < 0 || (this.wire.detailsAsked & ASKED_TCP_INFO) === 0 ? null : readTcpInfo(this.wire, at);
+  }
+  /**
+   * Row `i`'s tcp_info as {@link tcpInfo} gives it, written into `into` (every
+   * field, nested objects reused) and returned; null when there is none. For
+   * loops over many rows: no object per row.
+   */
+  tcpInfoInto(i: number, into: TcpInfo): TcpInfo | null {
+    const at = detailsAt(this.wire, this.detailsIndex(i));
+    if (at < 0 || (this.wire.detailsAsked & ASKED_TCP_INFO) === 0 || !hasTcpInfo(this.wire, at)) return null;
+    return fillTcpInfo(this.wire, at, into);
   }
   /** Row `i`'s memory counters (asked with `memory`); null when not asked or not given. */
   memory(i: number): SocketMemory | null {

@@ -5,7 +5,7 @@
  * times in milliseconds, sprint_bw for rates (%.0f with -n, else %.3g and a
  * k/M/G/T unit), each field only when ss prints it (non-zero, mostly).
  */
-import type { InetSockets, SocketMemory, TcpInfoView } from '@fastnetstat/core';
+import { emptyTcpInfo, type InetSockets, type SocketMemory, type TcpInfo } from '@fastnetstat/core';
 import type { Output } from '../output.js';
 
 export interface DetailsLayout {
@@ -26,11 +26,25 @@ function stripZeros(text: string): string {
   return text.slice(0, end);
 }
 
+/**
+ * printf rounds the exact value half to even, JavaScript half away from zero:
+ * on an exact tie at `p` significant digits whose kept digit is even, `x` is
+ * moved a hair toward zero so that JavaScript rounds it down as C does.
+ */
+function halfToEven(x: number, p: number): number {
+  const text = Math.abs(x).toPrecision(Math.min(100, p + 20));
+  const mantissa = text.split('e')[0]!.replace('.', '').replace(/^0+/, '');
+  if (mantissa[p] !== '5' || !/^0*$/.test(mantissa.slice(p + 1))) return x;
+  const kept = mantissa.charCodeAt(p - 1) - 0x30;
+  return kept % 2 === 0 ? x * (1 - Number.EPSILON) : x;
+}
+
 /** printf's `%.<precision>g` (default 6), for finite numbers. */
 export function formatG(x: number, precision = 6): string {
   if (x === 0) return '0';
   if (Number.isInteger(x) && Math.abs(x) < 10 ** precision) return String(x);
   const p = precision === 0 ? 1 : precision;
+  x = halfToEven(x, p);
   const exponential = x.toExponential(p - 1);
   const e = exponential.indexOf('e');
   const exponent = Number(exponential.slice(e + 1));
@@ -62,12 +76,6 @@ export function memoryText(m: SocketMemory): string {
 
 const TCP_LISTEN = 10;
 const SSTHRESH_SHOWN_BELOW = 0xffff;
-const OPT_TS = 1;
-const OPT_SACK = 2;
-const OPT_WSCALE = 4;
-const OPT_ECN = 8;
-const OPT_ECN_SEEN = 16;
-const OPT_SYN_DATA = 32;
 
 /** The most one detail line can take (every field at its widest is under 1,500 bytes). */
 const LINE_ROOM = 4096;
@@ -120,27 +128,24 @@ function putRate(out: Output, bps: number, numeric: boolean): void {
   out.putInt(n);
 }
 
-/**
- * tcp_show_info + tcp_stats_print for a socket whose reply carried tcp_info
- * (a missing field counts as 0, as ss zero-fills a short struct), written
- * straight into the output buffer: 48,000 rows make no string per field.
- */
-export function writeTcpInfo(out: Output, t: TcpInfoView, layout: Pick<DetailsLayout, 'options' | 'numeric'>, socketState: number): void {
-  const numeric = layout.numeric;
-  const options = t.optionBits ?? 0;
+// The fields in ss's order, in a few functions small enough for V8 to inline their reads.
+
+/** Options, congestion, window scale, times, segment sizes, windows. */
+function writeFirst(out: Output, t: TcpInfo, layout: Pick<DetailsLayout, 'options' | 'numeric'>): void {
+  const options = t.options;
   if (layout.options && options) {
-    if (options & OPT_TS) out.put(' ts');
-    if (options & OPT_SACK) out.put(' sack');
-    if (options & OPT_ECN) out.put(' ecn');
-    if (options & OPT_ECN_SEEN) out.put(' ecnseen');
-    if (options & OPT_SYN_DATA) out.put(' fastopen');
+    if (options.ts) out.put(' ts');
+    if (options.sack) out.put(' sack');
+    if (options.ecn) out.put(' ecn');
+    if (options.ecnSeen) out.put(' ecnseen');
+    if (options.fastopen) out.put(' fastopen');
   }
   const congestion = t.congestion;
   if (congestion) {
     out.putByte(0x20);
     out.put(congestion);
   }
-  if (options & OPT_WSCALE) {
+  if (options?.wscale) {
     out.put(' wscale:');
     out.putInt(t.sndWscale ?? 0);
     out.putByte(0x2c);
@@ -172,6 +177,10 @@ export function writeTcpInfo(out: Output, t: TcpInfoView, layout: Pick<DetailsLa
   count(out, ' cwnd:', t.cwnd);
   const ssthresh = t.ssthresh;
   if (ssthresh && ssthresh < SSTHRESH_SHOWN_BELOW) count(out, ' ssthresh:', ssthresh);
+}
+
+/** Bytes and segments. */
+function writeCounts(out: Output, t: TcpInfo): void {
   count(out, ' bytes_sent:', t.bytesSent);
   count(out, ' bytes_retrans:', t.bytesRetransmitted);
   count(out, ' bytes_acked:', t.bytesAcked);
@@ -180,6 +189,10 @@ export function writeTcpInfo(out: Output, t: TcpInfoView, layout: Pick<DetailsLa
   count(out, ' segs_in:', t.segsIn);
   count(out, ' data_segs_out:', t.dataSegsOut);
   count(out, ' data_segs_in:', t.dataSegsIn);
+}
+
+/** The algorithm's own info, rates and times since. */
+function writeRates(out: Output, t: TcpInfo, numeric: boolean): void {
   const dctcp = t.dctcp;
   if (dctcp?.enabled) out.put(` dctcp:(ce_state:${dctcp.ceState},alpha:${dctcp.alpha},ab_ecn:${dctcp.abEcn},ab_tot:${dctcp.abTot})`);
   else if (dctcp) out.put(' dctcp:fallback_mode');
@@ -220,6 +233,10 @@ export function writeTcpInfo(out: Output, t: TcpInfoView, layout: Pick<DetailsLa
     putRate(out, delivery, numeric);
     out.put('bps');
   }
+}
+
+/** Delivery, busy time. */
+function writeDelivery(out: Output, t: TcpInfo): void {
   count(out, ' delivered:', t.delivered);
   count(out, ' delivered_ce:', t.deliveredCe);
   if (t.appLimited) out.put(' app_limited');
@@ -231,6 +248,10 @@ export function writeTcpInfo(out: Output, t: TcpInfoView, layout: Pick<DetailsLa
     limited(out, ' rwnd_limited:', t.rwndLimitedMs, busyUs);
     limited(out, ' sndbuf_limited:', t.sndbufLimitedMs, busyUs);
   }
+}
+
+/** Loss, reordering, the receiver's side. */
+function writeLast(out: Output, t: TcpInfo, socketState: number): void {
   count(out, ' unacked:', t.unacked);
   const retransmits = t.retransmits;
   const total = t.totalRetransmits;
@@ -267,6 +288,19 @@ export function writeTcpInfo(out: Output, t: TcpInfoView, layout: Pick<DetailsLa
   count(out, ' snd_wnd:', t.sndWnd);
 }
 
+/**
+ * tcp_show_info + tcp_stats_print for a socket whose reply carried tcp_info
+ * (a missing field counts as 0, as ss zero-fills a short struct), written
+ * straight into the output buffer: 48,000 rows make no string per field.
+ */
+export function writeTcpInfo(out: Output, t: TcpInfo, layout: Pick<DetailsLayout, 'options' | 'numeric'>, socketState: number): void {
+  writeFirst(out, t, layout);
+  writeCounts(out, t);
+  writeRates(out, t, layout.numeric);
+  writeDelivery(out, t);
+  writeLast(out, t, socketState);
+}
+
 /** print_skmeminfo into the buffer (see memoryText). */
 function writeMemory(out: Output, m: SocketMemory): void {
   if (m.receiveBuffer === null) {
@@ -298,6 +332,9 @@ function writeMemory(out: Output, m: SocketMemory): void {
   out.putByte(0x29);
 }
 
+/** The one TcpInfo every row is read into (no object per row). */
+const scratch: TcpInfo = emptyTcpInfo();
+
 /**
  * Writes row `i`'s detail line (a tab, what ss prints after its "\n\t" for
  * the same socket, a newline) when ss prints one: tcp rows with --tcp-info,
@@ -313,7 +350,7 @@ export function writeDetails(out: Output, rows: InetSockets, i: number, layout: 
     if (memory) writeMemory(out, memory);
   }
   if (layout.tcpInfo && tcp) {
-    const info = rows.tcpInfo(i);
+    const info = rows.tcpInfoInto(i, scratch);
     // the congestion name and the rest come with tcp_info only (not for a TIME_WAIT socket)
     if (info && info.state !== null) writeTcpInfo(out, info, layout, rows.state(i));
   }
