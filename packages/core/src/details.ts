@@ -471,7 +471,6 @@ const n64 = (v: DataView, at: number): number | null => {
   const hi = v.getUint32(at + 4, true);
   return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
 };
-const MS = 1 / 1000;
 
 /**
  * Every field of the record at `at` into `into` (its nested objects reused
@@ -500,18 +499,18 @@ export function fillTcpInfo(wire: WireView, at: number, into: TcpInfo): TcpInfo 
   into.sndWscale = wscale ? n8(v, at + D.sndWscale) : null;
   into.rcvWscale = wscale ? n8(v, at + D.rcvWscale) : null;
   let x = n32(v, at + D.rto);
-  into.rtoMs = x === null ? null : x * MS;
+  into.rtoMs = x === null ? null : x / 1000;
   into.backoff = n8(v, at + D.backoff);
   const rtt = n32(v, at + D.rtt);
-  into.rttMs = rtt === null ? null : rtt * MS;
+  into.rttMs = rtt === null ? null : rtt / 1000;
   x = n32(v, at + D.rttvar);
-  into.rttVarMs = x === null ? null : x * MS;
+  into.rttVarMs = x === null ? null : x / 1000;
   x = n32(v, at + D.ato);
-  into.atoMs = x === null ? null : x * MS;
+  into.atoMs = x === null ? null : x / 1000;
   x = n32(v, at + D.minRtt);
-  into.minRttMs = x === null ? null : x * MS;
+  into.minRttMs = x === null ? null : x / 1000;
   x = n32(v, at + D.rcvRtt);
-  into.rcvRttMs = x === null ? null : x * MS;
+  into.rcvRttMs = x === null ? null : x / 1000;
   const mss = n32(v, at + D.sndMss);
   into.mss = mss;
   into.advMss = n32(v, at + D.advmss);
@@ -560,11 +559,11 @@ export function fillTcpInfo(wire: WireView, at: number, into: TcpInfo): TcpInfo 
   x = n8(v, at + D.appLimited);
   into.appLimited = x === null ? null : x !== 0;
   x = n64(v, at + D.busyTime);
-  into.busyTimeMs = x === null ? null : x * MS;
+  into.busyTimeMs = x === null ? null : x / 1000;
   x = n64(v, at + D.rwndLimited);
-  into.rwndLimitedMs = x === null ? null : x * MS;
+  into.rwndLimitedMs = x === null ? null : x / 1000;
   x = n64(v, at + D.sndbufLimited);
-  into.sndbufLimitedMs = x === null ? null : x * MS;
+  into.sndbufLimitedMs = x === null ? null : x / 1000;
   into.lastSendMs = n32(v, at + D.lastDataSent);
   into.lastReceiveMs = n32(v, at + D.lastDataRecv);
   into.lastAckMs = n32(v, at + D.lastAckRecv);
@@ -573,7 +572,7 @@ export function fillTcpInfo(wire: WireView, at: number, into: TcpInfo): TcpInfo 
   else {
     const bbr = into.bbr ?? ({} as BbrInfo);
     bbr.bandwidthBps = bandwidth * 8;
-    bbr.minRttMs = (n32(v, at + D.bbrMinRtt) ?? 0) * MS;
+    bbr.minRttMs = (n32(v, at + D.bbrMinRtt) ?? 0) / 1000;
     bbr.pacingGain = (n32(v, at + D.bbrPacingGain) ?? 0) / 256;
     bbr.cwndGain = (n32(v, at + D.bbrCwndGain) ?? 0) / 256;
     into.bbr = bbr;
@@ -594,8 +593,8 @@ export function fillTcpInfo(wire: WireView, at: number, into: TcpInfo): TcpInfo 
     const vegas = into.vegas ?? ({} as VegasInfo);
     vegas.enabled = vegasEnabled !== 0;
     vegas.rttCount = n32(v, at + D.vegasRttCount) ?? 0;
-    vegas.rttMs = (n32(v, at + D.vegasRtt) ?? 0) * MS;
-    vegas.minRttMs = (n32(v, at + D.vegasMinRtt) ?? 0) * MS;
+    vegas.rttMs = (n32(v, at + D.vegasRtt) ?? 0) / 1000;
+    vegas.minRttMs = (n32(v, at + D.vegasMinRtt) ?? 0) / 1000;
     into.vegas = vegas;
   }
   return into;
