@@ -267,7 +267,7 @@ describe.skipIf(!isRoot)('--tcp-info and --memory against ss', () => {
       const json = rows.get(row.inode);
       if (!json || row.state !== 'ESTABLISHED') continue;
       expect(row.memory).toEqual(json.memory);
-      const { lastSendMs, lastReceiveMs, lastAckMs, ...stable } = row.tcpInfo!.toJSON();
+      const { lastSendMs, lastReceiveMs, lastAckMs, ...stable } = row.tcpInfo!;
       expect({ ...json.tcpInfo, lastSendMs, lastReceiveMs, lastAckMs }).toEqual({ ...stable, lastSendMs, lastReceiveMs, lastAckMs });
     }
   });

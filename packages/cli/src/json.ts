@@ -75,7 +75,7 @@ function inetRowDocument(inet: InetSockets, i: number, flags: NetstatFlags, name
     out.remoteService = names.port(row.remotePort, service);
   }
   if (!flags.numericUsers) out.user = names.user(row.uid);
-  if (flags.tcpInfo) out.tcpInfo = inet.tcpInfo(i)?.toJSON() ?? null;
+  if (flags.tcpInfo) out.tcpInfo = inet.tcpInfo(i);
   if (flags.memory) out.memory = inet.memory(i);
   return out;
 }

@@ -10,8 +10,7 @@
  */
 import { DETAILS_LEN, Details as D } from './wire-layout.js';
 import { DetailsFields as F } from './wire-rows.js';
-import { inspect, type InspectOptionsStylized } from 'node:util';
-import { nested, type WireView } from './wire.js';
+import type { WireView } from './wire.js';
 
 /** The TCP options the connection negotiated (tcpi_options; ss -io shows them). */
 export interface TcpOptions {
@@ -192,256 +191,6 @@ const OPT_ECN = 8;
 const OPT_ECN_SEEN = 16;
 const OPT_SYN_DATA = 32;
 
-/**
- * A tcp socket's tcp_info, read from the packed record on access (like the
- * rows themselves): a listing of many sockets makes no object per field.
- * `toJSON()` gives the plain {@link TcpInfo} object.
- */
-export class TcpInfoView implements TcpInfo {
-  /** @internal */
-  constructor(
-    private readonly wire: WireView,
-    private readonly at: number,
-  ) {}
-
-  get congestion(): string | null {
-    return congestionAt(this.wire, this.at);
-  }
-  get state(): number | null {
-    return F.state(this.wire.view, this.at);
-  }
-  get caState(): number | null {
-    return F.caState(this.wire.view, this.at);
-  }
-  /** The raw tcpi_options bits (null when absent). */
-  get optionBits(): number | null {
-    return F.options(this.wire.view, this.at);
-  }
-  get options(): TcpOptions | null {
-    const o = this.optionBits;
-    if (o === null) return null;
-    return {
-      ts: (o & OPT_TS) !== 0,
-      sack: (o & OPT_SACK) !== 0,
-      wscale: (o & OPT_WSCALE) !== 0,
-      ecn: (o & OPT_ECN) !== 0,
-      ecnSeen: (o & OPT_ECN_SEEN) !== 0,
-      fastopen: (o & OPT_SYN_DATA) !== 0,
-    };
-  }
-  get sndWscale(): number | null {
-    return ((this.optionBits ?? 0) & OPT_WSCALE) !== 0 ? F.sndWscale(this.wire.view, this.at) : null;
-  }
-  get rcvWscale(): number | null {
-    return ((this.optionBits ?? 0) & OPT_WSCALE) !== 0 ? F.rcvWscale(this.wire.view, this.at) : null;
-  }
-  get rtoMs(): number | null {
-    return ms(F.rto(this.wire.view, this.at));
-  }
-  get backoff(): number | null {
-    return F.backoff(this.wire.view, this.at);
-  }
-  get rttMs(): number | null {
-    return ms(F.rtt(this.wire.view, this.at));
-  }
-  get rttVarMs(): number | null {
-    return ms(F.rttvar(this.wire.view, this.at));
-  }
-  get atoMs(): number | null {
-    return ms(F.ato(this.wire.view, this.at));
-  }
-  get minRttMs(): number | null {
-    return ms(F.minRtt(this.wire.view, this.at));
-  }
-  get rcvRttMs(): number | null {
-    return ms(F.rcvRtt(this.wire.view, this.at));
-  }
-  get mss(): number | null {
-    return F.sndMss(this.wire.view, this.at);
-  }
-  get advMss(): number | null {
-    return F.advmss(this.wire.view, this.at);
-  }
-  get rcvMss(): number | null {
-    return F.rcvMss(this.wire.view, this.at);
-  }
-  get pmtu(): number | null {
-    return F.pmtu(this.wire.view, this.at);
-  }
-  get cwnd(): number | null {
-    return F.sndCwnd(this.wire.view, this.at);
-  }
-  get ssthresh(): number | null {
-    return F.sndSsthresh(this.wire.view, this.at);
-  }
-  get rcvSsthresh(): number | null {
-    return F.rcvSsthresh(this.wire.view, this.at);
-  }
-  get rcvSpace(): number | null {
-    return F.rcvSpace(this.wire.view, this.at);
-  }
-  get sndWnd(): number | null {
-    return F.sndWnd(this.wire.view, this.at);
-  }
-  get retransmits(): number | null {
-    return F.retrans(this.wire.view, this.at);
-  }
-  get totalRetransmits(): number | null {
-    return F.totalRetrans(this.wire.view, this.at);
-  }
-  get unrecoveredTimeouts(): number | null {
-    return F.retransmits(this.wire.view, this.at);
-  }
-  get probes(): number | null {
-    return F.probes(this.wire.view, this.at);
-  }
-  get unacked(): number | null {
-    return F.unacked(this.wire.view, this.at);
-  }
-  get sacked(): number | null {
-    return F.sacked(this.wire.view, this.at);
-  }
-  get lost(): number | null {
-    return F.lost(this.wire.view, this.at);
-  }
-  get fackets(): number | null {
-    return F.fackets(this.wire.view, this.at);
-  }
-  get reordering(): number | null {
-    return F.reordering(this.wire.view, this.at);
-  }
-  get reordSeen(): number | null {
-    return F.reordSeen(this.wire.view, this.at);
-  }
-  get dsackDups(): number | null {
-    return F.dsackDups(this.wire.view, this.at);
-  }
-  get rcvOooPack(): number | null {
-    return F.rcvOoopack(this.wire.view, this.at);
-  }
-  get bytesSent(): number | null {
-    return F.bytesSent(this.wire.view, this.at);
-  }
-  get bytesAcked(): number | null {
-    return F.bytesAcked(this.wire.view, this.at);
-  }
-  get bytesReceived(): number | null {
-    return F.bytesReceived(this.wire.view, this.at);
-  }
-  get bytesRetransmitted(): number | null {
-    return F.bytesRetrans(this.wire.view, this.at);
-  }
-  get segsOut(): number | null {
-    return F.segsOut(this.wire.view, this.at);
-  }
-  get segsIn(): number | null {
-    return F.segsIn(this.wire.view, this.at);
-  }
-  get dataSegsOut(): number | null {
-    return F.dataSegsOut(this.wire.view, this.at);
-  }
-  get dataSegsIn(): number | null {
-    return F.dataSegsIn(this.wire.view, this.at);
-  }
-  get delivered(): number | null {
-    return F.delivered(this.wire.view, this.at);
-  }
-  get deliveredCe(): number | null {
-    return F.deliveredCe(this.wire.view, this.at);
-  }
-  get notsentBytes(): number | null {
-    return F.notsentBytes(this.wire.view, this.at);
-  }
-  get sendBps(): number | null {
-    const v = this.wire.view;
-    const at = this.at;
-    const mss = F.sndMss(v, at);
-    const cwnd = F.sndCwnd(v, at);
-    // ss's rule: Vegas's own rtt when it has a good one
-    const vegasRtt = F.vegasEnabled(v, at) ? F.vegasRtt(v, at) : null;
-    const rtt = vegasRtt && vegasRtt !== 0x7fff_ffff ? vegasRtt : F.rtt(v, at);
-    return rtt && mss && cwnd ? (cwnd * mss * 8000000) / rtt : null;
-  }
-  get pacingRateBps(): number | null {
-    return bps(F.pacingRate(this.wire.view, this.at));
-  }
-  get maxPacingRateBps(): number | null {
-    return bps(F.maxPacingRate(this.wire.view, this.at));
-  }
-  get deliveryRateBps(): number | null {
-    return bps(F.deliveryRate(this.wire.view, this.at));
-  }
-  get appLimited(): boolean | null {
-    const v = F.appLimited(this.wire.view, this.at);
-    return v === null ? null : v !== 0;
-  }
-  get busyTimeMs(): number | null {
-    return ms(F.busyTime(this.wire.view, this.at));
-  }
-  get rwndLimitedMs(): number | null {
-    return ms(F.rwndLimited(this.wire.view, this.at));
-  }
-  get sndbufLimitedMs(): number | null {
-    return ms(F.sndbufLimited(this.wire.view, this.at));
-  }
-  get lastSendMs(): number | null {
-    return F.lastDataSent(this.wire.view, this.at);
-  }
-  get lastReceiveMs(): number | null {
-    return F.lastDataRecv(this.wire.view, this.at);
-  }
-  get lastAckMs(): number | null {
-    return F.lastAckRecv(this.wire.view, this.at);
-  }
-  get bbr(): BbrInfo | null {
-    const v = this.wire.view;
-    const at = this.at;
-    const bandwidth = F.bbrBandwidth(v, at);
-    if (bandwidth === null) return null;
-    return {
-      bandwidthBps: bandwidth * 8,
-      minRttMs: (F.bbrMinRtt(v, at) ?? 0) / 1000,
-      pacingGain: (F.bbrPacingGain(v, at) ?? 0) / 256,
-      cwndGain: (F.bbrCwndGain(v, at) ?? 0) / 256,
-    };
-  }
-  get dctcp(): DctcpInfo | null {
-    const v = this.wire.view;
-    const at = this.at;
-    const enabled = F.dctcpEnabled(v, at);
-    if (enabled === null) return null;
-    return {
-      enabled: enabled !== 0,
-      ceState: F.dctcpCeState(v, at) ?? 0,
-      alpha: F.dctcpAlpha(v, at) ?? 0,
-      abEcn: F.dctcpAbEcn(v, at) ?? 0,
-      abTot: F.dctcpAbTot(v, at) ?? 0,
-    };
-  }
-  get vegas(): VegasInfo | null {
-    const v = this.wire.view;
-    const at = this.at;
-    const enabled = F.vegasEnabled(v, at);
-    if (enabled === null) return null;
-    return {
-      enabled: enabled !== 0,
-      rttCount: F.vegasRttCount(v, at) ?? 0,
-      rttMs: (F.vegasRtt(v, at) ?? 0) / 1000,
-      minRttMs: (F.vegasMinRtt(v, at) ?? 0) / 1000,
-    };
-  }
-
-  /** The plain object (what JSON shows). */
-  toJSON(): TcpInfo {
-    return fillTcpInfo(this.wire, this.at, emptyTcpInfo());
-  }
-
-  /** Printed by console.log / util.inspect as its fields. */
-  [inspect.custom](_depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
-    return `${this.constructor.name} ${show(this.toJSON(), nested(options))}`;
-  }
-}
-
 /** A TcpInfo with every field null, in the order toJSON() gives them: the object fillTcpInfo fills. */
 export function emptyTcpInfo(): TcpInfo {
   return {
@@ -498,19 +247,14 @@ export function fillTcpInfo(wire: WireView, at: number, into: TcpInfo): TcpInfo 
   const wscale = o !== null && (o & OPT_WSCALE) !== 0;
   into.sndWscale = wscale ? n8(v, at + D.sndWscale) : null;
   into.rcvWscale = wscale ? n8(v, at + D.rcvWscale) : null;
-  let x = n32(v, at + D.rto);
-  into.rtoMs = x === null ? null : x / 1000;
+  into.rtoMs = ms(n32(v, at + D.rto));
   into.backoff = n8(v, at + D.backoff);
   const rtt = n32(v, at + D.rtt);
-  into.rttMs = rtt === null ? null : rtt / 1000;
-  x = n32(v, at + D.rttvar);
-  into.rttVarMs = x === null ? null : x / 1000;
-  x = n32(v, at + D.ato);
-  into.atoMs = x === null ? null : x / 1000;
-  x = n32(v, at + D.minRtt);
-  into.minRttMs = x === null ? null : x / 1000;
-  x = n32(v, at + D.rcvRtt);
-  into.rcvRttMs = x === null ? null : x / 1000;
+  into.rttMs = ms(rtt);
+  into.rttVarMs = ms(n32(v, at + D.rttvar));
+  into.atoMs = ms(n32(v, at + D.ato));
+  into.minRttMs = ms(n32(v, at + D.minRtt));
+  into.rcvRttMs = ms(n32(v, at + D.rcvRtt));
   const mss = n32(v, at + D.sndMss);
   into.mss = mss;
   into.advMss = n32(v, at + D.advmss);
@@ -550,20 +294,14 @@ export function fillTcpInfo(wire: WireView, at: number, into: TcpInfo): TcpInfo 
   const vegasRtt = vegasEnabled ? n32(v, at + D.vegasRtt) : null;
   const sendRtt = vegasRtt && vegasRtt !== 0x7fff_ffff ? vegasRtt : rtt;
   into.sendBps = sendRtt && mss && cwnd ? (cwnd * mss * 8000000) / sendRtt : null;
-  x = n64(v, at + D.pacingRate);
-  into.pacingRateBps = x === null ? null : x * 8;
-  x = n64(v, at + D.maxPacingRate);
-  into.maxPacingRateBps = x === null ? null : x * 8;
-  x = n64(v, at + D.deliveryRate);
-  into.deliveryRateBps = x === null ? null : x * 8;
-  x = n8(v, at + D.appLimited);
-  into.appLimited = x === null ? null : x !== 0;
-  x = n64(v, at + D.busyTime);
-  into.busyTimeMs = x === null ? null : x / 1000;
-  x = n64(v, at + D.rwndLimited);
-  into.rwndLimitedMs = x === null ? null : x / 1000;
-  x = n64(v, at + D.sndbufLimited);
-  into.sndbufLimitedMs = x === null ? null : x / 1000;
+  into.pacingRateBps = bps(n64(v, at + D.pacingRate));
+  into.maxPacingRateBps = bps(n64(v, at + D.maxPacingRate));
+  into.deliveryRateBps = bps(n64(v, at + D.deliveryRate));
+  const appLimited = n8(v, at + D.appLimited);
+  into.appLimited = appLimited === null ? null : appLimited !== 0;
+  into.busyTimeMs = ms(n64(v, at + D.busyTime));
+  into.rwndLimitedMs = ms(n64(v, at + D.rwndLimited));
+  into.sndbufLimitedMs = ms(n64(v, at + D.sndbufLimited));
   into.lastSendMs = n32(v, at + D.lastDataSent);
   into.lastReceiveMs = n32(v, at + D.lastDataRecv);
   into.lastAckMs = n32(v, at + D.lastAckRecv);
@@ -600,12 +338,9 @@ export function fillTcpInfo(wire: WireView, at: number, into: TcpInfo): TcpInfo 
   return into;
 }
 
-/**
- * The tcp_info of the record at `at`, read on access (null when the kernel
- * gave neither tcp_info nor a congestion name).
- */
-export function readTcpInfo(wire: WireView, at: number): TcpInfoView | null {
-  return hasTcpInfo(wire, at) ? new TcpInfoView(wire, at) : null;
+/** The tcp_info of the record at `at` as a plain object (null when the kernel gave neither tcp_info nor a congestion name). */
+export function readTcpInfo(wire: WireView, at: number): TcpInfo | null {
+  return hasTcpInfo(wire, at) ? fillTcpInfo(wire, at, emptyTcpInfo()) : null;
 }
 
 /** Whether the record at `at` holds a tcp_info or a congestion name. */

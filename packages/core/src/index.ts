@@ -45,7 +45,7 @@ export type {
   TcpState,
 } from './sockets.js';
 export { emptyTcpInfo } from './details.js';
-export type { TcpInfo, TcpInfoView, TcpOptions, SocketMemory, BbrInfo, DctcpInfo, VegasInfo } from './details.js';
+export type { TcpInfo, TcpOptions, SocketMemory, BbrInfo, DctcpInfo, VegasInfo } from './details.js';
 export type { NetnsRef, ContainerRef, PodRef, NamespaceInfo, NamespaceAccess, RowLabels } from './labels.js';
 export { SUPPORTED_PLATFORMS } from './native.js';
 export { statistics, statisticsSync, STATISTICS_FILES } from './statistics.js';

@@ -5,7 +5,7 @@ import { LabelTable, namespaceInfo, type NamespaceInfo } from './labels.js';
 import { native, type NativeHostListing, type NativeSocketOptions, type NativeSocketStream } from './native.js';
 import { checkProcRoot, reportError, type ReportError } from './report.js';
 import { nested, WireView } from './wire.js';
-import { ASKED_MEMORY, ASKED_TCP_INFO, detailsAt, fillTcpInfo, hasTcpInfo, readMemory, readTcpInfo, type SocketMemory, type TcpInfo, type TcpInfoView } from './details.js';
+import { ASKED_MEMORY, ASKED_TCP_INFO, detailsAt, fillTcpInfo, hasTcpInfo, readMemory, readTcpInfo, type SocketMemory, type TcpInfo } from './details.js';
 import { Inet, INET_LEN, NONE, Unix, UNIX_LEN } from './wire-layout.js';
 import { InetColumns, InetRowFields, UnixColumns, UnixRowFields } from './wire-rows.js';
 
@@ -484,7 +484,7 @@ export class InetSockets extends InetColumns<InetSocket> {
     return `${v.getUint32(at, false)}:${v.getUint32(at + 4, false)}:${v.getUint32(at + 8, false)}:${v.getUint32(at + 12, false)}`;
   }
   /** Row `i`'s tcp_info and congestion control (asked with `tcpInfo`); null when not asked or not given. */
-  tcpInfo(i: number): TcpInfoView | null {
+  tcpInfo(i: number): TcpInfo | null {
     const at = detailsAt(this.wire, this.detailsIndex(i));
     return at < 0 || (this.wire.detailsAsked & ASKED_TCP_INFO) === 0 ? null : readTcpInfo(this.wire, at);
   }
@@ -551,7 +551,7 @@ export class InetSocket extends InetRowFields<InetSockets> {
     };
   }
   /** tcp_info and congestion control, when the listing asked for them (`tcpInfo`) and the kernel gave them. */
-  get tcpInfo(): TcpInfoView | null {
+  get tcpInfo(): TcpInfo | null {
     return this.rows.tcpInfo(this.index);
   }
   /** Memory counters, when the listing asked for them (`memory`) and the kernel gave them. */
@@ -563,7 +563,7 @@ export class InetSocket extends InetRowFields<InetSockets> {
     const asked = this.rows.wire.detailsAsked;
     if (asked === 0) return {};
     const out: Record<string, unknown> = {};
-    if (asked & ASKED_TCP_INFO) out.tcpInfo = this.tcpInfo?.toJSON() ?? null;
+    if (asked & ASKED_TCP_INFO) out.tcpInfo = this.tcpInfo;
     if (asked & ASKED_MEMORY) out.memory = this.memory;
     return out;
   }

@@ -67,7 +67,7 @@ describe('the details section', () => {
   it('reads every field at its generated offset, in the API units', () => {
     const list = listing(distinct);
     list.wire.detailsAsked = ASKED_TCP_INFO | ASKED_MEMORY;
-    const t = list.inet.tcpInfo(0)!.toJSON();
+    const t = list.inet.tcpInfo(0)!;
     expect(t).toMatchObject({
       congestion: 'bbr', state: 1, caState: 2, unrecoveredTimeouts: 3, probes: 4, backoff: 5,
       options: { ts: true, sack: true, wscale: true, ecn: false, ecnSeen: false, fastopen: true },
@@ -118,7 +118,7 @@ describe('the details section', () => {
       view.setUint8(at + Details.hasMemory, 0);
     });
     list.wire.detailsAsked = ASKED_TCP_INFO | ASKED_MEMORY;
-    const t = list.inet.tcpInfo(0)!.toJSON();
+    const t = list.inet.tcpInfo(0)!;
     expect([t.rttMs, t.congestion, t.pacingRateBps, t.minRttMs, t.bytesAcked, t.options, t.bbr, t.appLimited]).toEqual([
       1.234, 'bbr', null, null, null, null, null, null,
     ]);

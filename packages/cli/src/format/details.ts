@@ -65,14 +65,6 @@ export function formatRate(bps: number, numeric: boolean): string {
   return formatG(bps);
 }
 
-/** print_skmeminfo: skmem's counters, or the four of INET_DIAG_MEMINFO on a kernel without skmem. */
-export function memoryText(m: SocketMemory): string {
-  if (m.receiveBuffer === null) return ` mem:(r${m.receiveQueued ?? 0},w${m.writeQueued ?? 0},f${m.forwardAlloc ?? 0},t${m.sendQueued ?? 0})`;
-  let text = ` skmem:(r${m.receiveQueued},rb${m.receiveBuffer},t${m.sendQueued},tb${m.sendBuffer},f${m.forwardAlloc},w${m.writeQueued},o${m.optionMemory}`;
-  if (m.backlog !== null) text += `,bl${m.backlog}`;
-  if (m.drops !== null) text += `,d${m.drops}`;
-  return `${text})`;
-}
 
 const TCP_LISTEN = 10;
 const SSTHRESH_SHOWN_BELOW = 0xffff;
@@ -301,33 +293,29 @@ export function writeTcpInfo(out: Output, t: TcpInfo, layout: Pick<DetailsLayout
   writeLast(out, t, socketState);
 }
 
-/** print_skmeminfo into the buffer (see memoryText). */
+/** `letters` and a counter, as skmem's entries (a missing one counts as 0). */
+function entry(out: Output, letters: string, value: number | null): void {
+  out.put(letters);
+  out.putInt(value ?? 0);
+}
+
+/** print_skmeminfo: skmem's counters (bl and d when the kernel gives them), or the four of INET_DIAG_MEMINFO on a kernel without skmem. */
 function writeMemory(out: Output, m: SocketMemory): void {
   if (m.receiveBuffer === null) {
-    out.put(memoryText(m));
-    return;
-  }
-  out.put(' skmem:(r');
-  out.putInt(m.receiveQueued ?? 0);
-  out.put(',rb');
-  out.putInt(m.receiveBuffer);
-  out.put(',t');
-  out.putInt(m.sendQueued ?? 0);
-  out.put(',tb');
-  out.putInt(m.sendBuffer ?? 0);
-  out.put(',f');
-  out.putInt(m.forwardAlloc ?? 0);
-  out.put(',w');
-  out.putInt(m.writeQueued ?? 0);
-  out.put(',o');
-  out.putInt(m.optionMemory ?? 0);
-  if (m.backlog !== null) {
-    out.put(',bl');
-    out.putInt(m.backlog);
-  }
-  if (m.drops !== null) {
-    out.put(',d');
-    out.putInt(m.drops);
+    entry(out, ' mem:(r', m.receiveQueued);
+    entry(out, ',w', m.writeQueued);
+    entry(out, ',f', m.forwardAlloc);
+    entry(out, ',t', m.sendQueued);
+  } else {
+    entry(out, ' skmem:(r', m.receiveQueued);
+    entry(out, ',rb', m.receiveBuffer);
+    entry(out, ',t', m.sendQueued);
+    entry(out, ',tb', m.sendBuffer);
+    entry(out, ',f', m.forwardAlloc);
+    entry(out, ',w', m.writeQueued);
+    entry(out, ',o', m.optionMemory);
+    if (m.backlog !== null) entry(out, ',bl', m.backlog);
+    if (m.drops !== null) entry(out, ',d', m.drops);
   }
   out.putByte(0x29);
 }
