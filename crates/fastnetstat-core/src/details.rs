@@ -320,76 +320,8 @@ pub struct SocketDetails {
     pub memory: Option<SocketMemory>,
 }
 
-static NO_TCP_INFO: TcpInfo = TcpInfo {
-    length: 0,
-    snd_wscale: None,
-    rcv_wscale: None,
-    delivery_rate_app_limited: None,
-    fastopen_client_fail: None,
-    state: None,
-    ca_state: None,
-    retransmits: None,
-    probes: None,
-    backoff: None,
-    options: None,
-    rto: None,
-    ato: None,
-    snd_mss: None,
-    rcv_mss: None,
-    unacked: None,
-    sacked: None,
-    lost: None,
-    retrans: None,
-    fackets: None,
-    last_data_sent: None,
-    last_ack_sent: None,
-    last_data_recv: None,
-    last_ack_recv: None,
-    pmtu: None,
-    rcv_ssthresh: None,
-    rtt: None,
-    rttvar: None,
-    snd_ssthresh: None,
-    snd_cwnd: None,
-    advmss: None,
-    reordering: None,
-    rcv_rtt: None,
-    rcv_space: None,
-    total_retrans: None,
-    pacing_rate: None,
-    max_pacing_rate: None,
-    bytes_acked: None,
-    bytes_received: None,
-    segs_out: None,
-    segs_in: None,
-    notsent_bytes: None,
-    min_rtt: None,
-    data_segs_in: None,
-    data_segs_out: None,
-    delivery_rate: None,
-    busy_time: None,
-    rwnd_limited: None,
-    sndbuf_limited: None,
-    delivered: None,
-    delivered_ce: None,
-    bytes_sent: None,
-    bytes_retrans: None,
-    dsack_dups: None,
-    reord_seen: None,
-    rcv_ooopack: None,
-    snd_wnd: None,
-};
-static NO_MEMORY: SocketMemory = SocketMemory {
-    receive_queued: None,
-    receive_buffer: None,
-    send_queued: None,
-    send_buffer: None,
-    forward_alloc: None,
-    write_queued: None,
-    option_memory: None,
-    backlog: None,
-    drops: None,
-};
+/// A tcp_info with every field absent (what [`SocketDetails::tcp`] gives without one).
+static NO_TCP_INFO: std::sync::LazyLock<TcpInfo> = std::sync::LazyLock::new(TcpInfo::default);
 
 impl SocketDetails {
     /// The tcp_info, or one with every field absent.
@@ -397,8 +329,8 @@ impl SocketDetails {
         self.tcp_info.as_ref().unwrap_or(&NO_TCP_INFO)
     }
     /// The memory counters, or all absent.
-    pub fn mem(&self) -> &SocketMemory {
-        self.memory.as_ref().unwrap_or(&NO_MEMORY)
+    pub fn mem(&self) -> SocketMemory {
+        self.memory.unwrap_or_default()
     }
 
     /// The details in a socket's reply attributes (what follows struct

@@ -109,6 +109,21 @@ function putMs(out: Output, ms: number): void {
   }
 }
 
+/** `name` and a time in milliseconds (%g), when it is not zero. */
+function time(out: Output, name: string, ms: number | null): void {
+  if (!ms) return;
+  out.put(name);
+  putMs(out, ms);
+}
+
+/** `name`, a rate (sprint_bw) and `bps`, when it is not zero. */
+function rate(out: Output, name: string, bps: number | null, numeric: boolean): void {
+  if (!bps) return;
+  out.put(name);
+  putRate(out, bps, numeric);
+  out.put('bps');
+}
+
 /** A rate as ss's sprint_bw: with -n the rounded number (%.0f: half to even), else formatRate's units. */
 function putRate(out: Output, bps: number, numeric: boolean): void {
   if (!numeric) {
@@ -157,11 +172,7 @@ function writeFirst(out: Output, t: TcpInfo, layout: Pick<DetailsLayout, 'option
     out.putByte(0x2f);
     putMs(out, t.rttVarMs ?? 0);
   }
-  const ato = t.atoMs;
-  if (ato) {
-    out.put(' ato:');
-    putMs(out, ato);
-  }
+  time(out, ' ato:', t.atoMs);
   count(out, ' mss:', t.mss);
   count(out, ' pmtu:', t.pmtu);
   count(out, ' rcvmss:', t.rcvMss);
@@ -198,33 +209,16 @@ function writeRates(out: Output, t: TcpInfo, numeric: boolean): void {
     if (bbr.cwndGain) out.put(`,cwnd_gain:${formatG(bbr.cwndGain)}`);
     out.putByte(0x29);
   }
-  const send = t.sendBps;
-  if (send) {
-    out.put(' send ');
-    putRate(out, send, numeric);
-    out.put('bps');
-  }
+  rate(out, ' send ', t.sendBps, numeric);
   count(out, ' lastsnd:', t.lastSendMs);
   count(out, ' lastrcv:', t.lastReceiveMs);
   count(out, ' lastack:', t.lastAckMs);
   const pacing = t.pacingRateBps;
   if (pacing) {
-    out.put(' pacing_rate ');
-    putRate(out, pacing, numeric);
-    out.put('bps');
-    const max = t.maxPacingRateBps;
-    if (max) {
-      out.putByte(0x2f);
-      putRate(out, max, numeric);
-      out.put('bps');
-    }
+    rate(out, ' pacing_rate ', pacing, numeric);
+    rate(out, '/', t.maxPacingRateBps, numeric);
   }
-  const delivery = t.deliveryRateBps;
-  if (delivery) {
-    out.put(' delivery_rate ');
-    putRate(out, delivery, numeric);
-    out.put('bps');
-  }
+  rate(out, ' delivery_rate ', t.deliveryRateBps, numeric);
 }
 
 /** Delivery, busy time. */
@@ -263,19 +257,11 @@ function writeLast(out: Output, t: TcpInfo, socketState: number): void {
     out.putInt(reordering);
   }
   count(out, ' reord_seen:', t.reordSeen);
-  const rcvRtt = t.rcvRttMs;
-  if (rcvRtt) {
-    out.put(' rcv_rtt:');
-    putMs(out, rcvRtt);
-  }
+  time(out, ' rcv_rtt:', t.rcvRttMs);
   count(out, ' rcv_space:', t.rcvSpace);
   count(out, ' rcv_ssthresh:', t.rcvSsthresh);
   count(out, ' notsent:', t.notsentBytes);
-  const minRtt = t.minRttMs;
-  if (minRtt) {
-    out.put(' minrtt:');
-    putMs(out, minRtt);
-  }
+  time(out, ' minrtt:', t.minRttMs);
   count(out, ' rcv_ooopack:', t.rcvOooPack);
   count(out, ' snd_wnd:', t.sndWnd);
 }
