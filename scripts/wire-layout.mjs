@@ -219,6 +219,8 @@ export const unix = {
     { name: 'owner', type: 'u32', column: null },
     { name: 'type', type: 'u16', rust: 's.sock_type', doc: 'SOCK_STREAM (1), SOCK_DGRAM (2), ... (UNIX_TYPES).', row: 'typeCode', json: false },
     { name: 'state', type: 'u8', rust: 's.state', doc: 'UNIX_STATES index.', row: 'stateCode', json: false },
+    // index of the row's record in the details section (its memory counters), or NONE
+    { name: 'detailsIndex', type: 'u32', nullable: true, doc: "Index of the row's details record (memory), or null." },
   ],
 };
 

@@ -226,6 +226,33 @@ describe.skipIf(!isRoot)('--tcp-info and --memory against ss', () => {
     expect(ours(['-uan', '--tcp-info']).stdout).not.toContain('\t');
   });
 
+  it('prints ss -xam skmem under each unix row (by inode), and gives the same in JSON', () => {
+    const theirs = new Map<number, string>();
+    for (const line of lines(ss(['-xam']).stdout)) {
+      const fields = line.split(/\s+/);
+      const skmem = fields.find((f) => f.startsWith('skmem:'));
+      // Netid State Recv-Q Send-Q Local Port Peer Port: the local "port" is the inode
+      if (skmem) theirs.set(Number(fields[5]), ` ${skmem}`);
+    }
+    expect(theirs.size).toBeGreaterThanOrEqual(5);
+    const mine = new Map<number, string>();
+    const all = lines(ours(['-xa', '--memory']).stdout);
+    for (let k = 0; k < all.length; k++) {
+      if (!all[k]!.startsWith('unix ')) continue;
+      expect(all[k + 1]?.startsWith('\t'), `a detail line under ${all[k]}`).toBe(true);
+      mine.set(Number(all[k]!.slice(50).split(' ')[0]), all[k + 1]!.slice(1));
+    }
+    expect(mine).toEqual(theirs);
+    // the pair's sender holds the unread data (t), as ss shows it
+    expect([...mine.values()].some((m) => /,t[1-9]/.test(m))).toBe(true);
+    const document = JSON.parse(ours(['-xa', '--json', '--memory']).stdout) as { unix: Array<Record<string, any>> };
+    for (const row of document.unix) {
+      const m = row.memory;
+      const skmem = ` skmem:(r${m.receiveQueued},rb${m.receiveBuffer},t${m.sendQueued},tb${m.sendBuffer},f${m.forwardAlloc},w${m.writeQueued},o${m.optionMemory},bl${m.backlog},d${m.drops})`;
+      expect(skmem, `inode ${row.inode}`).toBe(theirs.get(row.inode));
+    }
+  });
+
   it('gives JSON and library values equal to the fields of ss -tniem', async () => {
     const theirs = ssByInode(ss(['-tniem']).stdout);
     const document = JSON.parse(ours(['-tna', '--json', '--tcp-info', '--memory']).stdout) as { inet: Array<Record<string, any>> };

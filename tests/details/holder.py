@@ -5,7 +5,8 @@ Run inside the test's own network namespace (loopback only). Makes, then holds u
     received), one per congestion algorithm named on the command line (reno, bbr, cubic ...);
   - a pair whose server never reads: data waits in its receive queue (skmem r);
   - an idle pair and a listener;
-  - udp sockets: one bound with a datagram waiting in its receive queue, one connected.
+  - udp sockets: one bound with a datagram waiting in its receive queue, one connected;
+  - unix sockets: a listener, a connected pair with unread data, a datagram socket with a queued datagram.
 Prints READY when everything is in place and the data has been read and acknowledged.
 """
 
@@ -65,6 +66,20 @@ KEEP.append(uc)
 u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 u6.bind(("::1", PORT + 4))
 KEEP.append(u6)
+
+# unix: a listener with a connected pair that has unread data, and a datagram socket with a queued datagram
+ul = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+ul.bind("\0fns-details-%d" % PORT)
+ul.listen(4)
+uc = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+uc.connect("\0fns-details-%d" % PORT)
+us, _ = ul.accept()
+uc.sendall(b"z" * 2000)
+ud = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+ud.bind("\0fns-details-dgram-%d" % PORT)
+udc = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+udc.sendto(b"w" * 100, "\0fns-details-dgram-%d" % PORT)
+KEEP.extend([ul, uc, us, ud, udc])
 
 time.sleep(0.5)  # the last acks and window updates
 print("READY", flush=True)

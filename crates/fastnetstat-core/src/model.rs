@@ -141,6 +141,9 @@ pub struct UnixSocket {
     /// The bound path exactly as the kernel printed it (abstract names begin
     /// with '@'); None when the socket is unbound.
     pub path: Option<Vec<u8>>,
+    /// The memory counters (`ss -xm`'s skmem), when the query asked for them
+    /// ([`crate::SocketQuery::memory`]) and unix_diag gave them; /proc has none.
+    pub memory: Option<crate::details::SocketMemory>,
 }
 
 /// The process that owns a socket inode.

@@ -23,6 +23,7 @@ mod wire;
 mod wire_buf;
 mod wire_groups;
 mod wire_interfaces;
+#[rustfmt::skip]
 mod wire_layout;
 mod wire_routes;
 mod wire_stats;

@@ -12,7 +12,8 @@ use std::collections::HashMap;
 
 use fastnetstat_core::owners::OwnerScan;
 use fastnetstat_core::{
-    InetSocket, Owner, OwnerAccess, Rows, SocketSnapshot, TableChunk, TableId, TableReport, UnixSocket,
+    InetSocket, Owner, OwnerAccess, Rows, SocketDetails, SocketSnapshot, TableChunk, TableId, TableReport,
+    UnixSocket,
 };
 
 use crate::wire_buf::{report, Buf};
@@ -118,7 +119,8 @@ fn pack(snap: &Packable) -> Vec<u8> {
     let inet_at = HEADER_LEN;
     let unix_at = inet_at + snap.inet.len() * INET_LEN;
     let details_at = unix_at + snap.unix.len() * UNIX_LEN;
-    let details_count = snap.inet.iter().filter(|s| s.details.is_some()).count();
+    let details_count = snap.inet.iter().filter(|s| s.details.is_some()).count()
+        + snap.unix.iter().filter(|s| s.memory.is_some()).count();
     let owners_at = details_at + details_count * DETAILS_LEN;
     let mut w = Buf::new(owners_at);
 
@@ -162,7 +164,17 @@ fn pack(snap: &Packable) -> Vec<u8> {
             None => (NONE, 0),
         };
         let owner = owner_of(s.inode, &mut strings);
-        write_unix(&mut w.buf[unix_at + i * UNIX_LEN..], s, path_offset, path_length, owner);
+        // a unix socket's details are its memory counters alone
+        let index = match s.memory {
+            Some(memory) => {
+                let d = SocketDetails { memory: Some(memory), ..SocketDetails::default() };
+                write_details(&mut w.buf[details_at + details_index * DETAILS_LEN..], &d, NONE, 0);
+                details_index += 1;
+                (details_index - 1) as u32
+            }
+            None => NONE,
+        };
+        write_unix(&mut w.buf[unix_at + i * UNIX_LEN..], s, path_offset, path_length, owner, index);
     }
 
     let strings_at = owners_at + owner_rows.len() * OWNER_LEN;
@@ -239,6 +251,7 @@ mod tests {
             state: 3,
             inode: 23,
             path: Some(b"@x".to_vec()),
+            memory: None,
         };
         let owners = HashMap::from([(s.inode, Owner { pid: 4242, name: b"prog".to_vec() })]);
         let mut inet_reports = [TableReport::default(); 8];
@@ -292,6 +305,7 @@ mod tests {
         assert_eq!(&b[name..name + u32_at(&b, o + owner::NAME_LENGTH) as usize], b"prog");
         assert_eq!(b.len(), strings + u32_at(&b, header::STRINGS_LENGTH) as usize);
         assert_eq!((u32_at(&b, header::DETAILS_COUNT), u32_at(&b, i + inet::DETAILS_INDEX)), (0, NONE));
+        assert_eq!(u32_at(&b, x + unix::DETAILS_INDEX), NONE);
     }
 
     /// The details section: a row with details points at its record, whose
@@ -332,9 +346,21 @@ mod tests {
             congestion: Some(CongestionName::new(b"bbr\0")),
             ..SocketDetails::default()
         }));
+        let unix_row = UnixSocket {
+            refcount: 2,
+            protocol: 0,
+            flags: 0,
+            sock_type: 1,
+            state: 1,
+            inode: 5,
+            path: None,
+            memory: Some(SocketMemory::from_skmeminfo(
+                &(1..=9u32).flat_map(|v| (v * 3).to_ne_bytes()).collect::<Vec<_>>(),
+            )),
+        };
         let b = pack(&Packable {
             inet: &rows,
-            unix: &[],
+            unix: std::slice::from_ref(&unix_row),
             inet_reports: [TableReport::default(); 8],
             unix_report: TableReport::default(),
             owners: &HashMap::new(),
@@ -343,10 +369,19 @@ mod tests {
         });
         let i = u32_at(&b, header::INET_AT) as usize;
         let index = |row: usize| u32_at(&b, i + row * INET_LEN + inet::DETAILS_INDEX);
-        assert_eq!((u32_at(&b, header::DETAILS_COUNT), index(0), index(1), index(2)), (2, 0, NONE, 1));
+        assert_eq!((u32_at(&b, header::DETAILS_COUNT), index(0), index(1), index(2)), (3, 0, NONE, 1));
+        let x = u32_at(&b, header::UNIX_AT) as usize;
         let r = u32_at(&b, header::DETAILS_AT) as usize;
-        assert_eq!(r, u32_at(&b, header::UNIX_AT) as usize);
-        assert_eq!(u32_at(&b, header::OWNERS_AT) as usize, r + 2 * DETAILS_LEN);
+        assert_eq!(r, x + UNIX_LEN);
+        assert_eq!(u32_at(&b, header::OWNERS_AT) as usize, r + 3 * DETAILS_LEN);
+        // the unix row's record: its memory alone
+        assert_eq!(u32_at(&b, x + unix::DETAILS_INDEX), 2);
+        let r3 = r + 2 * DETAILS_LEN;
+        assert_eq!(
+            (u32_at(&b, r3 + d::RECEIVE_QUEUED), u32_at(&b, r3 + d::DROPS), b[r3 + d::HAS_MEMORY]),
+            (3, 27, 1)
+        );
+        assert_eq!((u32_at(&b, r3 + d::TCP_INFO_LENGTH), u32_at(&b, r3 + d::CONGESTION_OFFSET)), (0, NONE));
         let w = |at: usize| u32_at(&b, r + at) as u64;
         let kernel = |at: usize| at as u64 + 1000;
         let u64s = [

@@ -4,7 +4,7 @@
 use fastnetstat_core::{InetSocket, SocketDetails, UnixSocket};
 
 pub const MAGIC: u32 = 0x3153_4E46;
-pub const VERSION: u16 = 16214;
+pub const VERSION: u16 = 49577;
 /// "No owner" / "no path" marker.
 pub const NONE: u32 = u32::MAX;
 pub const HEADER_LEN: usize = 128;
@@ -75,6 +75,7 @@ pub mod unix {
     pub const OWNER: usize = 28;
     pub const TYPE: usize = 32;
     pub const STATE: usize = 34;
+    pub const DETAILS_INDEX: usize = 36;
 }
 
 /// Offsets in one owner record.
@@ -206,7 +207,7 @@ pub fn write_inet(row: &mut [u8], s: &InetSocket, owner: u32, details_index: u32
 
 /// Writes one unix record at the start of `row`.
 #[inline]
-pub fn write_unix(row: &mut [u8], s: &UnixSocket, path_offset: u32, path_length: u32, owner: u32) {
+pub fn write_unix(row: &mut [u8], s: &UnixSocket, path_offset: u32, path_length: u32, owner: u32, details_index: u32) {
     let row: &mut [u8; UNIX_LEN] = (&mut row[..UNIX_LEN]).try_into().unwrap();
     row[0..8].copy_from_slice(&s.inode.to_le_bytes());
     row[8..12].copy_from_slice(&s.refcount.to_le_bytes());
@@ -217,6 +218,7 @@ pub fn write_unix(row: &mut [u8], s: &UnixSocket, path_offset: u32, path_length:
     row[28..32].copy_from_slice(&owner.to_le_bytes());
     row[32..34].copy_from_slice(&s.sock_type.to_le_bytes());
     row[34] = s.state;
+    row[36..40].copy_from_slice(&details_index.to_le_bytes());
 }
 
 /// Writes one owner record at the start of `row`.

@@ -80,7 +80,7 @@ function inetRowDocument(inet: InetSockets, i: number, flags: NetstatFlags, name
   return out;
 }
 
-function unixRowDocument(unix: UnixSockets, i: number): Record<string, unknown> {
+function unixRowDocument(unix: UnixSockets, i: number, memory: boolean): Record<string, unknown> {
   const row = unix.at(i);
   return {
     protocol: 'unix',
@@ -97,6 +97,7 @@ function unixRowDocument(unix: UnixSockets, i: number): Record<string, unknown> 
     program: row.processName ?? null,
     ...exactBytes('program', unix.processNameBytes(i)),
     ...row.labels,
+    ...(memory ? { memory: unix.memory(i) } : {}),
   };
 }
 
@@ -189,7 +190,7 @@ async function writeRows(
     if (out) {
       for (const i of shown) row(inetRowDocument(inet, i, flags, names));
       const unix = chunk.unix;
-      for (let i = 0; i < unix.length; i++) if (unixShown(unix, i, layout)) row(unixRowDocument(unix, i));
+      for (let i = 0; i < unix.length; i++) if (unixShown(unix, i, layout)) row(unixRowDocument(unix, i, flags.memory === true));
     }
     const report = chunk.report(chunk.table);
     bogusLines += report.bogusLines;

@@ -264,8 +264,8 @@ const OPTIONS: readonly OptionSpec[] = [
     },
   },
   { long: 'log-requests', extension: "log the --listen server's requests on stderr", apply: (f) => void (f.logRequests = true) },
-  { long: 'tcp-info', extension: "under each tcp row, its tcp_info as ss -i shows it", apply: (f) => void (f.tcpInfo = true) },
-  { long: 'memory', extension: "under each inet row, its memory as ss -m shows it (skmem)", apply: (f) => void (f.memory = true) },
+  { long: 'tcp-info', extension: 'under each tcp row, its tcp_info as ss -i shows it', apply: (f) => void (f.tcpInfo = true) },
+  { long: 'memory', extension: 'under each row, its memory as ss -m shows it (skmem)', apply: (f) => void (f.memory = true) },
 ];
 
 /** --tcp-info and --memory read netlink: a copy of /proc, or the /proc source, has none of it. */

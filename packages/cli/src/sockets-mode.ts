@@ -17,7 +17,7 @@ import {
 } from '@fastnetstat/core';
 import { namespaceHeading, NETNS_NOTICE } from './format/netns.js';
 import { InetFormatter, inetHeading, isShown as inetShown, type InetLayout } from './format/inet.js';
-import { type DetailsLayout, writeDetails } from './format/details.js';
+import { type DetailsLayout, writeDetails, writeUnixDetails } from './format/details.js';
 import { isShown as unixShown, unixHeading, writeUnixRow } from './format/unix.js';
 import { writeHostDocument, writeSocketsDocument } from './json.js';
 import { groupsDocument, printGroups } from './groups-mode.js';
@@ -303,7 +303,11 @@ async function printSections(flags: NetstatFlags, sel: Selection, root: string, 
       }
       for (let n = 0; n < report.bogusLines; n++) warn('warning, got bogus unix line.\n');
       const rows = chunk.unix;
-      for (let i = 0; i < rows.length; i++) if (unixShown(rows, i, layout)) writeUnixRow(stdout, rows, i, layout);
+      for (let i = 0; i < rows.length; i++) {
+        if (!unixShown(rows, i, layout)) continue;
+        writeUnixRow(stdout, rows, i, layout);
+        if (pass.details?.memory) writeUnixDetails(stdout, rows, i);
+      }
     }
   }
   for (const family of ['ipx', 'ax25', 'x25', 'netrom', 'rose'] as const) {

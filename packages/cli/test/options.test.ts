@@ -125,7 +125,7 @@ describe('parseArguments: exits', () => {
         "        --listen [HOST:]PORT     with --prometheus: serve GET /metrics there (PORT alone: loopback)",
         "        --log-requests           log the --listen server's requests on stderr",
         '        --tcp-info               under each tcp row, its tcp_info as ss -i shows it',
-        '        --memory                 under each inet row, its memory as ss -m shows it (skmem)',
+        '        --memory                 under each row, its memory as ss -m shows it (skmem)',
         '        FASTNETSTAT_SOURCE       the default of --source',
         '',
       ].join('\n'),

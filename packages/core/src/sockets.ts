@@ -65,7 +65,7 @@ export interface SocketsOptions {
    * `source: 'proc'` or `procRoot` (EINVAL). Default false.
    */
   tcpInfo?: boolean;
-  /** Ask for each inet socket's memory counters (`ss -m`): rows get `memory`. Netlink only, as `tcpInfo`. Default false. */
+  /** Ask for each socket's memory counters (`ss -m`, unix sockets too): rows get `memory`. Netlink only, as `tcpInfo`. Default false. */
   memory?: boolean;
 }
 
@@ -597,6 +597,11 @@ export class UnixSockets extends UnixColumns<UnixSocket> {
   protected row(i: number): UnixSocket {
     return new UnixSocket(this, i);
   }
+  /** Row `i`'s memory counters (asked with `memory`; unix_diag gives them); null when not asked or not given. */
+  memory(i: number): SocketMemory | null {
+    const at = detailsAt(this.wire, this.detailsIndex(i));
+    return at < 0 || (this.wire.detailsAsked & ASKED_MEMORY) === 0 ? null : readMemory(this.wire, at);
+  }
   /** The path's raw bytes (abstract names start with '@'), or undefined when unbound. */
   pathBytes(i: number): Uint8Array | undefined {
     const offset = this.v.getUint32(this.at_(i, Unix.pathOffset), true);
@@ -626,6 +631,10 @@ export class UnixSocket extends UnixRowFields<UnixSockets> {
   get pathBytes(): Uint8Array | undefined {
     return this.rows.pathBytes(this.index);
   }
+  /** Memory counters (ss -xm's skmem), when the listing asked for them (`memory`) and netlink gave them. */
+  get memory(): SocketMemory | null {
+    return this.rows.memory(this.index);
+  }
   toJSON(): Record<string, unknown> {
     return {
       protocol: 'unix',
@@ -637,6 +646,7 @@ export class UnixSocket extends UnixRowFields<UnixSockets> {
       inode: this.inode,
       path: this.path ?? null,
       ...this.ownerLayoutAndLabels(),
+      ...((this.rows.wire.detailsAsked & ASKED_MEMORY) !== 0 ? { memory: this.memory } : {}),
     };
   }
 }

@@ -4,7 +4,7 @@
  */
 
 export const MAGIC = 0x3153_4E46;
-export const VERSION = 16214;
+export const VERSION = 49577;
 /** "No owner" / "no path" marker. */
 export const NONE = 0xffff_ffff;
 export const HEADER_LEN = 128;
@@ -75,6 +75,7 @@ export const Unix = {
   owner: 28,
   type: 32,
   state: 34,
+  detailsIndex: 36,
 } as const;
 
 /** Offsets in one owner record. */

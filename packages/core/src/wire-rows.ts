@@ -118,6 +118,11 @@ export abstract class UnixColumns<Row extends { toJSON(): Record<string, unknown
   state(i: number): number {
     return this.v.getUint8(this.base + i * 40 + 34);
   }
+  /** Index of the row's details record (memory), or null. */
+  detailsIndex(i: number): number | null {
+    const v = this.v.getUint32(this.base + i * 40 + 36, true);
+    return v === 0xffff_ffff ? null : v;
+  }
 }
 
 /** The getters of unix row objects that read one field of the layout. */

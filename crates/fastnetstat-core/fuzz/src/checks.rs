@@ -215,6 +215,7 @@ fn sentinel_unix() -> UnixSocket {
         state: 5,
         inode: 6,
         path: Some(b"x".to_vec()),
+        memory: None,
     }
 }
 

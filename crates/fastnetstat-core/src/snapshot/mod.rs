@@ -65,8 +65,8 @@ pub struct SocketQuery {
     /// Fill each tcp row's `details` with tcp_info, the congestion algorithm
     /// and its info (`ss -i`). Netlink only: rows read from /proc have none.
     pub tcp_info: bool,
-    /// Fill each inet row's `details` with its memory counters (`ss -m`).
-    /// Netlink only, as `tcp_info`.
+    /// Fill each inet row's `details` with its memory counters (`ss -m`),
+    /// and each unix row's `memory` (`ss -xm`). Netlink only, as `tcp_info`.
     pub memory: bool,
 }
 

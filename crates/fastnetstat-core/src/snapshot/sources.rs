@@ -137,7 +137,7 @@ pub(crate) fn read_tables(query: &SocketQuery, chunk_rows: usize, sink: &mut Sin
         // unix_diag's rows need the whole dump before their RefCount is known
         let mut dumped = Vec::new();
         let from_netlink = match &mut diag {
-            Some(Ok(socket)) => Some(netlink::unix::dump_table(socket, &mut dumped)),
+            Some(Ok(socket)) => Some(netlink::unix::dump_table_with(socket, &mut dumped, query.memory)),
             _ => None,
         };
         let netlink_status = match from_netlink {

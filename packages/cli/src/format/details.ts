@@ -5,7 +5,7 @@
  * times in milliseconds, sprint_bw for rates (%.0f with -n, else %.3g and a
  * k/M/G/T unit), each field only when ss prints it (non-zero, mostly).
  */
-import { emptyTcpInfo, type InetSockets, type SocketMemory, type TcpInfo } from '@fastnetstat/core';
+import { emptyTcpInfo, type InetSockets, type SocketMemory, type TcpInfo, type UnixSockets } from '@fastnetstat/core';
 import type { Output } from '../output.js';
 
 export interface DetailsLayout {
@@ -328,5 +328,14 @@ export function writeDetails(out: Output, rows: InetSockets, i: number, layout: 
     // the congestion name and the rest come with tcp_info only (not for a TIME_WAIT socket)
     if (info && info.state !== null) writeTcpInfo(out, info, layout, rows.state(i));
   }
+  out.putByte(0x0a);
+}
+
+/** --memory under a unix row: a tab and the skmem ss -xm prints on that socket's line. */
+export function writeUnixDetails(out: Output, rows: UnixSockets, i: number): void {
+  out.reserve(LINE_ROOM);
+  out.putByte(0x09);
+  const memory = rows.memory(i);
+  if (memory) writeMemory(out, memory);
   out.putByte(0x0a);
 }
