@@ -7,6 +7,7 @@
 pub mod containers;
 pub mod details;
 pub mod error;
+pub mod filter;
 pub mod groups;
 pub mod inet;
 pub mod interfaces;

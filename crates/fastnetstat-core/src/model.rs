@@ -102,6 +102,10 @@ pub struct InetSocket {
     /// only when the query asked for them ([`crate::SocketQuery::tcp_info`],
     /// [`crate::SocketQuery::memory`]) and netlink gave them; /proc has none.
     pub details: Option<Box<crate::details::SocketDetails>>,
+    /// The interface the socket is bound to (idiag_if: SO_BINDTODEVICE, or a
+    /// link-local IPv6 address's scope), as netlink reports it; 0 for none and
+    /// from /proc (its tables do not say).
+    pub interface: u32,
 }
 
 impl InetSocket {
@@ -125,6 +129,7 @@ impl InetSocket {
             cgroup_id: 0,
             listen_backlog: None,
             details: None,
+            interface: 0,
         }
     }
 }

@@ -108,6 +108,7 @@ pub(crate) fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
         netns: None,
         tcp_info: opts.tcp_info.unwrap_or(false),
         memory: opts.memory.unwrap_or(false),
+        filter: None,
     })
 }
 

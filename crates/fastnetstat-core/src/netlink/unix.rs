@@ -128,11 +128,25 @@ pub fn derive_refcounts(rows: &mut [UnixSocket], peers: &[u64]) {
 /// [`Error::UnixPendingConnections`] (nothing added) when a listener has
 /// connections not yet accepted, which netlink cannot show.
 pub fn dump_table(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>) -> Result<()> {
-    dump_table_with(socket, out, false)
+    dump_table_with_peers(socket, out, &mut Vec::new())
 }
 
-/// [`dump_table`], with each row's memory counters when `memory` (ss -xm).
-pub fn dump_table_with(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>, memory: bool) -> Result<()> {
+/// [`dump_table`], and each added row's peer inode (0 for none) into `peers`.
+pub fn dump_table_with_peers(
+    socket: &mut DiagSocket,
+    out: &mut Vec<UnixSocket>,
+    peers: &mut Vec<u64>,
+) -> Result<()> {
+    dump_table_with_memory(socket, out, peers, false)
+}
+
+/// [`dump_table_with_peers`], with each row's memory counters when `memory` (ss -xm).
+pub fn dump_table_with_memory(
+    socket: &mut DiagSocket,
+    out: &mut Vec<UnixSocket>,
+    peers: &mut Vec<u64>,
+    memory: bool,
+) -> Result<()> {
     let mut request = [0u8; 24]; // struct unix_diag_req
     request[0] = libc::AF_UNIX as u8;
     request[4..8].copy_from_slice(&u32::MAX.to_ne_bytes()); // every state
@@ -142,7 +156,7 @@ pub fn dump_table_with(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>, memor
 
     let first = out.len();
     // for each row: its peer's inode
-    let mut peers: Vec<u64> = Vec::new();
+    let peers_first = peers.len();
     let mut pending = false;
     socket
         .dump(&request, |message| {
@@ -156,8 +170,9 @@ pub fn dump_table_with(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>, memor
         .map_err(|e| Error::io("netlink unix_diag", e))?;
     if pending {
         out.truncate(first);
+        peers.truncate(peers_first);
         return Err(Error::UnixPendingConnections);
     }
-    derive_refcounts(&mut out[first..], &peers);
+    derive_refcounts(&mut out[first..], &peers[peers_first..]);
     Ok(())
 }

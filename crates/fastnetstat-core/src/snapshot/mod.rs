@@ -68,6 +68,11 @@ pub struct SocketQuery {
     /// Fill each inet row's `details` with its memory counters (`ss -m`),
     /// and each unix row's `memory` (`ss -xm`). Netlink only, as `tcp_info`.
     pub memory: bool,
+    /// An ss filter expression: only the sockets it selects are listed (inet:
+    /// bytecode in the netlink dump plus the userspace rest; /proc: all of it
+    /// in userspace). Its `state` clauses narrow `tcp_states` (and udp's). None:
+    /// no filter.
+    pub filter: Option<std::sync::Arc<crate::filter::Filter>>,
 }
 
 impl Default for SocketQuery {
@@ -84,6 +89,7 @@ impl Default for SocketQuery {
             netns: None,
             tcp_info: false,
             memory: false,
+            filter: None,
         }
     }
 }
