@@ -224,7 +224,14 @@ fn keep_row(query: &SocketQuery, row: &InetSocket) -> bool {
     let state_ok = !is_tcp || query.tcp_states & 1u32.checked_shl(row.state as u32).unwrap_or(0) != 0;
     state_ok
         && query.local_port.is_none_or(|port| row.local_port == port)
-        && query.filter.as_ref().is_none_or(|f| f.matches_inet(row))
+        && query.filter.as_ref().is_none_or(|f| match row.table.protocol() {
+            // ss reads raw sockets from /proc only where the kernel lacks
+            // raw_diag, and then runs its userspace test alone (which lets an
+            // IPv4 prefix match an IPv6 address); where raw_diag exists, raw
+            // rows come from netlink here too and the kernel runs its half.
+            Protocol::Raw => f.matches_inet_after_kernel(row),
+            _ => f.matches_inet(row),
+        })
 }
 
 /// A netlink row the kernel let through: what of the filter it could not run.
