@@ -23,7 +23,7 @@ pub const ALL_STATES: u32 = u32::MAX;
 /// TCPF_LISTEN alone: the kernel then walks only the listening hash.
 pub const LISTEN_ONLY: u32 = 1 << TCP_LISTEN;
 
-fn protocol_number(protocol: Protocol) -> u8 {
+pub(crate) fn protocol_number(protocol: Protocol) -> u8 {
     match protocol {
         Protocol::Tcp => IPPROTO_TCP,
         Protocol::Udp => IPPROTO_UDP,
@@ -59,7 +59,7 @@ const INET_DIAG_REQ_BYTECODE: u16 = 1;
 const INET_DIAG_BC_S_EQ: u8 = 11;
 
 /// The request: struct inet_diag_req_v2, then a bytecode filter if any.
-fn request(table: InetTable, filter: &DumpFilter) -> Vec<u8> {
+pub(crate) fn request(table: InetTable, filter: &DumpFilter) -> Vec<u8> {
     let is_tcp = table.protocol() == Protocol::Tcp;
     let mut request = vec![0u8; 56];
     request[0] = if table.is_ipv6() { libc::AF_INET6 } else { libc::AF_INET } as u8;

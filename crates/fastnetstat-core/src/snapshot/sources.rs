@@ -185,7 +185,7 @@ fn no_diag_handler(error: &Error) -> bool {
     matches!(error, Error::Io { source, .. } if source.raw_os_error() == Some(libc::ENOENT))
 }
 
-fn filter_for(query: &SocketQuery, table: InetTable) -> netlink::inet::DumpFilter {
+pub(crate) fn filter_for(query: &SocketQuery, table: InetTable) -> netlink::inet::DumpFilter {
     let is_tcp = table.protocol() == Protocol::Tcp;
     netlink::inet::DumpFilter {
         states: if is_tcp { query.tcp_states } else { netlink::inet::ALL_STATES },
@@ -195,7 +195,7 @@ fn filter_for(query: &SocketQuery, table: InetTable) -> netlink::inet::DumpFilte
 }
 
 /// The /proc source applies the same filters netlink applies in the kernel.
-fn keep_row(query: &SocketQuery, row: &InetSocket) -> bool {
+pub(crate) fn keep_row(query: &SocketQuery, row: &InetSocket) -> bool {
     let is_tcp = row.table.protocol() == Protocol::Tcp;
     let state_ok = !is_tcp || query.tcp_states & 1u32.checked_shl(row.state as u32).unwrap_or(0) != 0;
     state_ok && query.local_port.is_none_or(|port| row.local_port == port)
