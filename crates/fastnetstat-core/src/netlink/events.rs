@@ -273,3 +273,97 @@ pub fn decode_close(message: &[u8], ticks_per_second: u64) -> Option<InetSocket>
     };
     decode_message(message, table, ticks_per_second)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::netlink::destroy::tests::in_new_namespace;
+    use std::net::{TcpListener, TcpStream, UdpSocket};
+
+    fn query(tables: &[InetTable]) -> SocketQuery {
+        SocketQuery { inet_tables: tables.to_vec(), ..SocketQuery::default() }
+    }
+
+    /// Waits for batches until `want` closes came (or ten empty seconds passed).
+    fn collect(events: &mut CloseEvents, want: usize) -> Vec<ClosedSocket> {
+        let mut closed = Vec::new();
+        for _ in 0..10 {
+            let batch = events.next_batch(Some(Duration::from_secs(1))).unwrap().unwrap();
+            closed.extend(batch.closed);
+            if closed.len() >= want {
+                break;
+            }
+        }
+        closed
+    }
+
+    #[test]
+    fn reports_closes_of_the_tables_asked_for_as_rows() {
+        in_new_namespace(|| {
+            let mut events = CloseEvents::subscribe(&query(&[InetTable::Tcp, InetTable::Udp])).unwrap();
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let client = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            let client_port = client.local_addr().unwrap().port();
+            let (server, _) = listener.accept().unwrap();
+            // a reset (SO_LINGER 0): the kernel clears the remote end of the
+            // client's socket as it closes it; the server's end keeps its own
+            socket_linger_zero(&client);
+            drop(client);
+            drop(server);
+            drop(listener);
+            let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+            let udp_port = udp.local_addr().unwrap().port();
+            drop(udp);
+            // tcp6 was not asked for
+            drop(TcpListener::bind("[::1]:0"));
+            let closed = collect(&mut events, 4);
+            let seen: Vec<(InetTable, u16, u16, u8)> = closed
+                .iter()
+                .map(|c| (c.socket.table, c.socket.local_port, c.socket.remote_port, c.socket.state))
+                .collect();
+            for expected in [
+                (InetTable::Tcp, client_port, 0, 7),
+                (InetTable::Tcp, port, client_port, 7),
+                (InetTable::Tcp, port, 0, 7),
+                (InetTable::Udp, udp_port, 0, 7),
+            ] {
+                assert!(seen.contains(&expected), "{expected:?} not in {seen:?}");
+            }
+            assert_eq!(seen.len(), 4, "{seen:?}");
+            assert!(closed.iter().all(|c| c.time_ms > 1_600_000_000_000 && c.socket.inode == 0));
+        });
+    }
+
+    #[test]
+    fn a_stopper_ends_a_wait_from_another_thread() {
+        let mut events = CloseEvents::subscribe(&query(&[InetTable::Tcp])).unwrap();
+        let stopper = events.stopper();
+        let waiter = std::thread::spawn(move || events.next_batch(None).unwrap().is_none());
+        std::thread::sleep(Duration::from_millis(50));
+        stopper.stop();
+        assert!(waiter.join().unwrap());
+    }
+
+    #[test]
+    fn raw_and_udplite_alone_are_refused() {
+        let error = CloseEvents::subscribe(&query(&[InetTable::Raw, InetTable::UdpLite])).err().unwrap();
+        assert_eq!(error.code(), "EINVAL");
+    }
+
+    fn socket_linger_zero(stream: &TcpStream) {
+        use std::os::fd::AsRawFd;
+        let linger = libc::linger { l_onoff: 1, l_linger: 0 };
+        // SAFETY: setsockopt on the stream's own descriptor with a struct that lives through the call.
+        let done = unsafe {
+            libc::setsockopt(
+                stream.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_LINGER,
+                (&linger as *const libc::linger).cast(),
+                std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            )
+        };
+        assert_eq!(done, 0);
+    }
+}
