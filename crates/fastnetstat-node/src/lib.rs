@@ -17,6 +17,7 @@
 // functions look unused there.
 #![cfg_attr(test, allow(dead_code))]
 
+mod kill;
 mod modes;
 mod namespaces;
 mod wire;
