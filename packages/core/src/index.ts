@@ -59,6 +59,8 @@ export type {
 } from './statistics.js';
 export { portOwners, portOwnersSync, listeners, listenersSync, watch } from './queries.js';
 export type { PortOwnersOptions, Listeners, WatchEvent, WatchOptions, InetProtocol } from './queries.js';
+export { destroySockets, socketCloses } from './closes.js';
+export type { DestroySocketsOptions, DestroyResult, DestroyFailure, SocketClose, SocketCloseBatch, SocketClosesOptions } from './closes.js';
 export { kernelHasFamily } from './families.js';
 export type { OtherFamily } from './families.js';
 export {
