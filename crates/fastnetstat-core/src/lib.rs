@@ -6,6 +6,7 @@
 
 pub mod containers;
 pub mod error;
+pub mod filter;
 pub mod groups;
 pub mod inet;
 pub mod interfaces;

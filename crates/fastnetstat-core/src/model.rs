@@ -98,6 +98,10 @@ pub struct InetSocket {
     /// A listening tcp socket's backlog, the limit of its accept queue
     /// (sk_max_ack_backlog): netlink gives it; /proc does not show it (None).
     pub listen_backlog: Option<u32>,
+    /// The interface the socket is bound to (idiag_if: SO_BINDTODEVICE, or a
+    /// link-local IPv6 address's scope), as netlink reports it; 0 for none and
+    /// from /proc (its tables do not say).
+    pub interface: u32,
 }
 
 impl InetSocket {
@@ -120,6 +124,7 @@ impl InetSocket {
             inode: 0,
             cgroup_id: 0,
             listen_backlog: None,
+            interface: 0,
         }
     }
 }

@@ -146,6 +146,7 @@ fn sentinel_inet() -> InetSocket {
         inode: 11,
         cgroup_id: 12,
         listen_backlog: Some(12),
+        interface: 13,
     }
 }
 

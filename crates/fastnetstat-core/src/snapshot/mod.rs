@@ -62,6 +62,11 @@ pub struct SocketQuery {
     /// Its tables are read on a thread of ours that enters it, or through
     /// /proc/PID/net of a process in it (see [`netns`]).
     pub netns: Option<Namespace>,
+    /// An ss filter expression: only the sockets it selects are listed (inet:
+    /// bytecode in the netlink dump plus the userspace rest; /proc: all of it
+    /// in userspace). Its `state` clauses narrow `tcp_states` (and udp's). None:
+    /// no filter.
+    pub filter: Option<std::sync::Arc<crate::filter::Filter>>,
 }
 
 impl Default for SocketQuery {
@@ -76,6 +81,7 @@ impl Default for SocketQuery {
             tcp_counters: true,
             local_port: None,
             netns: None,
+            filter: None,
         }
     }
 }
