@@ -102,6 +102,7 @@ pub(crate) fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
             }
         },
         netns: None,
+        filter: None,
     })
 }
 

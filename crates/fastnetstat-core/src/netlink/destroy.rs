@@ -19,12 +19,15 @@ use std::collections::{HashMap, HashSet};
 
 use super::inet::{self, clock_ticks_per_second, decode_message, protocol_number};
 use super::{attributes, DiagSocket};
+use crate::filter::{bytecode, AddressFamily};
 use crate::model::{InetSocket, InetTable, Owner, OwnerAccess, Protocol};
 use crate::netns::{self, NamespaceAccess};
 use crate::owners;
 use crate::snapshot::{filter_for, keep_row, SocketQuery, Source};
 use crate::{Error, Result};
 
+/// The request attribute that carries a bytecode program.
+const INET_DIAG_REQ_BYTECODE: u16 = 1;
 /// SOCK_DESTROY, the sock_diag request that closes one socket.
 const SOCK_DESTROY: u16 = 21;
 /// The attribute that carries a raw socket's protocol (inet_diag_req_raw needs it back).
@@ -115,7 +118,18 @@ fn check(query: &SocketQuery) -> Result<()> {
 
 /// Whether the query holds an expression that selects (not every socket).
 fn has_filter(query: &SocketQuery) -> bool {
-    query.local_port.is_some()
+    query.filter.as_ref().is_some_and(|filter| !filter.is_empty())
+}
+
+/// Whether the filter's addresses leave `table`'s family in the listing (ss lists
+/// only the family an address with a family names).
+pub(crate) fn family_allowed(query: &SocketQuery, table: InetTable) -> bool {
+    match query.filter.as_ref().and_then(|filter| filter.family()) {
+        None => true,
+        Some(AddressFamily::Inet) => !table.is_ipv6(),
+        Some(AddressFamily::Inet6) => table.is_ipv6(),
+        Some(_) => false,
+    }
 }
 
 /// The states a dump of `table` asks for. tcp: the query's. udp, udplite and
@@ -132,10 +146,39 @@ fn states_for(query: &SocketQuery, table: InetTable) -> u32 {
         | (if has(TCP_ESTABLISHED) { 1 << TCP_ESTABLISHED } else { 0 })
 }
 
-/// The userspace pass over one row: the query's filters and the states of [`states_for`].
-fn selects(query: &SocketQuery, row: &InetSocket) -> bool {
+/// The userspace pass over one row: the query's filters and the states of
+/// [`states_for`]; `after_kernel`: the kernel ran the expression's bytecode.
+fn selects(query: &SocketQuery, row: &InetSocket, after_kernel: bool) -> bool {
     states_for(query, row.table) & 1u32.checked_shl(row.state as u32).unwrap_or(0) != 0
         && keep_row(query, row)
+        && query.filter.as_ref().is_none_or(|filter| match after_kernel {
+            true => filter.matches_inet_after_kernel(row),
+            false => filter.matches_inet(row),
+        })
+}
+
+/// The dump request for `table`: its states (the query's, narrowed by the
+/// expression's `state` clauses) and the bytecode of the local port and of
+/// the expression; and whether the expression went into it.
+fn dump_request(query: &SocketQuery, table: InetTable) -> (Vec<u8>, bool) {
+    let mut filter = filter_for(query, table);
+    filter.states =
+        states_for(query, table) & query.filter.as_ref().and_then(|f| f.states()).unwrap_or(u32::MAX);
+    filter.local_port = None;
+    let mut request = inet::request(table, &filter);
+    let expression = query.filter.as_ref().and_then(|f| f.bytecode());
+    let code = match (query.local_port.map(bytecode::source_port_is), expression) {
+        (Some(port), Some(expression)) => Some(bytecode::and(port, expression)),
+        (Some(port), None) => Some(port),
+        (None, Some(expression)) => Some(expression.to_vec()),
+        (None, None) => None,
+    };
+    if let Some(code) = code {
+        request.extend_from_slice(&((4 + code.len()) as u16).to_ne_bytes());
+        request.extend_from_slice(&INET_DIAG_REQ_BYTECODE.to_ne_bytes());
+        request.extend_from_slice(&code);
+    }
+    (request, expression.is_some())
 }
 
 /// The SOCK_DESTROY request for the socket a dump message describes:
@@ -158,12 +201,12 @@ fn destroy_request(message: &[u8], table: InetTable) -> Vec<u8> {
 fn select(query: &SocketQuery, dump: &mut DiagSocket) -> Result<Vec<Target>> {
     let ticks = clock_ticks_per_second();
     let mut targets = Vec::new();
-    for &table in &query.inet_tables {
-        let mut filter = filter_for(query, table);
-        filter.states = states_for(query, table);
-        let request = inet::request(table, &filter);
+    for &table in query.inet_tables.iter().filter(|&&table| family_allowed(query, table)) {
+        let (request, after_kernel) = dump_request(query, table);
         let dumped = dump.dump(&request, |message| {
-            if let Some(row) = decode_message(message, table, ticks).filter(|row| selects(query, row)) {
+            if let Some(row) =
+                decode_message(message, table, ticks).filter(|row| selects(query, row, after_kernel))
+            {
                 targets.push(Target { row, request: Some(destroy_request(message, table)) });
             }
             true
@@ -174,7 +217,7 @@ fn select(query: &SocketQuery, dump: &mut DiagSocket) -> Result<Vec<Target>> {
             // what it selects is told from /proc, and cannot be closed
             Err(e) if e.raw_os_error() == Some(libc::ENOENT) => {
                 let read = crate::inet::read_table_in_blocks(&query.root, table, 0, |rows, _bogus| {
-                    let chosen = rows.drain(..).filter(|row| selects(query, row));
+                    let chosen = rows.drain(..).filter(|row| selects(query, row, false));
                     targets.extend(chosen.map(|row| Target { row, request: None }));
                     true
                 });
@@ -216,8 +259,10 @@ fn destroy_here(query: &SocketQuery) -> Result<DestroyReport> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::filter::Filter;
     use std::io::Read;
     use std::net::{TcpListener, TcpStream};
+    use std::sync::Arc;
 
     /// Runs `test` on a thread of its own in a new network namespace with
     /// loopback up; false (and the test is passed over) without the privilege.
@@ -263,7 +308,11 @@ pub(crate) mod tests {
         let error = destroy_sockets(&tcp_query()).unwrap_err();
         assert_eq!(error.code(), "EINVAL");
         assert!(error.to_string().contains("filter expression"), "{error}");
-        let unix = SocketQuery { unix: true, local_port: Some(1), ..tcp_query() };
+        let empty =
+            SocketQuery { filter: Some(Arc::new(Filter::parse::<&str>(&[]).unwrap())), ..tcp_query() };
+        assert_eq!(destroy_sockets(&empty).unwrap_err().code(), "EINVAL");
+        let port = Some(Arc::new(Filter::parse(&["sport", "=", ":1"]).unwrap()));
+        let unix = SocketQuery { unix: true, filter: port, ..tcp_query() };
         assert!(destroy_sockets(&unix).unwrap_err().to_string().contains("unix"));
     }
 
@@ -279,12 +328,10 @@ pub(crate) mod tests {
             let mut kept = TcpStream::connect(other.local_addr().unwrap()).unwrap();
             let _kept_server = other.accept().unwrap();
             // the server ends of `port`'s connections (not its listener: no LISTEN in the states)
-            let query = SocketQuery {
-                local_port: Some(port),
-                tcp_states: !(1 << TCP_LISTEN),
-                owners: true,
-                ..tcp_query()
-            };
+            let words = ["state", "established", "sport", "=", &format!(":{port}")];
+            let filter = Filter::parse(&words).unwrap();
+            assert!(filter.bytecode().is_some(), "the kernel selects");
+            let query = SocketQuery { filter: Some(Arc::new(filter)), owners: true, ..tcp_query() };
             let report = destroy_sockets(&query).unwrap();
             assert_eq!(report.closed.len(), 3, "{report:?}");
             assert!(report.failed.is_empty() && report.vanished.is_empty(), "{report:?}");

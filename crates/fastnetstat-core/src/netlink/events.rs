@@ -21,6 +21,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::destroy::family_allowed;
 use super::inet::{clock_ticks_per_second, decode_message};
 use super::{attributes, read_batch, DiagSocket};
 use crate::model::{InetSocket, InetTable};
@@ -146,7 +147,9 @@ impl CloseEvents {
     /// listing would select it: the filter expression and the local port;
     /// not the TCP states (a freed socket is CLOSE).
     pub fn subscribe(query: &SocketQuery) -> Result<CloseEvents> {
-        let groups = groups_of(&query.inet_tables);
+        let tables: Vec<InetTable> =
+            query.inet_tables.iter().copied().filter(|&t| family_allowed(query, t)).collect();
+        let groups = groups_of(&tables);
         if groups == 0 {
             return Err(Error::InvalidArgument(
                 "the kernel reports closes of tcp and udp sockets only: select tcp or udp".into(),
@@ -247,9 +250,21 @@ impl CloseEvents {
     }
 }
 
-/// The query's selection of a close: its tables, then the listing's own filters.
+/// The query's selection of a close: its tables, the listing's own filters
+/// and the expression. As `ss -E`, not the `state` clauses (a freed socket is
+/// CLOSE): the expression is evaluated as if the socket were in a state they select.
 fn selects(query: &SocketQuery, row: &InetSocket) -> bool {
-    query.inet_tables.contains(&row.table) && keep_row(query, row)
+    if !query.inet_tables.contains(&row.table) || !family_allowed(query, row.table) || !keep_row(query, row) {
+        return false;
+    }
+    let Some(filter) = &query.filter else { return true };
+    match filter.states() {
+        Some(states) if states & (1 << row.state) == 0 && states != 0 => {
+            let as_selected = InetSocket { state: states.trailing_zeros() as u8, ..row.clone() };
+            filter.matches_inet(&as_selected)
+        }
+        _ => filter.matches_inet(row),
+    }
 }
 
 /// One notification as a row of its table (None: not an inet socket of a table we know).
