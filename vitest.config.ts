@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
  */
 const SYSTEM = [
   'tests/oracle/oracle.test.ts',
+  'tests/filter/**/*.test.ts',
   'tests/containers/**/*.test.ts',
   'tests/netns/**/*.test.ts',
   'tests/churn/**/*.test.ts',

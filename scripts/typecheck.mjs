@@ -9,6 +9,7 @@ const PROJECTS = [
   'packages/cli/tsconfig.json',
   'tsconfig.tests.json',
   'tests/oracle/tsconfig.json',
+  'tests/filter/tsconfig.json',
   'tests/containers/tsconfig.json',
   'tests/netns/tsconfig.json',
   'tests/churn/tsconfig.json',

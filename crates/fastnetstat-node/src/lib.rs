@@ -17,6 +17,7 @@
 // functions look unused there.
 #![cfg_attr(test, allow(dead_code))]
 
+mod filter;
 mod kill;
 mod modes;
 mod namespaces;
@@ -61,6 +62,18 @@ pub struct SocketOptions {
     pub netns: Option<String>,
     /// Where container runtimes keep their state (default /), for labels.
     pub host_root: Option<String>,
+    /// A filter expression in ss's grammar, as words (ss's argv after the options).
+    pub filter: Option<Vec<String>>,
+    /// A filter expression in ss's grammar, as one text (used when `filter` is absent).
+    pub filter_text: Option<String>,
+    /// How the filter reads an address without a family prefix, as ss's last -4/-6/-x:
+    /// "inet", "inet6" or "unix" (default: by its form).
+    pub filter_family: Option<String>,
+}
+
+/// The tables of an `inetTables` mask, in their order.
+pub(crate) fn inet_tables_of(mask: u32) -> Vec<InetTable> {
+    InetTable::ALL.into_iter().filter(|t| mask & (1 << *t as u32) != 0).collect()
 }
 
 /// A core error as a JS error whose message begins with its stable code.
@@ -80,13 +93,21 @@ pub(crate) fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
             ))
         }
     };
+    let mut inet_tables = inet_tables_of(opts.inet_tables);
+    let filter = filter::query_filter(&filter::FilterInput {
+        words: opts.filter.as_deref(),
+        text: opts.filter_text.as_deref(),
+        family: opts.filter_family.as_deref(),
+        tables: &inet_tables,
+    })?;
+    let unix = match &filter {
+        Some(f) => filter::narrow_tables(f, &mut inet_tables, opts.unix),
+        None => opts.unix,
+    };
     Ok(SocketQuery {
         root: opts.proc_root.as_ref().map(ProcRoot::new).unwrap_or_default(),
-        inet_tables: InetTable::ALL
-            .into_iter()
-            .filter(|t| opts.inet_tables & (1 << *t as u32) != 0)
-            .collect(),
-        unix: opts.unix,
+        inet_tables,
+        unix,
         owners: opts.owners,
         source,
         tcp_states: opts.tcp_states.unwrap_or(u32::MAX),
@@ -102,7 +123,7 @@ pub(crate) fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
             }
         },
         netns: None,
-        filter: None,
+        filter,
     })
 }
 

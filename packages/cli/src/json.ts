@@ -38,6 +38,7 @@ function jsonLayout(flags: NetstatFlags): InetLayout {
     extended: true,
     programs: flags.programs > 0,
     timers: true,
+    filtered: flags.filter.length > 0,
   };
 }
 
@@ -98,6 +99,12 @@ function unixRowDocument(unix: UnixSockets, i: number): Record<string, unknown> 
   };
 }
 
+/** The document's first fields: kind, time, and the filter expression when one was given (its words joined by blanks). */
+function documentHead(flags: NetstatFlags): string {
+  const filter = flags.filter.length > 0 ? `"filter":${JSON.stringify(flags.filter.join(' '))},` : '';
+  return `{"kind":"sockets","time":${JSON.stringify(new Date().toISOString())},${filter}`;
+}
+
 /**
  * Writes the sockets document of a streamed listing as its chunks arrive
  * (the document JSON.stringify would make of it, without holding it whole):
@@ -110,7 +117,7 @@ export async function writeSocketsDocument(
   names: NetstatNames,
   out: Output,
 ): Promise<void> {
-  out.utf8(`{"kind":"sockets","time":${JSON.stringify(new Date().toISOString())},`);
+  out.utf8(documentHead(flags));
   const { ownerAccess, tables } = await writeRows(chunks, flags, names, out);
   out.utf8(`,"ownerAccess":${JSON.stringify(ownerAccess)},"tables":${JSON.stringify(tables)}}\n`);
 }
@@ -127,7 +134,7 @@ export async function writeHostDocument(host: HostSocketList, flags: NetstatFlag
   const chunks = readable.map((list) => list.tables());
   // every namespace's inet tables, then every namespace's unix table
   const all = [...chunks.flatMap((c) => c.filter((t) => t.table !== 'unix')), ...chunks.flatMap((c) => c.filter((t) => t.table === 'unix'))];
-  out.utf8(`{"kind":"sockets","time":${JSON.stringify(new Date().toISOString())},`);
+  out.utf8(documentHead(flags));
   const { ownerAccess } = await writeRows(all, flags, names, out);
   const own = chunks[0] ? await writeRows(chunks[0], flags, names, undefined) : { tables: [] };
   out.utf8(`,"ownerAccess":${JSON.stringify(ownerAccess)},"tables":${JSON.stringify(own.tables)},"namespaces":[`);

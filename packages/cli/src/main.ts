@@ -8,6 +8,7 @@ import { runInterfaces } from './interfaces-mode.js';
 import { runRoutes } from './routes-mode.js';
 import { runSockets } from './sockets-mode.js';
 import { modeOf } from './selection.js';
+import { isFilterError, listingFilter } from './filter-words.js';
 import { runStatistics } from './statistics-mode.js';
 import { AF_LIST, USAGE } from './usage.js';
 
@@ -27,6 +28,13 @@ async function run(flags: NetstatFlags): Promise<number> {
   if (misuse) {
     warn(`fastnetstat: ${misuse}\n`);
     return 1;
+  }
+  try {
+    flags.listingFilter = listingFilter(flags);
+  } catch (error) {
+    if (!isFilterError(error, flags)) throw error;
+    warn(`fastnetstat: ${error.message.split('\n')[0]}\n`);
+    return 3; // netstat's usage error
   }
   switch (modeOf(flags)) {
     case 'usage':

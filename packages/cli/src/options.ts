@@ -16,6 +16,7 @@
 import type { SocketsOptions } from '@fastnetstat/core';
 import { Command, CommanderError, Option } from 'commander';
 import { type ListenAddress, parseListenAddress } from './prometheus/listen-address.js';
+import { filterMisuse } from './filter-words.js';
 import { AF_LIST, USAGE, versionText } from './usage.js';
 
 /** netstat's flags after option processing (the names follow netstat.c). */
@@ -75,6 +76,12 @@ export interface NetstatFlags {
   netns?: string;
   allNetns: boolean;
   hostRoot?: string;
+  /** The operands: a filter expression in ss's grammar (docs/filters.md); empty: none. */
+  filter: string[];
+  /** Which of -a and -l came last (ss's rule for the states a filter expression lists). */
+  lastStateOption?: 'all' | 'listening';
+  /** What the core is given: `filter` led by the states -a/-l imply (filter-words.ts); set before a listing. */
+  listingFilter?: string[];
 }
 
 /** What the command line asks for: run with flags, or stop with output and a status. */
@@ -96,7 +103,7 @@ export function initialFlags(): NetstatFlags {
     numericUsers: false, symbolic: false, cache: false, fib: false, timers: 0, verbose: false,
     tcp: 0, sctp: 0, udp: 0, udplite: 0, raw: 0, l2cap: 0, rfcomm: 0, unix: 0, inet: 0, inet6: 0,
     ipx: 0, ax25: 0, netrom: 0, x25: 0, rose: 0, ddp: 0, econet: 0, ash: 0, bluetooth: 0,
-    afnames: [], json: false, prometheus: false, logRequests: false, allNetns: false,
+    afnames: [], json: false, prometheus: false, logRequests: false, allNetns: false, filter: [],
   };
 }
 
@@ -204,8 +211,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { short: 'x', long: 'unix', apply: (f) => addFamilies(f, 'unix') },
   { short: '2', long: 'l2cap', apply: count('l2cap') },
   { short: 'f', long: 'rfcomm', apply: count('rfcomm') },
-  { short: 'l', long: 'listening', apply: count('listening') },
-  { short: 'a', long: 'all', apply: count('all') },
+  { short: 'l', long: 'listening', apply: (f) => void (f.listening++, (f.lastStateOption = 'listening')) },
+  { short: 'a', long: 'all', apply: (f) => void (f.all++, (f.lastStateOption = 'all')) },
   { short: 'o', long: 'timers', apply: count('timers') },
   { short: 'c', long: 'continuous', apply: count('continuous') },
   { short: 'e', long: 'extend', apply: count('extend') },
@@ -293,11 +300,17 @@ function prometheusConflict(f: NetstatFlags): string | undefined {
 /** The environment variables fastnetstat reads, for --help. */
 const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [['FASTNETSTAT_SOURCE', 'the default of --source']];
 
+/** The operands, for --help: what they mean now (netstat ignored them). */
+const OPERANDS: ReadonlyArray<readonly [string, string]> = [
+  ['FILTER', "the words after the options: ss's filter expression, e.g. 'dport = :22' (docs/filters.md)"],
+];
+
 /** -h's section after netstat's usage: fastnetstat's own options, one line each, in netstat's columns. */
 export function extensionsHelp(): string {
   const line = (left: string, text: string) => `        ${left.padEnd(24)} ${text}\n`;
   const options = OPTIONS.filter((o) => o.extension).map((o) => line(`--${o.long}${o.arg ? ` ${o.arg}` : ''}`, o.extension!));
-  return `\nfastnetstat's extensions (not netstat's):\n${options.join('')}${ENVIRONMENT.map(([name, text]) => line(name, text)).join('')}`;
+  const more = [...OPERANDS, ...ENVIRONMENT].map(([name, text]) => line(name, text));
+  return `\nfastnetstat's extensions (not netstat's):\n${options.join('')}${more.join('')}`;
 }
 
 /** getopt's `val` of a long option: with the same has_arg, the same val makes two entries one option. */
@@ -408,8 +421,9 @@ export function parseArguments(rawArgv: string[]): Parsed {
   const scanned = getoptScan(rawArgv);
   const occurrences: Occurrence[] = [];
   let failure = scanned.error;
+  let operands: string[] = [];
   try {
-    program(occurrences).parseOptions(scanned.argv);
+    ({ operands } = program(occurrences).parseOptions(scanned.argv));
   } catch (error) {
     if (!(error instanceof CommanderError) || error.code !== 'commander.optionMissingArgument') throw error;
     // only the last argument can miss its option-argument
@@ -425,6 +439,9 @@ export function parseArguments(rawArgv: string[]): Parsed {
     else if (result) return { ...result, stderr: notes + (result.stderr ?? '') };
   }
   if (failure !== undefined) return usageError(notes + failure);
+  flags.filter = operands;
+  const misuse = filterMisuse(flags);
+  if (misuse) return { kind: 'exit', status: 3, stderr: `${notes}fastnetstat: ${misuse}\n` };
   const conflict = prometheusConflict(flags);
   if (conflict) return { kind: 'exit', status: 1, stderr: `${notes}fastnetstat: ${conflict}\n` };
   // The environment can choose the source too, so a run's arguments stay netstat's own.

@@ -93,7 +93,7 @@ export function listsInet(sel: Selection): boolean {
 }
 
 /** The kernel tables a selection reads, in netstat's order (the core's selectTables). */
-function tablesOf(sel: Selection): TableName[] {
+export function tablesOf(sel: Selection): TableName[] {
   const protocols = (['tcp', 'udp', 'udplite', 'raw', 'unix'] as const).filter((p): p is Protocol => sel[p]);
   const families: Family[] = ['unix'];
   if (sel.inet) families.push('inet');
@@ -117,7 +117,7 @@ export function groupFamiliesOf(sel: Selection): Array<'inet' | 'inet6'> {
  * A captured tree (--proc-root) may hold any rows, so it is not narrowed.
  */
 function tcpStatesShown(f: NetstatFlags): TcpState[] | undefined {
-  if (f.all || f.procRoot) return undefined;
+  if (f.all || f.procRoot || f.listingFilter) return undefined; // an expression brings its states
   if (f.listening) return ['LISTEN'];
   return TCP_STATES.filter((s): s is TcpState => s !== '' && s !== 'LISTEN');
 }
@@ -135,7 +135,14 @@ export function socketsOptions(f: NetstatFlags, sel: Selection): SocketsOptions 
     hostRoot: f.hostRoot,
     // JSON rows carry their namespace, cgroup, container and pod
     labels: f.json || f.allNetns || f.netns !== undefined,
+    filter: f.listingFilter,
+    filterFamily: filterFamilyOf(f),
   };
+}
+
+/** ss's preferred family for a filter expression: the last of -4, -6, -x (-A, --inet, ...) given. */
+export function filterFamilyOf(f: NetstatFlags): 'inet' | 'inet6' | 'unix' | undefined {
+  return f.afnames.filter((name): name is 'inet' | 'inet6' | 'unix' => name === 'inet' || name === 'inet6' || name === 'unix').pop();
 }
 
 /**

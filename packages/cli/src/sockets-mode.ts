@@ -224,6 +224,7 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
     extended: flags.extend > 1,
     programs: flags.programs > 0,
     timers: flags.timers > 0,
+    filtered: flags.filter.length > 0,
   };
   if (flags.allNetns) return listNamespaces(flags, sel, root, layout);
   const chunks = new Chunks(listingChunks(flags, socketsOptions(flags, sel)));

@@ -61,6 +61,8 @@ export { portOwners, portOwnersSync, listeners, listenersSync, watch } from './q
 export type { PortOwnersOptions, Listeners, WatchEvent, WatchOptions, InetProtocol } from './queries.js';
 export { destroySockets, socketCloses } from './closes.js';
 export type { DestroySocketsOptions, DestroyResult, DestroyFailure, SocketClose, SocketCloseBatch, SocketClosesOptions } from './closes.js';
+export { checkFilter } from './filter.js';
+export type { FilterExpression, FilterSummary, FilterContext } from './filter.js';
 export { kernelHasFamily } from './families.js';
 export type { OtherFamily } from './families.js';
 export {

@@ -26,6 +26,8 @@ export interface PortOwnersOptions {
   netns?: SocketsOptions['netns'];
   /** See `SocketsOptions.hostRoot`. */
   hostRoot?: string;
+  /** Only the owners' sockets this expression selects too (see `SocketsOptions.filter`). */
+  filter?: SocketsOptions['filter'];
 }
 
 function portQuery(port: number, options: PortOwnersOptions): SocketsOptions {
@@ -42,6 +44,7 @@ function portQuery(port: number, options: PortOwnersOptions): SocketsOptions {
     source: options.source,
     netns: options.netns,
     hostRoot: options.hostRoot,
+    filter: options.filter,
   };
 }
 

@@ -1,6 +1,7 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { awaitNative, callNative, FastnetstatError } from './errors.js';
+import { filterRequest, type FilterExpression } from './filter.js';
 import { LabelTable, namespaceInfo, type NamespaceInfo } from './labels.js';
 import { native, type NativeHostListing, type NativeSocketOptions, type NativeSocketStream } from './native.js';
 import { checkProcRoot, reportError, type ReportError } from './report.js';
@@ -58,6 +59,19 @@ export interface SocketsOptions {
   labels?: boolean;
   /** Where container runtimes keep their state, for names (default `/`; e.g. `/host` in a container). */
   hostRoot?: string;
+  /**
+   * Only the sockets this expression in ss's grammar selects (docs/filters.md): one text or its
+   * words. With netlink the kernel runs what it can of it; `state`/`exclude` clauses choose the
+   * states (without one, every state: ss's own default of connected sockets is the CLI's).
+   * A malformed expression throws `EINVAL` with the parser's message.
+   */
+  filter?: FilterExpression;
+  /**
+   * How `filter` reads an address without an `inet:`/`inet6:`/`unix:` prefix, as ss's last
+   * -4/-6/-x does: `'unix'` makes `src /run/*.sock` a unix path pattern. Default: the one
+   * family `families` names, if it names one; else by the address's form.
+   */
+  filterFamily?: 'inet' | 'inet6' | 'unix';
 }
 
 export type TcpState = Exclude<(typeof TCP_STATES)[number], ''>;
@@ -160,6 +174,7 @@ export function nativeOptions(options: SocketsOptions): NativeSocketOptions {
     if (options.netns !== 'all') request.netns = options.netns;
   }
   if (options.hostRoot !== undefined) request.hostRoot = options.hostRoot;
+  Object.assign(request, filterRequest(options));
   return request;
 }
 

@@ -16,6 +16,8 @@ export interface InetLayout {
   extended: boolean;
   programs: boolean;
   timers: boolean;
+  /** A filter expression chose the rows (docs/filters.md): every row the core returns is shown. */
+  filtered?: boolean;
 }
 
 const TCP_STATE_NAMES = [
@@ -50,7 +52,7 @@ export function inetHeading(layout: InetLayout): string {
 
 /** Whether netstat prints row `i` under -a / -l / neither. */
 export function isShown(rows: InetSockets, i: number, layout: InetLayout): boolean {
-  if (layout.all) return true;
+  if (layout.all || layout.filtered) return true;
   const table = rows.table(i);
   if (table === 'tcp' || table === 'tcp6') {
     // tcp decides by the remote port, udp and raw by the remote address

@@ -12,7 +12,7 @@ const TYPES: Record<number, string> = { 1: 'STREAM', 2: 'DGRAM', 3: 'RAW', 4: 'R
 const STATES = ['FREE', '', 'CONNECTING', 'CONNECTED', 'DISCONNECTING'];
 const SS_UNCONNECTED = 1;
 
-export type UnixLayout = Pick<InetLayout, 'all' | 'listening' | 'programs'>;
+export type UnixLayout = Pick<InetLayout, 'all' | 'listening' | 'programs' | 'filtered'>;
 
 export function unixHeading(layout: UnixLayout): string {
   let text = title('Active UNIX domain sockets ', layout);
@@ -22,7 +22,7 @@ export function unixHeading(layout: UnixLayout): string {
 }
 
 export function isShown(rows: UnixSockets, i: number, layout: UnixLayout): boolean {
-  if (layout.all) return true;
+  if (layout.all || layout.filtered) return true;
   const listening = rows.state(i) === SS_UNCONNECTED && (rows.flags(i) & UNIX_FLAG_ACCEPTCON) !== 0;
   return listening === layout.listening;
 }

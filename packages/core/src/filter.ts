@@ -1,0 +1,69 @@
+/**
+ * Filter expressions in ss's grammar (docs/filters.md): what `SocketsOptions.filter` takes, and
+ * checking one before listing with it.
+ */
+import { callNative, FastnetstatError } from './errors.js';
+import { native } from './native.js';
+import { INET_TABLES, selectTables, TCP_STATES, type SocketsOptions, type TcpState } from './sockets.js';
+
+/**
+ * An expression in ss's grammar: one text (`'dport = :22 or sport = :22'`), or its words as a
+ * shell passes them to ss (`['state', 'established', 'dport', '=', ':22']`).
+ */
+export type FilterExpression = string | readonly string[];
+
+/** What {@link checkFilter} tells of an expression. */
+export interface FilterSummary {
+  /**
+   * The states its `state`/`exclude` clauses select (ss's rules: the first `state` starts from
+   * none, the first `exclude` from every state); undefined without a clause.
+   */
+  states?: TcpState[];
+  /** It has no clause and no expression: it selects every socket. */
+  empty: boolean;
+}
+
+/** The options that decide how an expression is read: its family and the tables listed. */
+export type FilterContext = Pick<SocketsOptions, 'filterFamily' | 'families' | 'protocols' | 'tables'>;
+
+const FAMILIES = ['inet', 'inet6', 'unix'];
+
+/** The native options of `options.filter`: its words or its text, and its family. Throws EINVAL on a wrong type. */
+export function filterRequest(options: FilterContext & { filter?: FilterExpression }): {
+  filter?: string[];
+  filterText?: string;
+  filterFamily?: string;
+} {
+  const { filter } = options;
+  if (filter === undefined) return {};
+  const family = options.filterFamily ?? (options.families?.length === 1 ? options.families[0] : undefined);
+  if (family !== undefined && !FAMILIES.includes(family)) {
+    throw new FastnetstatError('EINVAL', `unknown filter family '${String(family)}' (inet, inet6 or unix)`);
+  }
+  const out = family === undefined ? {} : { filterFamily: family };
+  if (typeof filter === 'string') return { ...out, filterText: filter };
+  if (Array.isArray(filter) && filter.every((word) => typeof word === 'string')) return { ...out, filter: [...filter] };
+  throw new FastnetstatError('EINVAL', 'filter must be a string or an array of strings');
+}
+
+/**
+ * Parses an expression without listing anything, read as a listing with `options` would read
+ * it (its family, and its tables for service names). Throws a {@link FastnetstatError} `EINVAL`
+ * with the parser's one-line message (naming the word and its place) when it is malformed.
+ *
+ * ```ts
+ * checkFilter('state established dport = :22').states; // ['ESTABLISHED']
+ * ```
+ */
+export function checkFilter(filter: FilterExpression, options: FilterContext = {}): FilterSummary {
+  const request = filterRequest({ ...options, filter });
+  let tables = 0;
+  for (const table of selectTables(options)) if (table !== 'unix') tables |= 1 << INET_TABLES.indexOf(table);
+  const summary = callNative(() => native().checkFilter(request.filter, request.filterText, request.filterFamily, tables));
+  const out: FilterSummary = { empty: summary.empty };
+  if (summary.states !== undefined && summary.states !== null) {
+    const mask = summary.states;
+    out.states = TCP_STATES.filter((state, n): state is TcpState => state !== '' && (mask & (1 << n)) !== 0);
+  }
+  return out;
+}
