@@ -162,3 +162,6 @@ impl Filter {
         eval::matches_unix(self, row)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -19,15 +19,12 @@ use std::collections::{HashMap, HashSet};
 
 use super::inet::{self, clock_ticks_per_second, decode_message, protocol_number};
 use super::{attributes, DiagSocket};
-use crate::filter::{bytecode, AddressFamily};
 use crate::model::{InetSocket, InetTable, Owner, OwnerAccess, Protocol};
 use crate::netns::{self, NamespaceAccess};
 use crate::owners;
-use crate::snapshot::{filter_for, keep_row, SocketQuery, Source};
+use crate::snapshot::{family_listed, filter_for, keep_row, kept_after_kernel, SocketQuery, Source};
 use crate::{Error, Result};
 
-/// The request attribute that carries a bytecode program.
-const INET_DIAG_REQ_BYTECODE: u16 = 1;
 /// SOCK_DESTROY, the sock_diag request that closes one socket.
 const SOCK_DESTROY: u16 = 21;
 /// The attribute that carries a raw socket's protocol (inet_diag_req_raw needs it back).
@@ -121,17 +118,6 @@ fn has_filter(query: &SocketQuery) -> bool {
     query.filter.as_ref().is_some_and(|filter| !filter.is_empty())
 }
 
-/// Whether the filter's addresses leave `table`'s family in the listing (ss lists
-/// only the family an address with a family names).
-pub(crate) fn family_allowed(query: &SocketQuery, table: InetTable) -> bool {
-    match query.filter.as_ref().and_then(|filter| filter.family()) {
-        None => true,
-        Some(AddressFamily::Inet) => !table.is_ipv6(),
-        Some(AddressFamily::Inet6) => table.is_ipv6(),
-        Some(_) => false,
-    }
-}
-
 /// The states a dump of `table` asks for. tcp: the query's. udp, udplite and
 /// raw sockets are ESTABLISHED when connected and CLOSE otherwise; netstat
 /// shows the unconnected ones where it shows listening tcp sockets (-l) and
@@ -146,39 +132,24 @@ fn states_for(query: &SocketQuery, table: InetTable) -> u32 {
         | (if has(TCP_ESTABLISHED) { 1 << TCP_ESTABLISHED } else { 0 })
 }
 
-/// The userspace pass over one row: the query's filters and the states of
-/// [`states_for`]; `after_kernel`: the kernel ran the expression's bytecode.
+/// The userspace pass over one row: `after_kernel`, over a netlink row (the
+/// kernel ran the states, the port and the expression's bytecode): what of
+/// the expression it could not; else (a /proc row) all of the query's filters.
 fn selects(query: &SocketQuery, row: &InetSocket, after_kernel: bool) -> bool {
+    if after_kernel {
+        return kept_after_kernel(query, row);
+    }
     states_for(query, row.table) & 1u32.checked_shl(row.state as u32).unwrap_or(0) != 0
         && keep_row(query, row)
-        && query.filter.as_ref().is_none_or(|filter| match after_kernel {
-            true => filter.matches_inet_after_kernel(row),
-            false => filter.matches_inet(row),
-        })
 }
 
-/// The dump request for `table`: its states (the query's, narrowed by the
-/// expression's `state` clauses) and the bytecode of the local port and of
-/// the expression; and whether the expression went into it.
-fn dump_request(query: &SocketQuery, table: InetTable) -> (Vec<u8>, bool) {
+/// The dump request for `table`: the listing's (its states, narrowed by the
+/// expression's `state` clauses, the local port and the expression's
+/// bytecode) with the states of [`states_for`].
+fn dump_request(query: &SocketQuery, table: InetTable) -> Vec<u8> {
     let mut filter = filter_for(query, table);
-    filter.states =
-        states_for(query, table) & query.filter.as_ref().and_then(|f| f.states()).unwrap_or(u32::MAX);
-    filter.local_port = None;
-    let mut request = inet::request(table, &filter);
-    let expression = query.filter.as_ref().and_then(|f| f.bytecode());
-    let code = match (query.local_port.map(bytecode::source_port_is), expression) {
-        (Some(port), Some(expression)) => Some(bytecode::and(port, expression)),
-        (Some(port), None) => Some(port),
-        (None, Some(expression)) => Some(expression.to_vec()),
-        (None, None) => None,
-    };
-    if let Some(code) = code {
-        request.extend_from_slice(&((4 + code.len()) as u16).to_ne_bytes());
-        request.extend_from_slice(&INET_DIAG_REQ_BYTECODE.to_ne_bytes());
-        request.extend_from_slice(&code);
-    }
-    (request, expression.is_some())
+    filter.states &= states_for(query, table);
+    inet::request(table, &filter, query.filter.as_ref().and_then(|f| f.bytecode()))
 }
 
 /// The SOCK_DESTROY request for the socket a dump message describes:
@@ -201,12 +172,10 @@ fn destroy_request(message: &[u8], table: InetTable) -> Vec<u8> {
 fn select(query: &SocketQuery, dump: &mut DiagSocket) -> Result<Vec<Target>> {
     let ticks = clock_ticks_per_second();
     let mut targets = Vec::new();
-    for &table in query.inet_tables.iter().filter(|&&table| family_allowed(query, table)) {
-        let (request, after_kernel) = dump_request(query, table);
+    for &table in query.inet_tables.iter().filter(|&&table| family_listed(query, table)) {
+        let request = dump_request(query, table);
         let dumped = dump.dump(&request, |message| {
-            if let Some(row) =
-                decode_message(message, table, ticks).filter(|row| selects(query, row, after_kernel))
-            {
+            if let Some(row) = decode_message(message, table, ticks).filter(|row| selects(query, row, true)) {
                 targets.push(Target { row, request: Some(destroy_request(message, table)) });
             }
             true

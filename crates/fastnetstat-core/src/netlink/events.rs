@@ -21,12 +21,11 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::destroy::family_allowed;
 use super::inet::{clock_ticks_per_second, decode_message};
 use super::{attributes, read_batch, DiagSocket};
 use crate::model::{InetSocket, InetTable};
 use crate::netns::{self, NamespaceAccess};
-use crate::snapshot::{keep_row, SocketQuery};
+use crate::snapshot::{family_listed, SocketQuery};
 use crate::{Error, Result};
 
 const SKNLGRP_INET_TCP_DESTROY: u32 = 1;
@@ -148,7 +147,7 @@ impl CloseEvents {
     /// not the TCP states (a freed socket is CLOSE).
     pub fn subscribe(query: &SocketQuery) -> Result<CloseEvents> {
         let tables: Vec<InetTable> =
-            query.inet_tables.iter().copied().filter(|&t| family_allowed(query, t)).collect();
+            query.inet_tables.iter().copied().filter(|&t| family_listed(query, t)).collect();
         let groups = groups_of(&tables);
         if groups == 0 {
             return Err(Error::InvalidArgument(
@@ -254,12 +253,15 @@ impl CloseEvents {
 /// and the expression. As `ss -E`, not the `state` clauses (a freed socket is
 /// CLOSE): the expression is evaluated as if the socket were in a state they select.
 fn selects(query: &SocketQuery, row: &InetSocket) -> bool {
-    if !query.inet_tables.contains(&row.table) || !family_allowed(query, row.table) || !keep_row(query, row) {
+    if !query.inet_tables.contains(&row.table)
+        || !family_listed(query, row.table)
+        || query.local_port.is_some_and(|port| port != row.local_port)
+    {
         return false;
     }
     let Some(filter) = &query.filter else { return true };
     match filter.states() {
-        Some(states) if states & (1 << row.state) == 0 && states != 0 => {
+        Some(states) if states & 1u32.checked_shl(row.state.into()).unwrap_or(0) == 0 && states != 0 => {
             let as_selected = InetSocket { state: states.trailing_zeros() as u8, ..row.clone() };
             filter.matches_inet(&as_selected)
         }

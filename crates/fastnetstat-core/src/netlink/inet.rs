@@ -56,27 +56,31 @@ pub struct DumpFilter {
 }
 
 const INET_DIAG_REQ_BYTECODE: u16 = 1;
-const INET_DIAG_BC_S_EQ: u8 = 11;
 
-/// The request: struct inet_diag_req_v2, then a bytecode filter if any.
-pub(crate) fn request(table: InetTable, filter: &DumpFilter) -> Vec<u8> {
+/// The dump's bytecode: `local_port` and the filter's program, both to hold.
+fn bytecode(filter: &DumpFilter, program: Option<&[u8]>) -> Option<Vec<u8>> {
+    use crate::filter::bytecode;
+    match (filter.local_port.map(bytecode::source_port_is), program) {
+        (None, None) => None,
+        (Some(port), None) => Some(port),
+        (None, Some(program)) => Some(program.to_vec()),
+        (Some(port), Some(program)) => Some(bytecode::and(port, program)),
+    }
+}
+
+/// The request: struct inet_diag_req_v2, then the bytecode attribute if any
+/// (`program`: a filter's inet_diag bytecode, see [`crate::filter::bytecode`]).
+pub(crate) fn request(table: InetTable, filter: &DumpFilter, program: Option<&[u8]>) -> Vec<u8> {
     let is_tcp = table.protocol() == Protocol::Tcp;
     let mut request = vec![0u8; 56];
     request[0] = if table.is_ipv6() { libc::AF_INET6 } else { libc::AF_INET } as u8;
     request[1] = protocol_number(table.protocol());
     request[2] = if is_tcp && filter.counters { 1 << (INET_DIAG_INFO - 1) } else { 0 };
     request[4..8].copy_from_slice(&filter.states.to_ne_bytes());
-    if let Some(port) = filter.local_port {
-        // "source port == port": on a match jump to the end (accept), else
-        // jump past it (reject). The port rides in the second op's `no` field.
-        let mut attribute = Vec::with_capacity(12);
-        attribute.extend_from_slice(&12u16.to_ne_bytes());
-        attribute.extend_from_slice(&INET_DIAG_REQ_BYTECODE.to_ne_bytes());
-        attribute.extend_from_slice(&[INET_DIAG_BC_S_EQ, 8]);
-        attribute.extend_from_slice(&12u16.to_ne_bytes());
-        attribute.extend_from_slice(&[0, 0]);
-        attribute.extend_from_slice(&port.to_ne_bytes());
-        request.extend_from_slice(&attribute);
+    if let Some(code) = bytecode(filter, program) {
+        request.extend_from_slice(&((code.len() + 4) as u16).to_ne_bytes());
+        request.extend_from_slice(&INET_DIAG_REQ_BYTECODE.to_ne_bytes());
+        request.extend_from_slice(&code);
     }
     request
 }
@@ -87,9 +91,20 @@ pub fn dump_table(
     socket: &mut DiagSocket,
     table: InetTable,
     filter: &DumpFilter,
+    on_row: impl FnMut(InetSocket) -> bool,
+) -> io::Result<()> {
+    dump_table_with(socket, table, filter, None, on_row)
+}
+
+/// [`dump_table`] with a filter's bytecode for the kernel to run on each socket.
+pub fn dump_table_with(
+    socket: &mut DiagSocket,
+    table: InetTable,
+    filter: &DumpFilter,
+    program: Option<&[u8]>,
     mut on_row: impl FnMut(InetSocket) -> bool,
 ) -> io::Result<()> {
-    let request = request(table, filter);
+    let request = request(table, filter, program);
     let ticks_per_second = clock_ticks_per_second();
     socket.dump(&request, |message| match decode_message(message, table, ticks_per_second) {
         Some(row) => on_row(row),
@@ -110,10 +125,20 @@ const TCPDIAG_GETSOCK: u16 = 18;
 pub fn dump_tcp_both(
     socket: &mut DiagSocket,
     filter: &DumpFilter,
+    on_row: impl FnMut(InetSocket) -> bool,
+) -> io::Result<()> {
+    dump_tcp_both_with(socket, filter, None, on_row)
+}
+
+/// [`dump_tcp_both`] with a filter's bytecode for the kernel to run on each socket.
+pub fn dump_tcp_both_with(
+    socket: &mut DiagSocket,
+    filter: &DumpFilter,
+    program: Option<&[u8]>,
     mut on_row: impl FnMut(InetSocket) -> bool,
 ) -> io::Result<()> {
     // struct inet_diag_req: family, src_len, dst_len, ext, sockid (48 bytes), states, dbs
-    let v2 = request(InetTable::Tcp, filter);
+    let v2 = request(InetTable::Tcp, filter, program);
     let mut request = vec![0u8; 60];
     request[3] = v2[2];
     request[52..56].copy_from_slice(&filter.states.to_ne_bytes());
@@ -154,6 +179,7 @@ pub fn decode_message(message: &[u8], table: InetTable, ticks_per_second: u64) -
         listen_backlog: (is_tcp && state == TCP_LISTEN).then(|| u32_at(60)),
         uid: u32_at(64),
         inode: u32_at(68) as u64,
+        interface: u32_at(40),
         ..InetSocket::empty(table)
     };
     row.local_addr[..address_len].copy_from_slice(&message[8..8 + address_len]);

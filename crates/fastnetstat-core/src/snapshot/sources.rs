@@ -52,14 +52,18 @@ fn dump_tcp_pair(
 ) -> PairDump {
     let mut tcp = TableChunks::new(sink, TableId::Inet(InetTable::Tcp), chunk_rows, true);
     let mut tcp6: Vec<InetSocket> = Vec::new();
-    let result = netlink::inet::dump_tcp_both(socket, &filter_for(query, InetTable::Tcp), |row| {
-        if row.table == InetTable::Tcp {
-            tcp.push(row)
-        } else {
-            tcp6.push(row);
-            true
-        }
-    });
+    let program = query.filter.as_ref().and_then(|f| f.bytecode());
+    let result =
+        netlink::inet::dump_tcp_both_with(socket, &filter_for(query, InetTable::Tcp), program, |row| {
+            if !kept_after_kernel(query, &row) {
+                true
+            } else if row.table == InetTable::Tcp {
+                tcp.push(row)
+            } else {
+                tcp6.push(row);
+                true
+            }
+        });
     let status = match result {
         Ok(()) => TableStatus::Read,
         Err(_) if !tcp.sent => return PairDump::NotDone,
@@ -104,10 +108,18 @@ pub(crate) fn read_tables(query: &SocketQuery, chunk_rows: usize, sink: &mut Sin
             }
         }
         let mut chunks = TableChunks::new(sink, TableId::Inet(table), chunk_rows, live);
+        if !family_listed(query, table) {
+            // the filter's address names the other family: nothing of this table is listed
+            stopped = !chunks.finish(TableStatus::Read);
+            continue;
+        }
+        let program = query.filter.as_ref().and_then(|f| f.bytecode());
         let from_netlink = match &mut diag {
             Some(Ok(socket)) => Some(
-                netlink::inet::dump_table(socket, table, &filter_for(query, table), |row| chunks.push(row))
-                    .map_err(|e| Error::io(query.root.net(table.file_name()), e)),
+                netlink::inet::dump_table_with(socket, table, &filter_for(query, table), program, |row| {
+                    !kept_after_kernel(query, &row) || chunks.push(row)
+                })
+                .map_err(|e| Error::io(query.root.net(table.file_name()), e)),
             ),
             Some(Err(e)) => Some(Err(Error::io("netlink", std::io::Error::from(e.kind())))),
             None => None,
@@ -142,7 +154,7 @@ pub(crate) fn read_tables(query: &SocketQuery, chunk_rows: usize, sink: &mut Sin
         };
         let netlink_status = match from_netlink {
             Some(Ok(())) => {
-                dumped.into_iter().all(|row| chunks.push(row));
+                dumped.into_iter().filter(|row| keep_unix_row(query, row)).all(|row| chunks.push(row));
                 Some(TableStatus::Read)
             }
             // netlink cannot show connections not yet accepted: /proc can
@@ -157,7 +169,7 @@ pub(crate) fn read_tables(query: &SocketQuery, chunk_rows: usize, sink: &mut Sin
                     if from == 0 {
                         chunks.add_bogus(bogus_lines);
                     }
-                    rows.drain(..).all(|row| chunks.push(row))
+                    rows.drain(..).filter(|row| keep_unix_row(query, row)).all(|row| chunks.push(row))
                 })
             }),
         };
@@ -187,16 +199,42 @@ fn no_diag_handler(error: &Error) -> bool {
 
 pub(crate) fn filter_for(query: &SocketQuery, table: InetTable) -> netlink::inet::DumpFilter {
     let is_tcp = table.protocol() == Protocol::Tcp;
+    let states = if is_tcp { query.tcp_states } else { netlink::inet::ALL_STATES };
     netlink::inet::DumpFilter {
-        states: if is_tcp { query.tcp_states } else { netlink::inet::ALL_STATES },
+        // the filter's state clauses: the kernel skips the other states
+        states: states & query.filter.as_ref().and_then(|f| f.states()).unwrap_or(u32::MAX),
         counters: query.tcp_counters,
         local_port: query.local_port,
     }
 }
 
-/// The /proc source applies the same filters netlink applies in the kernel.
+/// The /proc source applies the same filters netlink applies in the kernel,
+/// and all of the query's filter expression.
 pub(crate) fn keep_row(query: &SocketQuery, row: &InetSocket) -> bool {
     let is_tcp = row.table.protocol() == Protocol::Tcp;
     let state_ok = !is_tcp || query.tcp_states & 1u32.checked_shl(row.state as u32).unwrap_or(0) != 0;
-    state_ok && query.local_port.is_none_or(|port| row.local_port == port)
+    state_ok
+        && query.local_port.is_none_or(|port| row.local_port == port)
+        && query.filter.as_ref().is_none_or(|f| f.matches_inet(row))
+}
+
+/// A netlink row the kernel let through: what of the filter it could not run.
+pub(crate) fn kept_after_kernel(query: &SocketQuery, row: &InetSocket) -> bool {
+    query.filter.as_ref().is_none_or(|f| f.matches_inet_after_kernel(row))
+}
+
+fn keep_unix_row(query: &SocketQuery, row: &crate::model::UnixSocket) -> bool {
+    query.filter.as_ref().is_none_or(|f| f.matches_unix(row))
+}
+
+/// Whether the filter leaves `table`'s family in the listing (an address with a
+/// family, as `inet6:` or after -6, lists that family only, as ss does).
+pub(crate) fn family_listed(query: &SocketQuery, table: InetTable) -> bool {
+    use crate::filter::AddressFamily;
+    match query.filter.as_ref().and_then(|f| f.family()) {
+        None => true,
+        Some(AddressFamily::Inet) => !table.is_ipv6(),
+        Some(AddressFamily::Inet6) => table.is_ipv6(),
+        Some(_) => false,
+    }
 }
