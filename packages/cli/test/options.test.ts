@@ -32,6 +32,7 @@ describe('parseArguments: flags', () => {
   it('-tulpn', () => {
     expect(changed(['-tulpn'])).toEqual({
       tcp: 1, udp: 1, listening: 1, programs: 1, numericHosts: true, numericPorts: true, numericUsers: true,
+      lastStateOption: 'listening',
     });
   });
 
@@ -61,8 +62,27 @@ describe('parseArguments: flags', () => {
     expect(changed(['-tA', 'inet'])).toEqual({ tcp: 1, inet: 1, afnames: ['inet'] });
   });
 
-  it('-t extra -l: operands are skipped, options after them still count', () => {
-    expect(changed(['-t', 'extra', '-l'])).toEqual({ tcp: 1, listening: 1 });
+  it('-t extra -l: operands are skipped by getopt, options after them still count; they form the filter', () => {
+    expect(changed(['-t', 'extra', '-l'])).toEqual({ tcp: 1, listening: 1, lastStateOption: 'listening', filter: ['extra'] });
+    expect(changed(['-tn', 'dport', '=', ':22', '-a'])).toMatchObject({ filter: ['dport', '=', ':22'], all: 1, lastStateOption: 'all' });
+    expect(changed(['-t', '--', '-a', 'x'])).toMatchObject({ filter: ['-a', 'x'], tcp: 1 });
+    expect(changed(['-al'])).toMatchObject({ lastStateOption: 'listening' });
+    expect(changed(['-la'])).toMatchObject({ lastStateOption: 'all' });
+  });
+
+  it('a filter with a mode that lists no sockets: one line, status 3', () => {
+    for (const mode of ['-r', '-i', '-s', '-g', '-M', '-rn']) {
+      expect(parseArguments([mode, 'dport', '=', ':22'])).toEqual({
+        kind: 'exit',
+        status: 3,
+        stderr: "fastnetstat: a filter expression selects sockets: not with -r, -i, -s, -g or -M (got 'dport = :22')\n",
+      });
+    }
+    expect(parseArguments(['--prometheus', 'sport = :22'])).toEqual({
+      kind: 'exit',
+      status: 3,
+      stderr: 'fastnetstat: --prometheus does not take a filter expression\n',
+    });
   });
 
   it('aliases of lib/af.c: ip, ip6, tcpip, appletalk, econet', () => {
@@ -80,7 +100,7 @@ describe('parseArguments: flags', () => {
   it('-o, -W, -a, -c, -v, -N, -C, -F, -g, -M, -s, -r, -i set their flags', () => {
     expect(changed(['-oWacvNCFgMsri'])).toEqual({
       timers: 1, wide: 1, all: 1, continuous: 1, verbose: true, symbolic: true, cache: true, fib: true,
-      groups: 1, masquerade: 1, statistics: 1, route: 1, interfaces: 1,
+      groups: 1, masquerade: 1, statistics: 1, route: 1, interfaces: 1, lastStateOption: 'all',
     });
   });
 
@@ -124,6 +144,7 @@ describe('parseArguments: exits', () => {
         '        --prometheus             print the sockets as Prometheus metrics (docs/prometheus.md)',
         "        --listen [HOST:]PORT     with --prometheus: serve GET /metrics there (PORT alone: loopback)",
         "        --log-requests           log the --listen server's requests on stderr",
+        "        FILTER                   the words after the options: ss's filter expression, e.g. 'dport = :22' (docs/filters.md)",
         '        FASTNETSTAT_SOURCE       the default of --source',
         '',
       ].join('\n'),
@@ -191,11 +212,13 @@ const STANDALONE = [
 
 /** Vectors that list sockets: run both on the live fixture (netstat in a mount namespace). */
 const LISTING = [
-  '--tcpip -t', '-S', '-A ipx', '--numeric-h', '--numeric-h -t', '-t extra -l', '-tn', '-x', '-tuwn', '-A appletalk',
+  '--tcpip -t', '-S', '-A ipx', '--numeric-h', '--numeric-h -t', '-tn', '-x', '-tuwn', '-A appletalk',
   '-A ax25', '-A netrom -t', '--unix', '-n --numeric-users -ee', '-d -n', '-F -tn', '-C -tn', '-N -tn', '-M', '--x25',
   '--rose', '--ddp', '-A econet', '-A ash', '-Ainet6 -n', '-A inet,unix -n', '--protocol=inet6 -n', '-64x', '-tA inet -n',
   '--inet -tn', '-4 -un', '-A ip6,tcpip -n', '--ax', '--ap', '--ne', '--net', '--d', '--b', '--tcpi', '--co -V',
-  '--prog -tn', '--prot inet -n', '--f', '--x', '-', '-- -k', '--e', '--w',
+  '--prog -tn', '--prot inet -n', '--f', '--x', '--e', '--w',
+  // netstat ignores operands ('-t extra -l', '-', '-- -k'); fastnetstat reads them as a filter
+  // expression (docs/filters.md; tests/filter)
 ];
 
 /**
