@@ -82,6 +82,10 @@ export interface NetstatFlags {
   lastStateOption?: 'all' | 'listening';
   /** What the core is given: `filter` led by the states -a/-l imply (filter-words.ts); set before a listing. */
   listingFilter?: string[];
+  /** --kill: close the sockets the expression selects (closes-mode.ts). */
+  kill?: boolean;
+  /** --events: print sockets as the kernel closes them, until interrupted (closes-mode.ts). */
+  events?: boolean;
 }
 
 /** What the command line asks for: run with flags, or stop with output and a status. */
@@ -268,6 +272,8 @@ const OPTIONS: readonly OptionSpec[] = [
     },
   },
   { long: 'log-requests', extension: "log the --listen server's requests on stderr", apply: (f) => void (f.logRequests = true) },
+  { long: 'kill', extension: 'close the sockets the FILTER selects (SOCK_DESTROY, as ss -K; CAP_NET_ADMIN)', apply: (f) => void (f.kill = true) },
+  { long: 'events', extension: 'print tcp/udp sockets as the kernel closes them, timed, until interrupted (ss -E)', apply: (f) => void (f.events = true) },
 ];
 
 /**

@@ -152,26 +152,31 @@ export function closeBatch(raw: { buffer: Buffer; times: number[]; overruns: num
  * come, until the loop breaks or `signal` aborts. No privilege is needed in
  * the own namespace (Linux 6.18: every user gets every socket's closes);
  * `netns` is entered by a thread (CAP_SYS_ADMIN). The filter expression is
- * applied to each close; `tcpStates` is not (a freed socket is CLOSE).
+ * applied to each close; `tcpStates` is not (a freed socket is CLOSE), nor,
+ * as with `ss -E`, the expression's `state` clauses. Subscribes at the call
+ * (its errors are thrown then); closes before it are not told.
  *
  * ```ts
  * for await (const { closes } of socketCloses({ protocols: ['tcp'] })) for (const c of closes) console.log(c.time, c.socket.localPort);
  * ```
  */
-export async function* socketCloses(options: SocketsOptions = {}, how: SocketClosesOptions = {}): AsyncGenerator<SocketCloseBatch, void, undefined> {
+export function socketCloses(options: SocketsOptions = {}, how: SocketClosesOptions = {}): AsyncGenerator<SocketCloseBatch, void, undefined> {
   const waitMs = how.waitMs ?? 1000;
   if (!Number.isFinite(waitMs) || waitMs < 0) throw new FastnetstatError('EINVAL', `waitMs must be a non-negative number, not ${String(waitMs)}`);
+  // subscribed now: an error (no privilege to enter `netns`, no tcp or udp table) is thrown by this call
   const stream = openCloseStream(options);
   const stop = () => stream.close();
   how.signal?.addEventListener('abort', stop, { once: true });
-  try {
-    while (!how.signal?.aborted) {
-      const raw = await awaitNative(() => stream.next(Math.min(waitMs, 0x7fffffff)));
-      if (raw === null) return;
-      if (raw.times.length > 0 || raw.overruns > 0) yield closeBatch(raw);
+  return (async function* batches() {
+    try {
+      while (!how.signal?.aborted) {
+        const raw = await awaitNative(() => stream.next(Math.min(waitMs, 0x7fffffff)));
+        if (raw === null) return;
+        if (raw.times.length > 0 || raw.overruns > 0) yield closeBatch(raw);
+      }
+    } finally {
+      how.signal?.removeEventListener('abort', stop);
+      stream.close();
     }
-  } finally {
-    how.signal?.removeEventListener('abort', stop);
-    stream.close();
-  }
+  })();
 }
