@@ -6,8 +6,11 @@
 //! INET_DIAG_PROTOCOL) and stamped with the time it arrived.
 //!
 //! What the rows hold: the socket as it was freed, so its state is CLOSE
-//! (7) and its inode 0 (no file holds it any more); ports, addresses and
-//! uid are the socket's. A connection closed in order is freed after its
+//! (7), its inode 0 (no file holds it any more) and its queues empty (0);
+//! ports, addresses and uid are the socket's, except that a connection
+//! reset by its own side (SO_LINGER 0, a kill) is reported after the kernel
+//! cleared part of them (measured: the local address 0.0.0.0 and the remote
+//! port 0). A connection closed in order is freed after its
 //! FIN_WAIT/TIME_WAIT, a reset or destroyed one at once. udplite and raw
 //! sockets have no group: they are never reported.
 //!
@@ -288,7 +291,10 @@ pub fn decode_close(message: &[u8], ticks_per_second: u64) -> Option<InetSocket>
         (libc::IPPROTO_UDPLITE, true) => InetTable::UdpLite6,
         _ => return None,
     };
-    decode_message(message, table, ticks_per_second)
+    // a freed socket's queues are empty; the counters the kernel puts in the
+    // message at that point are not (a udp send queue of 2^32 - 1, a tcp one
+    // of the unacknowledged bytes of a connection it reset)
+    decode_message(message, table, ticks_per_second).map(|row| InetSocket { rx_queue: 0, tx_queue: 0, ..row })
 }
 
 #[cfg(test)]
