@@ -24,6 +24,8 @@ const EVENT_ROW = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) (tcp6?|udp6?) .*$/;
 describe.skipIf(!isRoot)('--kill and --events in a namespace of their own', () => {
   let ns: TestNamespace;
   let staged: StagedInstall;
+  /** Every --events run, killed at the end if a failed test left it running. */
+  const started: ChildProcessWithoutNullStreams[] = [];
   const fastnetstat = (args: string[]) => ns.run(process.execPath, [CLI, ...args]);
   /** The established sockets with `port` at either end, as ss lists them. */
   const established = (port: number) => ns.ss(['state', 'established', `( sport = :${port} or dport = :${port} )`]);
@@ -34,6 +36,7 @@ describe.skipIf(!isRoot)('--kill and --events in a namespace of their own', () =
   });
 
   afterAll(() => {
+    for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     ns?.remove();
     staged?.remove();
   });
@@ -112,7 +115,8 @@ describe.skipIf(!isRoot)('--kill and --events in a namespace of their own', () =
 
   /** Starts `fastnetstat --events ARGS` in the namespace (as `prefix`, e.g. nobody) and waits for its first lines. */
   async function events(args: string[], prefix: string[] = [], cli = CLI): Promise<{ child: ChildProcessWithoutNullStreams; out: LineState }> {
-    const child = spawn('ip', ['netns', 'exec', ns.name, ...prefix, process.execPath, cli, '--events', ...args], { env: ENV });
+    const child = spawn('nsenter', [...ns.enter, ...prefix, process.execPath, cli, '--events', ...args], { env: ENV });
+    started.push(child);
     const out: LineState = { lines: [], waiters: [], stderr: '' };
     followLines(out, child);
     // subscribed before the heading is written; --json has no heading: give it a moment

@@ -18,6 +18,8 @@ export const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-gro
 
 export interface TestNamespace {
   name: string;
+  /** nsenter's arguments that enter it (the command then runs as nsenter's own process). */
+  enter: string[];
   /** Runs a command inside the namespace. */
   run(command: string, args: string[]): SpawnSyncReturns<string>;
   /** The peer's lines so far. */
@@ -36,16 +38,17 @@ export async function makeNamespace(suite: string, ports: string[]): Promise<Tes
   const name = `fns-${suite}-${process.pid}`;
   const made = spawnSync('ip', ['netns', 'add', name], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`ip netns add ${name}: ${made.stderr}`);
+  // nsenter without --fork execs the command: the child is the command itself (a signal reaches it)
+  const enter = [`--net=/run/netns/${name}`];
   let child: ChildProcessWithoutNullStreams | undefined;
   const remove = () => {
     child?.kill('SIGKILL');
     spawnSync('ip', ['netns', 'del', name]);
   };
   try {
-    const run = (command: string, args: string[]) =>
-      spawnSync('ip', ['netns', 'exec', name, command, ...args], { env: ENV, encoding: 'utf8', timeout: 60_000 });
+    const run = (command: string, args: string[]) => spawnSync('nsenter', [...enter, command, ...args], { env: ENV, encoding: 'utf8', timeout: 60_000 });
     run('ip', ['link', 'set', 'lo', 'up']);
-    child = spawn('ip', ['netns', 'exec', name, 'python3', '-u', PEER, ...ports], { env: ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+    child = spawn('nsenter', [...enter, 'python3', '-u', PEER, ...ports], { env: ENV, stdio: ['pipe', 'pipe', 'pipe'] });
     const peer: LineState = { lines: [], waiters: [], stderr: '' };
     followLines(peer, child);
     const peerSaid = async (matching: (line: string) => boolean, count: number, ms = 10_000) => {
@@ -57,6 +60,7 @@ export async function makeNamespace(suite: string, ports: string[]): Promise<Tes
     const peerChild = child;
     return {
       name,
+      enter,
       run,
       peer,
       async tell(line: string) {
