@@ -103,12 +103,12 @@ describe.skipIf(!isRoot)('--kill and --events in a namespace of their own', () =
     expect(r.status).toBe(0);
     const lines = r.stdout.split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
-    const doc = JSON.parse(lines[0]!);
+    const doc = JSON.parse(lines[0]!) as { kind: string; filter: string; closed: Array<{ remotePort: number }>; failed: unknown[] };
     const validate = jsonSchemaValidator();
     if (!validate(doc)) expect.fail(`schema: ${JSON.stringify(validate.errors).slice(0, 2000)}`);
     expect(doc.kind).toBe('kill');
     expect(doc.filter).toBe('dport = :7304');
-    expect(doc.closed.map((s: { remotePort: number }) => s.remotePort)).toEqual([7304, 7304, 7304]);
+    expect(doc.closed.map((s) => s.remotePort)).toEqual([7304, 7304, 7304]);
     expect(doc.failed).toEqual([]);
     expect(established(7304)).toEqual([]);
   });
@@ -175,7 +175,7 @@ describe.skipIf(!isRoot)('--kill and --events in a namespace of their own', () =
     const validate = jsonSchemaValidator();
     expect(out.lines.length).toBeGreaterThan(0);
     for (const text of out.lines) {
-      const doc = JSON.parse(text);
+      const doc = JSON.parse(text) as { kind: string; socket: { state: string; localPort: number } };
       if (!validate(doc)) expect.fail(`schema: ${JSON.stringify(validate.errors).slice(0, 2000)}`);
       expect(doc.kind).toBe('close');
       expect(doc.socket.state).toBe('CLOSE');

@@ -7,7 +7,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use fastnetstat_core::{destroy_sockets as core_destroy_sockets, CloseEvents, InetSocket, Owner, OwnerAccess, SocketSnapshot, Stopper};
+use fastnetstat_core::{
+    destroy_sockets as core_destroy_sockets, CloseEvents, InetSocket, Owner, OwnerAccess, SocketSnapshot,
+    Stopper,
+};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -112,7 +115,10 @@ impl CloseEventStream {
     /// null once closed.
     #[napi(ts_return_type = "Promise<CloseBatch | null>")]
     pub fn next(&self, timeout_ms: u32) -> AsyncTask<NextClosesTask> {
-        AsyncTask::new(NextClosesTask { events: self.events.clone(), timeout: Duration::from_millis(timeout_ms.into()) })
+        AsyncTask::new(NextClosesTask {
+            events: self.events.clone(),
+            timeout: Duration::from_millis(timeout_ms.into()),
+        })
     }
 
     /// Ends the subscription.
@@ -154,6 +160,10 @@ impl Task for NextClosesTask {
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
-        Ok(output.map(|p| CloseBatch { buffer: Buffer::from(p.buffer), times: p.times, overruns: p.overruns }))
+        Ok(output.map(|p| CloseBatch {
+            buffer: Buffer::from(p.buffer),
+            times: p.times,
+            overruns: p.overruns,
+        }))
     }
 }
