@@ -25,6 +25,7 @@ import { NetstatNames } from './netstat-names.js';
 import type { NetstatFlags } from './options.js';
 import { stdout, warn } from './output.js';
 import { modeOf, selection, socketsOptions, tablesOf } from './selection.js';
+import { listingLayout } from './sockets-mode.js';
 
 /** Why --kill or --events cannot run as asked: the line to print and the status. */
 function misuse(flags: NetstatFlags): { message: string; status: number } | undefined {
@@ -54,15 +55,7 @@ export async function runCloses(flags: NetstatFlags): Promise<number> {
 
 /** The rows' layout: a listing's columns; every row the core returns is shown. */
 function layoutOf(flags: NetstatFlags): InetLayout {
-  return {
-    all: flags.all > 0,
-    listening: flags.listening > 0,
-    wide: flags.wide > 0,
-    extended: flags.extend > 1,
-    programs: flags.programs > 0,
-    timers: flags.timers > 0,
-    filtered: true,
-  };
+  return { ...listingLayout(flags), filtered: true };
 }
 
 function namesOf(flags: NetstatFlags): NetstatNames {
