@@ -30,6 +30,10 @@
 //!   4-5 the clock ticks per second (100, 250, 1000, 1); then datagrams, each
 //!   a u16 LE length and that many bytes (the last one may be short).
 //! - `netlink_unix`: datagrams as above, no leading byte.
+//! - `filter`: byte 0: bits 0-1 the preferred family (none, inet, inet6, unix),
+//!   bit 2 tcp and bit 3 udp services for names, bit 4 ss's word form (the rest
+//!   cut at '\n' into words) instead of the one-string form; the rest is the
+//!   expression (UTF-8, lossy). Host names are not resolved (no network waits).
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -42,7 +46,7 @@ use fastnetstat_core::{inet, interfaces, owners, unix, InetSocket, InetTable, Pr
 
 /// Every target: the names of the `fuzz_targets/*.rs` binaries and of the
 /// `fixtures/fuzz/*` seed directories.
-pub const TARGETS: [&str; 9] = [
+pub const TARGETS: [&str; 10] = [
     "inet_table",
     "unix_table",
     "statistics",
@@ -52,6 +56,7 @@ pub const TARGETS: [&str; 9] = [
     "owners",
     "netlink_inet",
     "netlink_unix",
+    "filter",
 ];
 
 /// Runs the target called `name` on `data`; false for an unknown name.
@@ -66,6 +71,7 @@ pub fn run(name: &str, data: &[u8]) -> bool {
         "owners" => owners(data),
         "netlink_inet" => netlink_inet(data),
         "netlink_unix" => netlink_unix(data),
+        "filter" => filter(data),
         _ => return false,
     }
     true
@@ -692,6 +698,7 @@ fn check_inet_diag_row(row: &InetSocket, m: &[u8], table: InetTable, ticks: u64)
         bare.timeout = row.timeout;
     }
     bare.cgroup_id = row.cgroup_id;
+    assert_eq!(row.interface, u32_at(40), "the interface is idiag_if");
     assert_eq!(&bare, row, "attributes changed more than the tcp_info counters and the cgroup id");
 }
 
@@ -745,5 +752,253 @@ fn check_refcounts(mut rows: Vec<UnixSocket>, peers: &[u64]) {
         };
         assert_eq!(new.refcount, old.refcount + held, "inode {}", old.inode);
         assert_eq!(&UnixSocket { refcount: old.refcount, ..new.clone() }, old, "only the refcount changes");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// filter: ss's filter language
+
+/// The rows the offline check runs every filter on: both families, v4-mapped,
+/// wildcard, low and ephemeral ports, an interface, cgroup ids, several states.
+fn filter_rows() -> Vec<InetSocket> {
+    let v4 = |a: [u8; 4]| {
+        let mut out = [0u8; 16];
+        out[..4].copy_from_slice(&a);
+        out
+    };
+    let v6 = |text: &str| text.parse::<std::net::Ipv6Addr>().unwrap().octets();
+    let row = |table, local: ([u8; 16], u16), remote: ([u8; 16], u16), state: u8| InetSocket {
+        local_addr: local.0,
+        local_port: local.1,
+        remote_addr: remote.0,
+        remote_port: remote.1,
+        state,
+        ..InetSocket::empty(table)
+    };
+    use InetTable::*;
+    let mut rows = vec![
+        row(Tcp, (v4([0, 0, 0, 0]), 22), (v4([0; 4]), 0), 10),
+        row(Tcp, (v4([127, 0, 0, 1]), 22), (v4([127, 0, 0, 1]), 40000), 1),
+        row(Tcp, (v4([127, 0, 0, 1]), 40000), (v4([127, 0, 0, 1]), 22), 1),
+        row(Tcp, (v4([10, 0, 0, 1]), 80), (v4([192, 0, 2, 7]), 50312), 6),
+        row(Tcp6, (v6("::"), 443), (v6("::"), 0), 10),
+        row(Tcp6, (v6("::1"), 443), (v6("::1"), 51000), 8),
+        row(Tcp6, (v6("::ffff:127.0.0.1"), 8080), (v6("::ffff:10.1.2.3"), 33000), 1),
+        row(Tcp6, (v6("2001:db8::1"), 65535), (v6("fe80::1"), 1), 2),
+        row(Udp, (v4([127, 0, 0, 53]), 53), (v4([0; 4]), 0), 7),
+        row(Udp, (v4([255, 255, 255, 255]), 0), (v4([1, 2, 3, 4]), 65000), 1),
+        row(Udp6, (v6("::"), 5353), (v6("::"), 0), 7),
+        row(Raw, (v4([0; 4]), 1), (v4([0; 4]), 0), 7),
+    ];
+    rows[1].interface = 1;
+    rows[5].interface = 7;
+    rows[2].cgroup_id = 1;
+    rows[6].cgroup_id = u64::MAX;
+    rows
+}
+
+pub fn filter(data: &[u8]) {
+    use fastnetstat_core::filter::{self, bytecode, AddressFamily, Filter, ParseOptions};
+    let Some((&pick, rest)) = data.split_first() else { return };
+    filter::resolve_host_names(false);
+    let options = ParseOptions {
+        family: [AddressFamily::Unspec, AddressFamily::Inet, AddressFamily::Inet6, AddressFamily::Unix]
+            [usize::from(pick & 3)],
+        tcp: pick & 4 != 0,
+        udp: pick & 8 != 0,
+    };
+    let text = String::from_utf8_lossy(rest);
+    let parsed = if pick & 16 != 0 {
+        let words: Vec<&str> = text.split('\n').collect();
+        Filter::parse_with(&words, &options)
+    } else {
+        Filter::parse_text_with(&text, &options)
+    };
+    let filter = match parsed {
+        Err(error) => {
+            let message = error.to_string();
+            assert!(message.starts_with("filter: ") && !message.contains('\n'), "{message:?}");
+            assert!(message.ends_with(&format!(" at word {}", error.position)) && error.position >= 1);
+            return;
+        }
+        Ok(filter) => filter,
+    };
+    if let Some(code) = filter.bytecode() {
+        assert_eq!(bytecode::audit(code, false), Ok(()), "the kernel would refuse {code:?} for {text:?}");
+    }
+    if filter.is_empty() {
+        assert!(filter.states().is_none() && filter.bytecode().is_none() && filter.family().is_none());
+    }
+    // the kernel running the program's bytes, then the userspace rest, selects what
+    // the evaluator selects alone (the netlink and /proc sources agree)
+    let (lo, hi) = filter::ephemeral_range();
+    for row in filter_rows() {
+        let alone = filter.matches_inet(&row);
+        let kernel = filter.bytecode().is_none_or(|code| {
+            let entry = bytecode::Entry {
+                family: if row.table.is_ipv6() { 10 } else { 2 },
+                saddr: &row.local_addr,
+                daddr: &row.remote_addr,
+                sport: row.local_port,
+                dport: row.remote_port,
+                ifindex: row.interface,
+                autobound: (lo..=hi).contains(&row.local_port),
+                mark: 0,
+                cgroup_id: row.cgroup_id,
+            };
+            bytecode::run(code, &entry)
+        });
+        assert_eq!(kernel && filter.matches_inet_after_kernel(&row), alone, "{text:?} on {row:?}");
+    }
+    for (path, flags, state) in
+        [(None, 0, 3), (Some(&b"/run/x.sock"[..]), 1 << 16, 1), (Some(b"@0001f"), 0, 1)]
+    {
+        let row = UnixSocket {
+            refcount: 2,
+            protocol: 0,
+            flags,
+            sock_type: 1,
+            state,
+            inode: 1234,
+            path: path.map(<[u8]>::to_vec),
+        };
+        let _ = filter.matches_unix(&row);
+    }
+    live_filter::check(&filter, &text);
+}
+
+/// The kernel's own selection: a private network namespace (made once, on a
+/// thread of its own, when this process may) with a fixed set of loopback
+/// sockets, dumped with and without the filter's bytecode.
+mod live_filter {
+    use std::net::{TcpListener, TcpStream, UdpSocket};
+    use std::sync::mpsc::{channel, Sender};
+    use std::sync::{Arc, Mutex, OnceLock};
+
+    use fastnetstat_core::filter::Filter;
+    use fastnetstat_core::netlink::{inet, DiagSocket};
+    use fastnetstat_core::{InetSocket, InetTable};
+
+    type Job = (Arc<Filter>, Sender<Result<(), String>>);
+
+    fn worker() -> Option<&'static Mutex<Sender<Job>>> {
+        static WORKER: OnceLock<Option<Mutex<Sender<Job>>>> = OnceLock::new();
+        WORKER
+            .get_or_init(|| {
+                let (jobs, inbox) = channel::<Job>();
+                let (ready, started) = channel::<bool>();
+                std::thread::spawn(move || {
+                    let Some(_sockets) = private_namespace() else {
+                        let _ = ready.send(false);
+                        return;
+                    };
+                    let _ = ready.send(true);
+                    for (filter, reply) in inbox {
+                        let _ = reply.send(compare(&filter));
+                    }
+                });
+                started.recv().unwrap_or(false).then(|| Mutex::new(jobs))
+            })
+            .as_ref()
+    }
+
+    /// Enters a new network namespace (this thread only), brings lo up and opens
+    /// the sockets; None when not permitted.
+    fn private_namespace() -> Option<Vec<Box<dyn std::any::Any>>> {
+        // SAFETY: unshare of this thread's network namespace; no memory involved.
+        if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
+            return None;
+        }
+        lo_up()?;
+        let mut held: Vec<Box<dyn std::any::Any>> = Vec::new();
+        // explicit ports are low (not autobound, not ephemeral); the kernel picks the
+        // clients' (autobound, ephemeral): the kernel's `autobound` and the rows' guess agree
+        let listeners = [
+            TcpListener::bind("127.0.0.1:22").ok()?,
+            TcpListener::bind("0.0.0.0:80").ok()?,
+            TcpListener::bind("[::1]:443").ok()?,
+            TcpListener::bind("[::]:5000").ok()?,
+        ];
+        for (target, listener) in ["127.0.0.1:22", "127.0.0.1:80", "[::1]:443", "[::ffff:127.0.0.1]:5000"]
+            .iter()
+            .zip(listeners.iter())
+        {
+            held.push(Box::new(TcpStream::connect(target).ok()?));
+            held.push(Box::new(listener.accept().ok()?.0));
+        }
+        held.push(Box::new(TcpStream::connect("127.0.0.1:22").ok()?));
+        let dns = UdpSocket::bind("127.0.0.1:53").ok()?;
+        let client = UdpSocket::bind("127.0.0.1:0").ok()?;
+        client.connect("127.0.0.1:53").ok()?;
+        held.push(Box::new(UdpSocket::bind("[::1]:123").ok()?));
+        held.extend([Box::new(dns) as Box<dyn std::any::Any>, Box::new(client)]);
+        held.extend(listeners.into_iter().map(|l| Box::new(l) as Box<dyn std::any::Any>));
+        Some(held)
+    }
+
+    fn lo_up() -> Option<()> {
+        // SAFETY: an ioctl socket, closed below; the ifreq is ours and sized for the calls.
+        unsafe {
+            let fd = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+            if fd < 0 {
+                return None;
+            }
+            let mut request: libc::ifreq = std::mem::zeroed();
+            request.ifr_name[..3].copy_from_slice(&[b'l' as libc::c_char, b'o' as libc::c_char, 0]);
+            let mut ok = libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut request) == 0;
+            request.ifr_ifru.ifru_flags |= libc::IFF_UP as libc::c_short;
+            ok = ok && libc::ioctl(fd, libc::SIOCSIFFLAGS, &request) == 0;
+            libc::close(fd);
+            ok.then_some(())
+        }
+    }
+
+    type Key = (u8, [u8; 16], u16, [u8; 16], u16, u8, u64);
+
+    fn dump(
+        table: InetTable,
+        program: Option<&[u8]>,
+        keep: impl Fn(&InetSocket) -> bool,
+    ) -> Result<Vec<Key>, String> {
+        let mut socket = DiagSocket::open().map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: false, local_port: None };
+        inet::dump_table_with(&mut socket, table, &filter, program, |row| {
+            if keep(&row) {
+                out.push((
+                    row.table as u8,
+                    row.local_addr,
+                    row.local_port,
+                    row.remote_addr,
+                    row.remote_port,
+                    row.state,
+                    row.inode,
+                ));
+            }
+            true
+        })
+        .map_err(|e| format!("the kernel refused the dump: {e}"))?;
+        out.sort();
+        Ok(out)
+    }
+
+    fn compare(filter: &Filter) -> Result<(), String> {
+        for table in [InetTable::Tcp, InetTable::Tcp6, InetTable::Udp, InetTable::Udp6] {
+            let kernel = dump(table, filter.bytecode(), |row| filter.matches_inet_after_kernel(row))?;
+            let evaluated = dump(table, None, |row| filter.matches_inet(row))?;
+            if kernel != evaluated {
+                return Err(format!("{table:?}: the kernel selects {kernel:?}, the evaluator {evaluated:?}"));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn check(filter: &Filter, text: &str) {
+        let Some(worker) = worker() else { return };
+        let (reply, answer) = channel();
+        worker.lock().unwrap().send((Arc::new(filter.clone()), reply)).unwrap();
+        if let Err(message) = answer.recv().unwrap() {
+            panic!("{text:?}: {message}");
+        }
     }
 }

@@ -12,11 +12,16 @@
 //! term after the first; `not` puts an always-taken jump to failure after the
 //! term, so the term's success fails and its failure falls through.
 //!
-//! ss (and so this compiler) leaves an expression uncompiled when a term has no
-//! op it uses (`dev`) or would give the kernel bytecode it refuses (a unix path
-//! pattern, host names of two families): the whole expression is then run in
-//! userspace only. [`audit`] re-implements the kernel's check
-//! (`inet_diag_bc_audit`), and every program [`compile`] gives passes it.
+//! ss leaves an expression uncompiled when a term has no op it uses (`dev`) or
+//! would give the kernel bytecode it refuses (a unix path pattern, host names
+//! of two families): its selection is then the userspace test alone. For those
+//! the dump carries a looser program of ours instead, one that keeps every
+//! socket the userspace test can select: `dev` (INET_DIAG_BC_DEV_COND),
+//! `cgroup` and port comparisons as they are, `autobound` as the ephemeral
+//! port range, an address as its port alone (or, under `not`, as the kernel's
+//! stricter test). [`audit`] re-implements the kernel's check
+//! (`inet_diag_bc_audit`, net/ipv4/inet_diag.c), every program built here
+//! passes it, and [`run`] is the kernel's interpreter (`inet_diag_bc_run`).
 
 use super::hostcond::{HostCond, AF_INET, AF_INET6, AF_UNSPEC};
 use super::parse::{Expr, Side};
@@ -89,6 +94,84 @@ pub fn source_port_is(port: u16) -> Vec<u8> {
 pub(crate) fn compile(expr: &Expr) -> Option<Vec<u8>> {
     let code = compile_ss(expr)?;
     (code.len() <= MAX_LEN && audit(&code, true).is_ok()).then_some(code)
+}
+
+/// For an expression ss does not compile: a program that keeps every socket
+/// the userspace test can select (so the kernel still drops most of the rest).
+/// Terms the kernel tests exactly as userspace does are compiled as they are
+/// (`dev`, `cgroup`, ports, a port-only address); `autobound` becomes the
+/// ephemeral port range userspace checks; an address is loosened to its port
+/// where it counts for the selection and tightened to the kernel's (stricter)
+/// test under `not`. None when the program would not fit.
+pub(crate) fn compile_loose(expr: &Expr, ephemeral: (u16, u16)) -> Option<Vec<u8>> {
+    let code = loose(expr, true, ephemeral);
+    (code.len() <= MAX_LEN && audit(&code, true).is_ok()).then_some(code)
+}
+
+fn always(holds: bool) -> Vec<u8> {
+    if holds {
+        op(INET_DIAG_BC_NOP, 4, 8).to_vec()
+    } else {
+        op(INET_DIAG_BC_JMP, 4, 8).to_vec()
+    }
+}
+
+fn port_compare(code: u8, port: u16) -> Vec<u8> {
+    let mut out = op(code, 8, 12).to_vec();
+    out.extend_from_slice(&op(0, 0, port as usize));
+    out
+}
+
+/// `positive`: the result must hold wherever userspace's does (an even number of
+/// `not`s above); else it must hold only where userspace's does.
+fn loose(expr: &Expr, positive: bool, ephemeral: (u16, u16)) -> Vec<u8> {
+    match expr {
+        Expr::And(a, b) => and(loose(a, positive, ephemeral), &loose(b, positive, ephemeral)),
+        Expr::Or(a, b) => {
+            let (mut a, b) = (loose(a, positive, ephemeral), loose(b, positive, ephemeral));
+            a.extend_from_slice(&op(INET_DIAG_BC_JMP, 4, b.len() + 4));
+            a.extend_from_slice(&b);
+            a
+        }
+        Expr::Not(a) => {
+            let mut a = loose(a, !positive, ephemeral);
+            a.extend_from_slice(&op(INET_DIAG_BC_JMP, 4, 8));
+            a
+        }
+        Expr::Auto => {
+            and(port_compare(INET_DIAG_BC_S_GE, ephemeral.0), &port_compare(INET_DIAG_BC_S_LE, ephemeral.1))
+        }
+        Expr::Ge(_, port) | Expr::Le(_, port) => match u16::try_from(*port) {
+            Ok(_) => compile_ss(expr).unwrap_or_else(|| always(positive)),
+            // every port is >= a negative one and none >= one past 65535
+            Err(_) => always(matches!(expr, Expr::Ge(..)) == (*port < 0)),
+        },
+        Expr::Dev(index) => {
+            let mut out = op(INET_DIAG_BC_DEV_COND, 8, 12).to_vec();
+            out.extend_from_slice(&index.to_ne_bytes());
+            out
+        }
+        Expr::Cgroup(_) => compile_ss(expr).unwrap_or_else(|| always(positive)),
+        // userspace never matches a unix pattern on an inet socket
+        Expr::Cond(_, HostCond::Unix { .. }) => always(false),
+        Expr::Cond(side, HostCond::Inet { port, addrs }) => {
+            let port_only = || {
+                let code = if *side == Side::Dst { INET_DIAG_BC_D_COND } else { INET_DIAG_BC_S_COND };
+                let mut out = op(code, 12, 16).to_vec();
+                out.extend_from_slice(&[AF_UNSPEC, 0, 0, 0]);
+                out.extend_from_slice(&port.to_ne_bytes());
+                out
+            };
+            if addrs[0].bits == 0 || positive {
+                // userspace tests the port (and the addresses, which the kernel may
+                // refuse where userspace accepts): the port alone keeps all it keeps
+                port_only()
+            } else {
+                // the kernel's test holds only where userspace's does
+                compile_ss(expr).filter(|code| audit(code, true).is_ok()).unwrap_or_else(|| always(false))
+            }
+        }
+    }
 }
 
 fn compile_ss(expr: &Expr) -> Option<Vec<u8>> {
@@ -356,7 +439,8 @@ mod tests {
     use crate::filter::Filter;
 
     fn code(text: &str) -> Option<Vec<u8>> {
-        Filter::parse_text(text).unwrap().bytecode().map(|c| c.to_vec())
+        let filter = Filter::parse_text(text).unwrap();
+        filter.ss_compiles.then(|| filter.bytecode().unwrap().to_vec())
     }
 
     #[test]
@@ -371,10 +455,17 @@ mod tests {
     }
 
     #[test]
-    fn uncompiled_terms_leave_no_program() {
+    fn what_ss_leaves_uncompiled_gets_a_looser_program() {
         assert!(code("dev lo").is_none());
         assert!(code("sport = :22 and dev 1").is_none());
         assert!(code("sport = :22 or autobound").is_some());
+        let loose = Filter::parse_text("sport = :22 and dev 1").unwrap();
+        let port = 22u16.to_ne_bytes();
+        let mut expected = vec![INET_DIAG_BC_S_COND, 12, 16 + 8, 0, AF_UNSPEC, 0, 0, 0];
+        expected.extend_from_slice(&22i32.to_ne_bytes());
+        expected.extend_from_slice(&[INET_DIAG_BC_DEV_COND, 8, 12, 0]);
+        expected.extend_from_slice(&1u32.to_ne_bytes());
+        assert_eq!(loose.bytecode().unwrap(), expected, "{port:?}");
     }
 
     #[test]

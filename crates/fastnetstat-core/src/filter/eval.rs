@@ -7,7 +7,7 @@
 //! where userspace compares the bits as they are (`src 0.0.0.0` matches `[::]`
 //! there); and `autobound` is the kernel's "port picked by the kernel" where
 //! userspace guesses from the ephemeral port range. [`matches_inet`] gives
-//! ss's answer: both runs where ss compiles ([`Filter::bytecode`]),
+//! ss's answer: both runs where ss compiles the expression,
 //! the kernel's run simulated here (with the ephemeral-range guess for
 //! `autobound`, as /proc rows cannot say who picked the port).
 
@@ -50,35 +50,33 @@ impl<'a> View<'a> {
     }
 }
 
-pub(crate) fn matches_inet(filter: &Filter, row: &InetSocket) -> bool {
-    let family_ok = match filter.family {
+/// Whether the filter leaves inet sockets of this family in the listing.
+pub(crate) fn lists_inet(filter: &Filter, ipv6: bool) -> bool {
+    match filter.family {
         None => true,
-        Some(AddressFamily::Inet) => !row.table.is_ipv6(),
-        Some(AddressFamily::Inet6) => row.table.is_ipv6(),
+        Some(AddressFamily::Inet) => !ipv6,
+        Some(AddressFamily::Inet6) => ipv6,
         Some(_) => false,
-    };
-    if !family_ok || !state_selected(filter.states, row.state) {
+    }
+}
+
+pub(crate) fn matches_inet(filter: &Filter, row: &InetSocket) -> bool {
+    if !lists_inet(filter, row.table.is_ipv6()) || !state_selected(filter.states, row.state) {
         return false;
     }
     let Some(expr) = &filter.expr else { return true };
     let view = View::of_inet(row);
-    user(expr, &view) && (filter.bytecode.is_none() || kernel(expr, &view))
+    user(expr, &view) && (!filter.ss_compiles || kernel(expr, &view))
 }
 
 /// The userspace half alone, for rows the kernel already ran ss's bytecode on.
 pub(crate) fn matches_inet_after_kernel(filter: &Filter, row: &InetSocket) -> bool {
-    let family_ok = match filter.family {
-        None => true,
-        Some(AddressFamily::Inet) => !row.table.is_ipv6(),
-        Some(AddressFamily::Inet6) => row.table.is_ipv6(),
-        Some(_) => false,
-    };
-    family_ok
+    lists_inet(filter, row.table.is_ipv6())
         && state_selected(filter.states, row.state)
         && filter.expr.as_ref().is_none_or(|expr| user(expr, &View::of_inet(row)))
 }
 
-pub(crate) fn matches_unix(filter: &Filter, row: &UnixSocket) -> bool {
+pub(crate) fn matches_unix(filter: &Filter, row: &UnixSocket, peer: Option<u64>) -> bool {
     if filter.family.is_some_and(|f| f != AddressFamily::Unix)
         || !state_selected(filter.states, unix_state(row))
     {
@@ -93,13 +91,27 @@ pub(crate) fn matches_unix(filter: &Filter, row: &UnixSocket) -> bool {
         local: &ZERO,
         remote: &ZERO,
         lport: row.inode as i64,
-        // the peer's inode, which the rows do not keep: ss has it from netlink
-        rport: 0,
+        rport: peer.unwrap_or_else(|| guessed_peer(row)) as i64,
         interface: 0,
         cgroup_id: 0,
         unix_name: name,
     };
     user(expr, &view)
+}
+
+/// A unix row's peer inode where the source gave none (/proc): a connected
+/// stream socket has one; a datagram socket is taken to have one when it is
+/// connected and nobody's peer itself (its RefCount is the base 2). The value
+/// stands in for a socket made beside it: an inode as big as its own.
+fn guessed_peer(row: &UnixSocket) -> u64 {
+    const SS_CONNECTED: u8 = 3;
+    let stream = row.sock_type == 1 || row.sock_type == 5;
+    let connected = row.state == SS_CONNECTED && (stream || row.refcount == 2);
+    if connected {
+        row.inode
+    } else {
+        0
+    }
 }
 
 fn state_selected(states: Option<u32>, state: u8) -> bool {
@@ -244,22 +256,28 @@ pub(crate) fn kernel_hostcond(
     bits == 0 || bits_match(address, &p.data, bits)
 }
 
-/// ss's is_ephemeral: within net.ipv4.ip_local_port_range (1024-4999 if unreadable).
-fn is_ephemeral(port: i64) -> bool {
-    static RANGE: OnceLock<(i64, i64)> = OnceLock::new();
-    let (min, max) = *RANGE.get_or_init(|| {
+/// The ephemeral port range `autobound` checks in userspace, as ss reads it:
+/// net.ipv4.ip_local_port_range (1024-4999 if unreadable).
+pub fn ephemeral_range() -> (u16, u16) {
+    static RANGE: OnceLock<(u16, u16)> = OnceLock::new();
+    *RANGE.get_or_init(|| {
         std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
             .ok()
             .and_then(|text| {
-                let mut numbers = text.split_whitespace().map(|n| n.parse::<i64>());
+                let mut numbers = text.split_whitespace().map(|n| n.parse::<u16>());
                 match (numbers.next(), numbers.next()) {
                     (Some(Ok(min)), Some(Ok(max))) if min != 0 => Some((min, max)),
                     _ => None,
                 }
             })
             .unwrap_or((1024, 4999))
-    });
-    port >= min && port <= max
+    })
+}
+
+/// ss's is_ephemeral: within the ephemeral port range.
+fn is_ephemeral(port: i64) -> bool {
+    let (min, max) = ephemeral_range();
+    port >= i64::from(min) && port <= i64::from(max)
 }
 
 /// fnmatch(pattern, name, FNM_CASEFOLD) with glibc's rules: `*`, `?`, bracket

@@ -16,6 +16,7 @@
 
 use std::ffi::{CStr, CString};
 use std::net::Ipv6Addr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use super::{AddressFamily, ParseOptions};
@@ -244,11 +245,23 @@ fn netmask_bits(text: &str) -> Option<u32> {
     (host & host.wrapping_add(1) == 0).then(|| mask.leading_ones())
 }
 
+/// Whether host names go to the system resolver (see [`super::resolve_host_names`]).
+static RESOLVE: AtomicBool = AtomicBool::new(true);
+
+pub(crate) fn set_resolve(enabled: bool) {
+    RESOLVE.store(enabled, Ordering::Relaxed);
+}
+
 /// ss's get_dns_host: the addresses of a host name, IPv4 first and then IPv6
 /// when no family is preferred, in the order ss chains them (the first, then
 /// the rest last to first).
 fn resolve(host: &str, af: u8) -> Vec<Prefix> {
     let mut addrs: Vec<Prefix> = Vec::new();
+    // an IPv6 literal in the wrong family: gethostbyname2 has no answer (getaddrinfo
+    // would map ::ffff:a.b.c.d to IPv4), and no host name holds a ':'
+    if !RESOLVE.load(Ordering::Relaxed) || host.contains(':') {
+        return addrs;
+    }
     let families: &[u8] = if af == AF_UNSPEC { &[AF_INET, AF_INET6] } else { &[af] };
     for &family in families {
         for found in lookup_host(host, family) {

@@ -42,12 +42,36 @@ pub(crate) fn tokens_of(words: &[&str], first_position: usize) -> Vec<Word> {
     out
 }
 
+/// The text cut at whitespace a backslash does not keep (the lexer then reads
+/// the backslash, as ss reads `a\ b` as one token).
+fn pieces(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return None;
+        }
+        let mut escaped = false;
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                let ends = c.is_whitespace() && !escaped;
+                escaped = c == '\\' && !escaped;
+                ends
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let (piece, after) = rest.split_at(end);
+        rest = after;
+        Some(piece)
+    })
+}
+
 /// The words of the library's one-string form: the text split at whitespace,
 /// and a '(' that starts a word or a ')' that ends one made a word of its own
 /// (`(sport = :22)` reads as `( sport = :22 )`; ss itself wants them apart).
 pub(crate) fn text_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for piece in text.split_whitespace() {
+    for piece in pieces(text) {
         let mut rest = piece;
         while rest.len() > 1 && rest.starts_with('(') {
             out.push("(".to_string());
@@ -96,5 +120,6 @@ mod tests {
             ["(", "(", "sport", "=", ":22", ")", "or", "dst", "[::1]", ")"]
         );
         assert_eq!(text_words("( ) () x"), ["(", ")", "(", ")", "x"]);
+        assert_eq!(text_words("src unix:/tmp/a\\ b  dst\\\\ x"), ["src", "unix:/tmp/a\\ b", "dst\\\\", "x"]);
     }
 }

@@ -120,11 +120,22 @@ pub(crate) fn parse(words: &[&str], options: &ParseOptions) -> Result<Filter, Fi
         });
         at += 2;
     }
+    if filter.states == Some(0) {
+        // ss keeps its own default then (filter_states_set ignores 0): the
+        // connected states, for every table netstat's options can list
+        filter.states = Some(super::SS_CONN);
+    }
     let tokens = lex::tokens_of(&words[at..], at + 1);
     let mut parser = Parser { tokens: &tokens, at: 0, options, family: None };
     filter.expr = parser.applet()?;
     filter.family = parser.family;
-    filter.bytecode = filter.expr.as_ref().and_then(super::bytecode::compile);
+    if let Some(expr) = &filter.expr {
+        filter.bytecode = super::bytecode::compile(expr);
+        filter.ss_compiles = filter.bytecode.is_some();
+        if filter.bytecode.is_none() {
+            filter.bytecode = super::bytecode::compile_loose(expr, super::eval::ephemeral_range());
+        }
+    }
     Ok(filter)
 }
 
@@ -266,7 +277,7 @@ impl<'a> Parser<'a> {
                         false
                     }
                 };
-                let (value, _) = self.value()?;
+                let value = self.value()?;
                 let term = match kw {
                     Keyword::Dev => Expr::Dev(super::eval::device_index(&value.text).ok_or_else(|| {
                         FilterError::new(
@@ -311,16 +322,16 @@ impl<'a> Parser<'a> {
     }
 
     /// The next token, which must be a value (no keyword).
-    fn value(&mut self) -> Result<(&'a Word, ()), FilterError> {
+    fn value(&mut self) -> Result<&'a Word, FilterError> {
         let (word, kw) = self.next()?;
         match kw {
-            None => Ok((word, ())),
+            None => Ok(word),
             Some(_) => Err(unexpected(word)),
         }
     }
 
     fn hostcond(&mut self, is_port: bool) -> Result<HostCond, FilterError> {
-        let (word, _) = self.value()?;
+        let word = self.value()?;
         let parsed = hostcond::parse_hostcond(&word.text, is_port, self.options)
             .map_err(|message| FilterError::new(message, &word.text, word.position))?;
         if parsed.family.is_some() {

@@ -179,6 +179,9 @@ fn dev_state_autobound_and_cgroup() {
     assert_eq!(filter.states(), Some(0xfff & !(1 << 10 | 1 << 1)));
     let filter = Filter::parse(&["state", "connected", "exclude", "established"]).unwrap();
     assert_eq!(filter.states(), Some(0xfff & !(1 << 7 | 1 << 10 | 1 << 1)));
+    // no state left: ss's default
+    let filter = Filter::parse(&["state", "established", "exclude", "established"]).unwrap();
+    assert_eq!(filter.states(), Some(SS_CONN));
     assert_eq!(selected(&["state", "listening"], &rows), [0]);
     assert_eq!(selected(&["state", "established", "sport", "=", ":22"], &rows), [1, 3]);
     assert_eq!(selected(&["exclude", "established"], &rows), [0]);

@@ -122,6 +122,15 @@ pub fn derive_refcounts(rows: &mut [UnixSocket], peers: &[u64]) {
 /// [`Error::UnixPendingConnections`] (nothing added) when a listener has
 /// connections not yet accepted, which netlink cannot show.
 pub fn dump_table(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>) -> Result<()> {
+    dump_table_with_peers(socket, out, &mut Vec::new())
+}
+
+/// [`dump_table`], and each added row's peer inode (0 for none) into `peers`.
+pub fn dump_table_with_peers(
+    socket: &mut DiagSocket,
+    out: &mut Vec<UnixSocket>,
+    peers: &mut Vec<u64>,
+) -> Result<()> {
     let mut request = [0u8; 24]; // struct unix_diag_req
     request[0] = libc::AF_UNIX as u8;
     request[4..8].copy_from_slice(&u32::MAX.to_ne_bytes()); // every state
@@ -129,7 +138,7 @@ pub fn dump_table(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>) -> Result<
 
     let first = out.len();
     // for each row: its peer's inode
-    let mut peers: Vec<u64> = Vec::new();
+    let peers_first = peers.len();
     let mut pending = false;
     socket
         .dump(&request, |message| {
@@ -143,8 +152,9 @@ pub fn dump_table(socket: &mut DiagSocket, out: &mut Vec<UnixSocket>) -> Result<
         .map_err(|e| Error::io("netlink unix_diag", e))?;
     if pending {
         out.truncate(first);
+        peers.truncate(peers_first);
         return Err(Error::UnixPendingConnections);
     }
-    derive_refcounts(&mut out[first..], &peers);
+    derive_refcounts(&mut out[first..], &peers[peers_first..]);
     Ok(())
 }

@@ -147,14 +147,20 @@ pub(crate) fn read_tables(query: &SocketQuery, chunk_rows: usize, sink: &mut Sin
     if query.unix && !stopped {
         let mut chunks = TableChunks::new(sink, TableId::Unix, chunk_rows, live);
         // unix_diag's rows need the whole dump before their RefCount is known
-        let mut dumped = Vec::new();
+        let (mut dumped, mut peers) = (Vec::new(), Vec::new());
         let from_netlink = match &mut diag {
-            Some(Ok(socket)) => Some(netlink::unix::dump_table(socket, &mut dumped)),
+            Some(Ok(socket)) => Some(netlink::unix::dump_table_with_peers(socket, &mut dumped, &mut peers)),
             _ => None,
         };
         let netlink_status = match from_netlink {
             Some(Ok(())) => {
-                dumped.into_iter().filter(|row| keep_unix_row(query, row)).all(|row| chunks.push(row));
+                dumped
+                    .into_iter()
+                    .zip(peers)
+                    .filter(|(row, peer)| {
+                        query.filter.as_ref().is_none_or(|f| f.matches_unix_with_peer(row, *peer))
+                    })
+                    .all(|(row, _)| chunks.push(row));
                 Some(TableStatus::Read)
             }
             // netlink cannot show connections not yet accepted: /proc can
@@ -230,11 +236,5 @@ fn keep_unix_row(query: &SocketQuery, row: &crate::model::UnixSocket) -> bool {
 /// Whether the filter leaves `table`'s family in the listing (an address with a
 /// family, as `inet6:` or after -6, lists that family only, as ss does).
 pub(crate) fn family_listed(query: &SocketQuery, table: InetTable) -> bool {
-    use crate::filter::AddressFamily;
-    match query.filter.as_ref().and_then(|f| f.family()) {
-        None => true,
-        Some(AddressFamily::Inet) => !table.is_ipv6(),
-        Some(AddressFamily::Inet6) => table.is_ipv6(),
-        Some(_) => false,
-    }
+    query.filter.as_ref().is_none_or(|f| f.lists_inet(table.is_ipv6()))
 }
