@@ -76,6 +76,10 @@ const TOOLS = [
   { id: 'fns-tln', label: 'fastnetstat -tln', cmd: fns('-tln') },
   { id: 'ss-tln', label: 'ss -tln', cmd: ['ss', '-tln'] },
   { id: 'netstat-tln', label: 'netstat -tln', cmd: ['netstat', '-tln'] },
+  // a filter expression that one connection matches (PORT: a client's port, so `dport` selects
+  // the accepted end of that connection alone): the kernel skips the rest of the table
+  { id: 'fns-tn-dport', label: "fastnetstat -tn 'dport = :PORT'", cmdFor: (port) => fns('-tn', `dport = :${port}`) },
+  { id: 'ss-tn-dport', label: "ss -tn 'dport = :PORT'", cmdFor: (port) => ['ss', '-tn', `dport = :${port}`] },
   { id: 'api', label: '@fastnetstat/core sockets() (process)', inner: '@fastnetstat/core sockets()', cmd: [node, tools('api.mjs')] },
   { id: 'psutil', label: "psutil net_connections('inet') (process)", inner: "psutil net_connections('inet')", cmd: [py, tools('psutil_conn.py')] },
   { id: 'si', label: 'systeminformation networkConnections() (process)', inner: 'systeminformation networkConnections()', cmd: [node, tools('si.mjs')] },
@@ -105,6 +109,8 @@ for (const size of sizes) {
   const ns = new Namespace().create();
   const table = await ns.populate(size, { udp, unix });
   table.census = ns.census();
+  table.filterPort = ns.clientPort();
+  for (const tool of TOOLS) if (tool.cmdFor) tool.cmd = tool.cmdFor(table.filterPort);
   console.error(`\n== ${size}: ${table.established} established in ${table.holders} holders, ${table.listeners} listeners, built in ${table.seconds.toFixed(2)} s; ss counts ${JSON.stringify(table.census)}`);
 
   const per = Object.fromEntries(TOOLS.map((t) => [t.id, { wall: [], rss: [], inner: [], innerWarm: [], busy: [], failed: null, lines: null }]));

@@ -154,6 +154,23 @@ export class Namespace {
     return { established: count(['state', 'established']), listening: count(['state', 'listening']), all: count([]) };
   }
 
+  /**
+   * A port exactly one client has (the kernel reuses a client port towards another listener), so
+   * `dport = :PORT` selects one socket: the accepted end of that connection.
+   */
+  clientPort() {
+    const uses = new Map();
+    for (const line of this.exec('ss', ['-Htn', 'state', 'established']).stdout.split('\n')) {
+      const m = /:(\d+)\s+\S+:(\d+)\s*$/.exec(line.trim());
+      if (!m) continue;
+      const [local, remote] = [Number(m[1]), Number(m[2])];
+      if (remote >= FIRST_PORT && remote < FIRST_PORT + 100) uses.set(local, (uses.get(local) ?? 0) + 1);
+    }
+    const port = [...uses].find(([, n]) => n === 1)?.[0];
+    if (!port) throw new Error('no client port is used by one connection only');
+    return port;
+  }
+
   /** Stops the holders (ours: by the pids we started) and deletes the namespace. */
   destroySync() {
     for (const child of this.holders) {

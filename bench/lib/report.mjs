@@ -11,6 +11,8 @@ export const RATIOS = [
   { name: 'fastnetstat -tlnp / netstat -tlnp', a: 'fns-tlnp', b: 'netstat-tlnp' },
   { name: 'fastnetstat -tln / ss -tln', a: 'fns-tln', b: 'ss-tln' },
   { name: 'fastnetstat -tln / node -e 0', a: 'fns-tln', b: 'node-e0', target: 1.4 },
+  { name: "fastnetstat -tn 'dport = :PORT' / node -e 0", a: 'fns-tn-dport', b: 'node-e0', target: 1.5 },
+  { name: "fastnetstat -tn 'dport = :PORT' / ss -tn 'dport = :PORT'", a: 'fns-tn-dport', b: 'ss-tn-dport' },
   { name: 'API / psutil, in process, first call', a: 'api', b: 'psutil', field: 'innerMs', target: 0.2 },
   { name: 'API / psutil, in process, second call', a: 'api', b: 'psutil', field: 'innerWarmMs' },
   { name: 'API / psutil, whole process', a: 'api', b: 'psutil' },
@@ -46,7 +48,7 @@ export function markdownContainers(ct) {
   return L.join('\n');
 }
 
-const FNS_CLI = ['fns-tan', 'fns-tan-proc', 'fns-tanp', 'fns-prom', 'fns-tlnp', 'fns-tln'];
+const FNS_CLI = ['fns-tan', 'fns-tan-proc', 'fns-tanp', 'fns-prom', 'fns-tlnp', 'fns-tln', 'fns-tn-dport'];
 const RSS_LIMIT_MIB = 100;
 
 const fmt = (x, d = 1) => (x == null ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(d));

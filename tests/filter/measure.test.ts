@@ -7,13 +7,12 @@
  * oracle, tests/oracle, holds it to netstat's text).
  */
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, unavailableReason } from '../oracle/zoo.js';
+import { expect, it } from 'vitest';
+import { REPO_ROOT } from '../oracle/zoo.js';
 import { parseJson, parseSs, type SocketSet } from './sets.js';
-import { FilterZoo } from './zoo.js';
+import { describeWithZoo } from './zoo.js';
 
 const CLI = process.env.FASTNETSTAT_BIN || path.join(REPO_ROOT, 'node_modules', '.bin', 'fastnetstat');
-const reason = unavailableReason();
 
 /** The kinds of `keys` (protocol and state; unix: type and state), each once, sorted. */
 function kinds(set: SocketSet, keys: Iterable<string>): string[] {
@@ -43,17 +42,7 @@ export const DOCUMENTED: Record<string, { netstat: string[]; ss: string[] }> = {
   '-xl': { netstat: [], ss: ['u_dgr UNCONN', 'u_str UNCONN'] },
 };
 
-if (reason) {
-  describe('netstat and ss selections', () => it.skip(`skipped: ${reason}`, () => {}));
-} else {
-  describe('netstat and ss selections', () => {
-    let zoo: FilterZoo;
-    beforeAll(async () => {
-      zoo = await FilterZoo.create();
-    }, 120_000);
-    afterAll(async () => {
-      await zoo?.destroy();
-    });
+describeWithZoo('netstat and ss selections', (zoo) => {
     for (const [option, documented] of Object.entries(DOCUMENTED)) {
       it(`${option || '(no option)'}: netstat's rows against ss's`, async () => {
         await zoo.refreshIfOlderThan();
@@ -67,5 +56,4 @@ if (reason) {
         expect({ netstat: kinds(actual, onlyOurs), ss: kinds(expected, onlySs) }).toEqual(documented);
       });
     }
-  });
-}
+});

@@ -149,8 +149,12 @@ export function ssOptions(options: readonly string[]): string[] {
     } else if (o === '--inet') out.push('-4');
     else if (o === '--inet6') out.push('-6');
     else if (o === '--unix') out.push('-x');
-    else if (/^-[tuwxal46]+$/.test(o)) out.push(o);
-    // -n, -e, -p, -W, -o, --json: output only
+    else if (/^-[a-zA-Z0-9]+$/.test(o)) {
+      // a cluster: the letters that select keep their meaning; -n, -e, -p, -W, -o only change the text
+      const letters = o.slice(1).replace(/[^tuwxal46]/g, '');
+      if (letters) out.push(`-${letters}`);
+    }
+    // --json and other long options: output only
   }
   return out;
 }

@@ -17,7 +17,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { followLines, nextLine, type LineState } from '../support/line-child.js';
-import { pidAlive, quietIpv6, RUN_ENV, runArgv, sh, untilStable, type RunResult } from '../oracle/zoo.js';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { pidAlive, quietIpv6, RUN_ENV, runArgv, sh, unavailableReason, untilStable, type RunResult } from '../oracle/zoo.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -233,9 +234,12 @@ export class FilterZoo {
     this.refreshedAt = Date.now();
   }
 
-  /** Runs `argv` inside the namespace as root. */
+  /**
+   * Runs `argv` in the namespace as root. Through nsenter, not `ip netns exec`: that one mounts a
+   * fresh /sys, where ss finds no cgroup2 mount for `cgroup` terms.
+   */
   run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-    return runArgv(['ip', 'netns', 'exec', this.ns, ...argv], { env, timeoutMs: 30_000 });
+    return runArgv(['nsenter', `--net=/run/netns/${this.ns}`, ...argv], { env, timeoutMs: 30_000 });
   }
 
   async destroy(): Promise<void> {
@@ -263,4 +267,34 @@ export class FilterZoo {
     removeAll(this.ns);
     process.removeListener('exit', this.exitHook);
   }
+}
+
+/**
+ * A describe block with a zoo of its own, made before its tests and removed after them (also when
+ * one fails), or skipped with the reason where no zoo can be made (not root, no `ip netns`).
+ * `body` gets the zoo as a handle its tests use once it exists.
+ */
+export function describeWithZoo(title: string, body: (zoo: FilterZoo) => void): void {
+  const reason = unavailableReason();
+  if (reason) {
+    describe(title, () => it.skip(`skipped: ${reason}`, () => {}));
+    return;
+  }
+  describe(title, () => {
+    let current: FilterZoo | undefined;
+    beforeAll(async () => {
+      current = await FilterZoo.create();
+    }, 120_000);
+    afterAll(async () => {
+      await current?.destroy();
+    });
+    const handle = new Proxy({} as FilterZoo, {
+      get(_, key) {
+        if (!current) throw new Error('the zoo is not made yet');
+        const value = Reflect.get(current, key);
+        return typeof value === 'function' ? value.bind(current) : value;
+      },
+    });
+    body(handle);
+  });
 }

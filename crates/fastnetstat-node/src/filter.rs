@@ -26,7 +26,10 @@ fn family_of(name: Option<&str>) -> Result<AddressFamily> {
         Some("inet6") => AddressFamily::Inet6,
         Some("unix") => AddressFamily::Unix,
         Some(other) => {
-            return Err(Error::new(Status::InvalidArg, format!("EINVAL: unknown filter family '{other}' (inet, inet6 or unix)")))
+            return Err(Error::new(
+                Status::InvalidArg,
+                format!("EINVAL: unknown filter family '{other}' (inet, inet6 or unix)"),
+            ))
         }
     })
 }
@@ -64,7 +67,9 @@ pub(crate) fn query_filter(input: &FilterInput) -> Result<Option<Arc<Filter>>> {
 /// (`src unix:/run/*`, or any address once -4/-6/-x chose the family): the tables of the
 /// others are not read. Returns whether the unix table stays.
 pub(crate) fn narrow_tables(filter: &Filter, tables: &mut Vec<InetTable>, unix: bool) -> bool {
-    let v6 = |t: &InetTable| matches!(t, InetTable::Tcp6 | InetTable::Udp6 | InetTable::UdpLite6 | InetTable::Raw6);
+    let v6 = |t: &InetTable| {
+        matches!(t, InetTable::Tcp6 | InetTable::Udp6 | InetTable::UdpLite6 | InetTable::Raw6)
+    };
     match filter.family() {
         None | Some(AddressFamily::Unspec) => unix,
         Some(AddressFamily::Unix) => {
@@ -95,9 +100,19 @@ pub struct FilterSummary {
 /// Parses an expression without listing anything: its summary, or the EINVAL parse error.
 /// `family` and `inetTables` are as in a listing's options.
 #[napi]
-pub fn check_filter(words: Option<Vec<String>>, text: Option<String>, family: Option<String>, inet_tables: u32) -> Result<FilterSummary> {
+pub fn check_filter(
+    words: Option<Vec<String>>,
+    text: Option<String>,
+    family: Option<String>,
+    inet_tables: u32,
+) -> Result<FilterSummary> {
     let tables = crate::inet_tables_of(inet_tables);
-    let input = FilterInput { words: words.as_deref(), text: text.as_deref(), family: family.as_deref(), tables: &tables };
+    let input = FilterInput {
+        words: words.as_deref(),
+        text: text.as_deref(),
+        family: family.as_deref(),
+        tables: &tables,
+    };
     Ok(match parse(&input)? {
         Some(f) => FilterSummary { states: f.states(), empty: f.is_empty() },
         None => FilterSummary { states: None, empty: true },

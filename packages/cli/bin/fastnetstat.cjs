@@ -24,7 +24,9 @@ const file = path.join(__dirname, '..', 'dist', 'fastnetstat.cjs');
 const cacheFile = `${file}.cache`;
 let cachedData;
 try {
-  cachedData = fs.readFileSync(cacheFile);
+  // Not when writing a new cache: V8 checks a cache against the source's length only, so the
+  // last build's cache could be taken for this build's code and written out again.
+  if (process.env.FASTNETSTAT_WRITE_CODE_CACHE !== '1') cachedData = fs.readFileSync(cacheFile);
 } catch {
   // no cache: compile as usual
 }

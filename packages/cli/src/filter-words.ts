@@ -36,9 +36,21 @@ export function filterMisuse(flags: NetstatFlags): string | undefined {
 export function listingFilter(flags: NetstatFlags): string[] | undefined {
   if (flags.filter.length === 0) return undefined;
   const summary = checkFilter(flags.filter, { tables: tablesOf(selection(flags)), filterFamily: filterFamilyOf(flags) });
-  if (summary.states !== undefined) return flags.filter; // the clause replaces -a/-l, as in ss
+  if (summary.states !== undefined && summary.states.length > 0) return flags.filter; // the clause replaces -a/-l, as in ss
+  // Clauses that leave no state (`state established exclude established`) have already reset
+  // -a/-l in ss, and a filter of no states is ignored (filter_states_set): the tables' default
+  // states remain, connected sockets.
+  if (summary.states !== undefined) return [...CONNECTED, ...withoutClauses(flags.filter)];
   if (flags.lastStateOption === 'all') return flags.filter;
   return [...(flags.lastStateOption === 'listening' ? LISTENING : CONNECTED), ...flags.filter];
+}
+
+/** The words after the leading `state`/`exclude`/`excl` clauses (split on blanks as ss's lexer splits). */
+function withoutClauses(words: readonly string[]): string[] {
+  const tokens = words.flatMap((word) => word.split(/[ \t]+/).filter(Boolean));
+  let i = 0;
+  while (i < tokens.length && ['state', 'exclude', 'excl'].includes(tokens[i]!)) i += 2;
+  return tokens.slice(i);
 }
 
 /** Whether `error` is a malformed expression's (the run ends with netstat's usage status, 3). */

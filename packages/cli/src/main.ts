@@ -9,7 +9,7 @@ import { runInterfaces } from './interfaces-mode.js';
 import { runRoutes } from './routes-mode.js';
 import { runSockets } from './sockets-mode.js';
 import { modeOf } from './selection.js';
-import { isFilterError, listingFilter } from './filter-words.js';
+import { filterMisuse, isFilterError, listingFilter } from './filter-words.js';
 import { runStatistics } from './statistics-mode.js';
 import { AF_LIST, USAGE } from './usage.js';
 
@@ -25,6 +25,11 @@ function namespaceMisuse(flags: NetstatFlags): string | undefined {
 }
 
 async function run(flags: NetstatFlags): Promise<number> {
+  const filterMistake = filterMisuse(flags);
+  if (filterMistake) {
+    warn(`fastnetstat: ${filterMistake}\n`);
+    return 3; // netstat's usage error
+  }
   const misuse = namespaceMisuse(flags);
   if (misuse) {
     warn(`fastnetstat: ${misuse}\n`);

@@ -16,7 +16,6 @@
 import type { SocketsOptions } from '@fastnetstat/core';
 import { Command, CommanderError, Option } from 'commander';
 import { type ListenAddress, parseListenAddress } from './prometheus/listen-address.js';
-import { filterMisuse } from './filter-words.js';
 import { AF_LIST, USAGE, versionText } from './usage.js';
 
 /** netstat's flags after option processing (the names follow netstat.c). */
@@ -215,8 +214,22 @@ const OPTIONS: readonly OptionSpec[] = [
   { short: 'x', long: 'unix', apply: (f) => addFamilies(f, 'unix') },
   { short: '2', long: 'l2cap', apply: count('l2cap') },
   { short: 'f', long: 'rfcomm', apply: count('rfcomm') },
-  { short: 'l', long: 'listening', apply: (f) => void (f.listening++, (f.lastStateOption = 'listening')) },
-  { short: 'a', long: 'all', apply: (f) => void (f.all++, (f.lastStateOption = 'all')) },
+  {
+    short: 'l',
+    long: 'listening',
+    apply: (f) => {
+      f.listening++;
+      f.lastStateOption = 'listening';
+    },
+  },
+  {
+    short: 'a',
+    long: 'all',
+    apply: (f) => {
+      f.all++;
+      f.lastStateOption = 'all';
+    },
+  },
   { short: 'o', long: 'timers', apply: count('timers') },
   { short: 'c', long: 'continuous', apply: count('continuous') },
   { short: 'e', long: 'extend', apply: count('extend') },
@@ -446,8 +459,6 @@ export function parseArguments(rawArgv: string[]): Parsed {
   }
   if (failure !== undefined) return usageError(notes + failure);
   flags.filter = operands;
-  const misuse = filterMisuse(flags);
-  if (misuse) return { kind: 'exit', status: 3, stderr: `${notes}fastnetstat: ${misuse}\n` };
   const conflict = prometheusConflict(flags);
   if (conflict) return { kind: 'exit', status: 1, stderr: `${notes}fastnetstat: ${conflict}\n` };
   // The environment can choose the source too, so a run's arguments stay netstat's own.

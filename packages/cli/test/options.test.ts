@@ -70,21 +70,6 @@ describe('parseArguments: flags', () => {
     expect(changed(['-la'])).toMatchObject({ lastStateOption: 'all' });
   });
 
-  it('a filter with a mode that lists no sockets: one line, status 3', () => {
-    for (const mode of ['-r', '-i', '-s', '-g', '-M', '-rn']) {
-      expect(parseArguments([mode, 'dport', '=', ':22'])).toEqual({
-        kind: 'exit',
-        status: 3,
-        stderr: "fastnetstat: a filter expression selects sockets: not with -r, -i, -s, -g or -M (got 'dport = :22')\n",
-      });
-    }
-    expect(parseArguments(['--prometheus', 'sport = :22'])).toEqual({
-      kind: 'exit',
-      status: 3,
-      stderr: 'fastnetstat: --prometheus does not take a filter expression\n',
-    });
-  });
-
   it('aliases of lib/af.c: ip, ip6, tcpip, appletalk, econet', () => {
     expect(changed(['-A', 'ip6,tcpip'])).toEqual({ inet6: 1, inet: 1, afnames: ['inet6', 'inet'] });
     expect(changed(['-A', 'appletalk'])).toEqual({ ddp: 1, afnames: ['ddp'] });

@@ -2,15 +2,10 @@
  * Filter expressions in ss's grammar (docs/filters.md): what `SocketsOptions.filter` takes, and
  * checking one before listing with it.
  */
-import { callNative, FastnetstatError } from './errors.js';
+import { callNative } from './errors.js';
+import { filterRequest, type FilterExpression } from './filter-request.js';
 import { native } from './native.js';
 import { INET_TABLES, selectTables, TCP_STATES, type SocketsOptions, type TcpState } from './sockets.js';
-
-/**
- * An expression in ss's grammar: one text (`'dport = :22 or sport = :22'`), or its words as a
- * shell passes them to ss (`['state', 'established', 'dport', '=', ':22']`).
- */
-export type FilterExpression = string | readonly string[];
 
 /** What {@link checkFilter} tells of an expression. */
 export interface FilterSummary {
@@ -25,26 +20,6 @@ export interface FilterSummary {
 
 /** The options that decide how an expression is read: its family and the tables listed. */
 export type FilterContext = Pick<SocketsOptions, 'filterFamily' | 'families' | 'protocols' | 'tables'>;
-
-const FAMILIES = ['inet', 'inet6', 'unix'];
-
-/** The native options of `options.filter`: its words or its text, and its family. Throws EINVAL on a wrong type. */
-export function filterRequest(options: FilterContext & { filter?: FilterExpression }): {
-  filter?: string[];
-  filterText?: string;
-  filterFamily?: string;
-} {
-  const { filter } = options;
-  if (filter === undefined) return {};
-  const family = options.filterFamily ?? (options.families?.length === 1 ? options.families[0] : undefined);
-  if (family !== undefined && !FAMILIES.includes(family)) {
-    throw new FastnetstatError('EINVAL', `unknown filter family '${String(family)}' (inet, inet6 or unix)`);
-  }
-  const out = family === undefined ? {} : { filterFamily: family };
-  if (typeof filter === 'string') return { ...out, filterText: filter };
-  if (Array.isArray(filter) && filter.every((word) => typeof word === 'string')) return { ...out, filter: [...filter] };
-  throw new FastnetstatError('EINVAL', 'filter must be a string or an array of strings');
-}
 
 /**
  * Parses an expression without listing anything, read as a listing with `options` would read

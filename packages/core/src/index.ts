@@ -62,7 +62,8 @@ export type { PortOwnersOptions, Listeners, WatchEvent, WatchOptions, InetProtoc
 export { destroySockets, socketCloses } from './closes.js';
 export type { DestroySocketsOptions, DestroyResult, DestroyFailure, SocketClose, SocketCloseBatch, SocketClosesOptions } from './closes.js';
 export { checkFilter } from './filter.js';
-export type { FilterExpression, FilterSummary, FilterContext } from './filter.js';
+export type { FilterSummary, FilterContext } from './filter.js';
+export type { FilterExpression, FilterFamily } from './filter-request.js';
 export { kernelHasFamily } from './families.js';
 export type { OtherFamily } from './families.js';
 export {

@@ -1,7 +1,7 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { inetNtoa, inetNtop6 } from './names/inet.js';
 import { awaitNative, callNative, FastnetstatError } from './errors.js';
-import { filterRequest, type FilterExpression } from './filter.js';
+import { filterRequest, type FilterExpression, type FilterFamily } from './filter-request.js';
 import { LabelTable, namespaceInfo, type NamespaceInfo } from './labels.js';
 import { native, type NativeHostListing, type NativeSocketOptions, type NativeSocketStream } from './native.js';
 import { checkProcRoot, reportError, type ReportError } from './report.js';
@@ -71,7 +71,7 @@ export interface SocketsOptions {
    * -4/-6/-x does: `'unix'` makes `src /run/*.sock` a unix path pattern. Default: the one
    * family `families` names, if it names one; else by the address's form.
    */
-  filterFamily?: 'inet' | 'inet6' | 'unix';
+  filterFamily?: FilterFamily;
 }
 
 export type TcpState = Exclude<(typeof TCP_STATES)[number], ''>;
