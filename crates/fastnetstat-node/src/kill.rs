@@ -112,13 +112,22 @@ impl CloseEventStream {
     }
 
     /// The closes that come within `timeoutMs` (an empty batch if none);
-    /// null once closed.
+    /// null once closed. The wait runs on a thread of its own, not on
+    /// libuv's pool: a long wait must not hold one of its few threads from
+    /// the file system and DNS work of the program.
     #[napi(ts_return_type = "Promise<CloseBatch | null>")]
-    pub fn next(&self, timeout_ms: u32) -> AsyncTask<NextClosesTask> {
-        AsyncTask::new(NextClosesTask {
-            events: self.events.clone(),
-            timeout: Duration::from_millis(timeout_ms.into()),
-        })
+    pub fn next<'env>(&self, env: &'env Env, timeout_ms: u32) -> Result<Object<'env>> {
+        let (deferred, promise) = env.create_deferred()?;
+        let events = self.events.clone();
+        let timeout = Duration::from_millis(timeout_ms.into());
+        std::thread::Builder::new()
+            .name("fastnetstat-closes".into())
+            .spawn(move || match next_closes(&events, timeout) {
+                Ok(packed) => deferred.resolve(move |_env| Ok(packed.map(CloseBatch::from))),
+                Err(error) => deferred.reject(error),
+            })
+            .map_err(|e| Error::new(Status::GenericFailure, format!("EIO: no thread to wait on: {e}")))?;
+        Ok(promise)
     }
 
     /// Ends the subscription.
@@ -129,41 +138,30 @@ impl CloseEventStream {
     }
 }
 
-pub struct NextClosesTask {
-    events: Arc<Mutex<Option<CloseEvents>>>,
-    timeout: Duration,
+/// Waits for the next batch and packs it; None once the subscription ended.
+fn next_closes(events: &Mutex<Option<CloseEvents>>, timeout: Duration) -> Result<Option<PackedCloses>> {
+    let mut events = events.lock().unwrap_or_else(PoisonError::into_inner);
+    let Some(subscription) = events.as_mut() else { return Ok(None) };
+    let batch = match guarded(|| subscription.next_batch(Some(timeout))) {
+        Ok(Ok(Some(batch))) => batch,
+        Ok(Ok(None)) => {
+            *events = None;
+            return Ok(None);
+        }
+        Ok(Err(e)) => return Err(core_error(e)),
+        Err(panic) => {
+            *events = None;
+            return Err(panic);
+        }
+    };
+    let times = batch.closed.iter().map(|c| c.time_ms as f64).collect();
+    let rows = batch.closed.into_iter().map(|c| c.socket).collect();
+    let buffer = guarded(|| pack_rows(rows, &HashMap::new(), OwnerAccess::NotRequested))?;
+    Ok(Some(PackedCloses { buffer, times, overruns: batch.overruns }))
 }
 
-impl Task for NextClosesTask {
-    type Output = Option<PackedCloses>;
-    type JsValue = Option<CloseBatch>;
-
-    fn compute(&mut self) -> Result<Self::Output> {
-        let mut events = self.events.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(subscription) = events.as_mut() else { return Ok(None) };
-        let batch = match guarded(|| subscription.next_batch(Some(self.timeout))) {
-            Ok(Ok(Some(batch))) => batch,
-            Ok(Ok(None)) => {
-                *events = None;
-                return Ok(None);
-            }
-            Ok(Err(e)) => return Err(core_error(e)),
-            Err(panic) => {
-                *events = None;
-                return Err(panic);
-            }
-        };
-        let times = batch.closed.iter().map(|c| c.time_ms as f64).collect();
-        let rows = batch.closed.into_iter().map(|c| c.socket).collect();
-        let buffer = guarded(|| pack_rows(rows, &HashMap::new(), OwnerAccess::NotRequested))?;
-        Ok(Some(PackedCloses { buffer, times, overruns: batch.overruns }))
-    }
-
-    fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
-        Ok(output.map(|p| CloseBatch {
-            buffer: Buffer::from(p.buffer),
-            times: p.times,
-            overruns: p.overruns,
-        }))
+impl From<PackedCloses> for CloseBatch {
+    fn from(packed: PackedCloses) -> CloseBatch {
+        CloseBatch { buffer: Buffer::from(packed.buffer), times: packed.times, overruns: packed.overruns }
     }
 }
