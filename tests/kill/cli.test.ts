@@ -9,7 +9,7 @@
  * row within a second, SIGINT and SIGTERM end it by the signal after whole lines, --json lines
  * validate, and nobody may follow (no privilege needed on this kernel).
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonSchemaValidator } from '../../packages/cli/test/schema.js';
 import { stageInstall, type StagedInstall } from '../support/staged-install.js';
@@ -190,6 +190,22 @@ describe.skipIf(!isRoot)('--kill and --events in a namespace of their own', () =
     expect(await lineMatching(out, /:7303 /, 1000), out.stderr).toBeDefined();
     const [, signal] = await stop(child, 'SIGINT');
     expect(signal).toBe('SIGINT');
+  });
+
+  it('--netns NAME --kill from outside: a thread enters the namespace and closes there', async () => {
+    const r = spawnSync(process.execPath, [CLI, '--netns', ns.name, '-tn', '--kill', 'sport = :7302'], { env: ENV, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n').filter((line) => ROW.test(line))).toHaveLength(3);
+    expect(established(7302)).toEqual([]);
+    expect(await ns.peerSaid((line) => line.startsWith('reset 7302 '), 3)).toHaveLength(3);
+  });
+
+  it('--netns NAME --events as nobody: one line naming the capability, status 1, nothing on stdout', () => {
+    const r = spawnSync(NOBODY[0]!, [...NOBODY.slice(1), process.execPath, staged.cli, '--netns', ns.name, '--events', '-tn'], { env: ENV, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^fastnetstat: [^\n]*CAP_SYS_ADMIN[^\n]*\n$/);
   });
 
   it('--events without a tcp or udp table: one line, status 1', () => {
