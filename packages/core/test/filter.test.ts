@@ -4,10 +4,11 @@
  * the same; a malformed expression or a wrong type is a FastnetstatError EINVAL with the
  * parser's one line; checkFilter tells the states of the clauses.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkFilter,
@@ -149,10 +150,39 @@ describe('checkFilter', () => {
     expect(checkFilter(['state', 'established', 'state', 'listening']).states).toEqual(['ESTABLISHED', 'LISTEN']);
     expect(checkFilter('state bucket').states).toEqual(['SYN_RECV', 'TIME_WAIT']);
     expect(checkFilter('exclude connected').states).toEqual(['CLOSE', 'LISTEN']);
-    expect(checkFilter(['state', 'established', 'exclude', 'established']).states).toEqual([]);
+    // clauses that leave no state: ss ignores the empty mask and keeps its default, connected sockets
+    expect(checkFilter(['state', 'established', 'exclude', 'established']).states).toEqual([
+      'ESTABLISHED', 'SYN_SENT', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSING',
+    ]);
   });
 
   it('throws what the listing throws', () => {
     expect(einval(() => checkFilter('sport ='))).toBe(einval(() => socketsSync({ filter: 'sport =' })));
+  });
+});
+
+describe('a Rust panic while parsing or listing with a filter', () => {
+  const root = resolve(__dirname, '../../..');
+  const env = { ...process.env, FASTNETSTAT_TEST_PANIC: '1' };
+
+  it('is EPANIC in the library (checkFilter, socketsSync, sockets), and Node carries on', () => {
+    const script = `
+      const { checkFilter, socketsSync, sockets } = require('@fastnetstat/core');
+      const codes = [];
+      for (const call of [() => checkFilter('dport = :22'), () => socketsSync({ filter: 'dport = :22' }), () => socketsSync({ filter: 'dport =' })]) {
+        try { call(); codes.push('no error'); } catch (e) { codes.push(e.code); }
+      }
+      sockets({ filter: ['sport', '=', ':22'] }).then(() => codes.push('no error'), (e) => codes.push(e.code)).then(() => console.log(JSON.stringify(codes)));`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: root, env, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual(['EPANIC', 'EPANIC', 'EPANIC', 'EPANIC']);
+    expect(r.status).toBe(0);
+  });
+
+  it('is one line and exit 1 in the CLI, not a usage error', () => {
+    const r = spawnSync(resolve(root, 'node_modules/.bin/fastnetstat'), ['-tan', 'dport', '=', ':22'], { env, encoding: 'utf8' });
+    expect(r.stderr).toBe('fastnetstat: internal error in fastnetstat core: panic requested by FASTNETSTAT_TEST_PANIC\n');
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(1);
   });
 });
