@@ -358,6 +358,36 @@ mod tests {
         });
     }
 
+    /// The notifications Linux 6.18 sent for a closed tcp pair, its listener and
+    /// a udp6 socket (fixtures/fuzz/netlink_inet/close-notifications: a mode
+    /// byte, then datagrams each after its u16 LE length).
+    #[test]
+    fn decodes_captured_notifications() {
+        let path =
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/fuzz/netlink_inet/close-notifications");
+        let data = std::fs::read(path).unwrap();
+        let mut rows = Vec::new();
+        let mut at = 1;
+        while at + 2 <= data.len() {
+            let len = u16::from_le_bytes([data[at], data[at + 1]]) as usize;
+            let datagram = &data[at + 2..at + 2 + len];
+            read_batch(datagram, |m| rows.extend(decode_close(m, 100))).unwrap();
+            at += 2 + len;
+        }
+        let seen: Vec<(InetTable, u16, u16, u8, u32, u32)> = rows
+            .iter()
+            .map(|r| (r.table, r.local_port, r.remote_port, r.state, r.rx_queue, r.tx_queue))
+            .collect();
+        assert_eq!(seen.len(), 4, "{seen:?}");
+        assert!(seen.contains(&(InetTable::Tcp, 5000, 0, 7, 0, 0)), "the listener: {seen:?}");
+        assert!(seen.contains(&(InetTable::Udp6, 5001, 0, 7, 0, 0)), "the udp6 socket: {seen:?}");
+        // the connection's two ends, each with the other's port
+        let ends: Vec<(u16, u16)> =
+            seen.iter().filter(|s| s.0 == InetTable::Tcp && s.2 != 0).map(|s| (s.1, s.2)).collect();
+        assert_eq!(ends.len(), 2, "{seen:?}");
+        assert_eq!((ends[0].0, ends[0].1), (ends[1].1, ends[1].0), "{seen:?}");
+    }
+
     #[test]
     fn a_stopper_ends_a_wait_from_another_thread() {
         let mut events = CloseEvents::subscribe(&query(&[InetTable::Tcp])).unwrap();
