@@ -149,6 +149,9 @@ def role_main():
     net6 = tcp_listen(V6C, 8443, v6only=True)
     tcp_listen("0.0.0.0", 2010, dev="fns0")  # bound to a device
     tcp_listen("::", 2011, v6only=True, dev="lo")
+    bound = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # bound, never listening: in no table
+    bound.bind(("127.0.0.1", 2099))
+    keep(bound)
 
     # established, both ends in the zoo; (listener, accepts)
     conns = [

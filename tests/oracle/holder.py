@@ -168,6 +168,14 @@ def role_servers():
     L["q0"] = tcp_listen("127.0.0.1", 7000, backlog=0)
     L["q1"] = tcp_listen("::1", 7001, backlog=1, v6only=True)
     L["q4"] = tcp_listen(V4B, 7002, backlog=4)
+    # Bound, never listening or connected: the kernel can dump these (TCP_BOUND_INACTIVE,
+    # Linux 6.5+) but /proc, and so netstat, never shows them.
+    idle = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    idle.bind(("127.0.0.1", 7003))
+    keep(idle)
+    idle6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    idle6.bind(("::1", 7003))
+    keep(idle6)
 
     # udp: port 53 only on the 192.0.2.1 / 2001:db8::1 addresses, never on 127.0.0.1 or a
     # wildcard: resolv.conf says nameserver 127.0.0.1 and nothing may answer (or swallow) there.

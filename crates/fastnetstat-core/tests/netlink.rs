@@ -250,3 +250,42 @@ fn one_dump_of_both_families_gives_each_family_its_own_rows_in_order() {
     assert_eq!(tcp, ours(proc_rows(InetTable::Tcp)));
     assert_eq!(tcp6, ours(proc_rows(InetTable::Tcp6)));
 }
+
+/// A tcp socket bound to 127.0.0.1 but neither listening nor connected, and
+/// its port. Linux 6.5+ can dump such sockets (TCP_BOUND_INACTIVE); /proc,
+/// netstat and ss never show them.
+fn bound_inactive_socket() -> (std::os::fd::OwnedFd, u16) {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain socket/bind/getsockname calls on a descriptor we own,
+    // with addresses that live on this stack frame.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        assert!(fd >= 0);
+        let owned = std::os::fd::OwnedFd::from_raw_fd(fd);
+        let mut address: libc::sockaddr_in = std::mem::zeroed();
+        address.sin_family = libc::AF_INET as libc::sa_family_t;
+        address.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
+        let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        assert_eq!(libc::bind(fd, (&address as *const libc::sockaddr_in).cast(), len), 0);
+        let mut bound_len = len;
+        assert_eq!(libc::getsockname(fd, (&mut address as *mut libc::sockaddr_in).cast(), &mut bound_len), 0);
+        (owned, u16::from_be(address.sin_port))
+    }
+}
+
+#[test]
+fn bound_but_idle_tcp_sockets_are_not_listed() {
+    let _serial = one_at_a_time();
+    let (_socket, port) = bound_inactive_socket();
+    assert!(proc_rows(InetTable::Tcp).iter().all(|r| r.local_port != port), "/proc shows no such socket");
+    // every state asked for, even the bits past TCP_NEW_SYN_RECV
+    for states in [inet::ALL_STATES, u32::MAX] {
+        let per_family = netlink_rows(InetTable::Tcp, states);
+        assert!(per_family.iter().all(|r| r.local_port != port), "tcp dump with states {states:#x}");
+        let mut socket = DiagSocket::open().unwrap();
+        let mut both = Vec::new();
+        let filter = inet::DumpFilter { states, counters: false, local_port: None };
+        inet::dump_tcp_both(&mut socket, &filter, collect(&mut both)).unwrap();
+        assert!(both.iter().all(|r| r.local_port != port), "tcp+tcp6 dump with states {states:#x}");
+    }
+}

@@ -18,8 +18,11 @@ const IPPROTO_RAW: u8 = 255;
 /// sizeof(struct inet_diag_msg).
 const MSG_LEN: usize = 72;
 
-/// Every state: the kernel's TCPF_* mask with all bits set.
-pub const ALL_STATES: u32 = u32::MAX;
+/// Every state /proc shows: TCPF_ESTABLISHED (1 << 1) to TCPF_NEW_SYN_RECV
+/// (1 << 12). Since Linux 6.5 bit 13 (TCP_BOUND_INACTIVE) asks for sockets
+/// that are bound but neither listening nor connected: /proc, netstat and ss
+/// never show those, so a request never sets it.
+pub const ALL_STATES: u32 = (1 << 13) - 1;
 /// TCPF_LISTEN alone: the kernel then walks only the listening hash.
 pub const LISTEN_ONLY: u32 = 1 << TCP_LISTEN;
 
@@ -76,7 +79,7 @@ pub(crate) fn request(table: InetTable, filter: &DumpFilter, program: Option<&[u
     request[0] = if table.is_ipv6() { libc::AF_INET6 } else { libc::AF_INET } as u8;
     request[1] = protocol_number(table.protocol());
     request[2] = if is_tcp && filter.counters { 1 << (INET_DIAG_INFO - 1) } else { 0 };
-    request[4..8].copy_from_slice(&filter.states.to_ne_bytes());
+    request[4..8].copy_from_slice(&(filter.states & ALL_STATES).to_ne_bytes());
     if let Some(code) = bytecode(filter, program) {
         request.extend_from_slice(&((code.len() + 4) as u16).to_ne_bytes());
         request.extend_from_slice(&INET_DIAG_REQ_BYTECODE.to_ne_bytes());
@@ -141,7 +144,7 @@ pub fn dump_tcp_both_with(
     let v2 = request(InetTable::Tcp, filter, program);
     let mut request = vec![0u8; 60];
     request[3] = v2[2];
-    request[52..56].copy_from_slice(&filter.states.to_ne_bytes());
+    request[52..56].copy_from_slice(&(filter.states & ALL_STATES).to_ne_bytes());
     request.extend_from_slice(&v2[56..]); // the bytecode filter, if any
     let ticks_per_second = clock_ticks_per_second();
     socket.dump_as(TCPDIAG_GETSOCK, &request, |message| {
