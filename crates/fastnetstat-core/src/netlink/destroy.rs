@@ -326,6 +326,58 @@ pub(crate) mod tests {
         });
     }
 
+    #[test]
+    fn closes_udp_sockets_and_their_owner_hears_of_it() {
+        in_new_namespace(|| {
+            let closed = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+            let kept = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+            let port = closed.local_addr().unwrap().port();
+            let filter = Filter::parse(&["sport", "=", &format!(":{port}")]).unwrap();
+            let query = SocketQuery {
+                inet_tables: vec![InetTable::Udp, InetTable::Udp6],
+                filter: Some(Arc::new(filter)),
+                ..SocketQuery::default()
+            };
+            let report = destroy_sockets(&query).unwrap();
+            assert_eq!(
+                report.closed.iter().map(|row| row.local_port).collect::<Vec<_>>(),
+                [port],
+                "{report:?}"
+            );
+            assert!(report.failed.is_empty(), "{report:?}");
+            let error = closed.recv(&mut [0u8; 8]).unwrap_err();
+            assert_eq!(error.raw_os_error(), Some(libc::ECONNABORTED));
+            kept.set_nonblocking(true).unwrap();
+            assert_eq!(kept.recv(&mut [0u8; 8]).unwrap_err().kind(), std::io::ErrorKind::WouldBlock);
+        });
+    }
+
+    /// A raw socket: closed where the kernel has raw_diag, else selected from
+    /// /proc and reported EOPNOTSUPP (Linux 6.18 here: no raw_diag).
+    #[test]
+    fn raw_sockets_are_closed_or_reported_unsupported() {
+        in_new_namespace(|| {
+            // SAFETY: a raw ICMP socket of our own, closed below.
+            let fd = unsafe {
+                libc::socket(libc::AF_INET, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::IPPROTO_ICMP)
+            };
+            assert!(fd >= 0);
+            let query = SocketQuery {
+                // this thread's namespace: /proc/net is the process's
+                root: crate::ProcRoot::default().with_net_dir("/proc/thread-self/net"),
+                inet_tables: vec![InetTable::Raw],
+                filter: Some(Arc::new(Filter::parse(&["sport", "=", ":1"]).unwrap())),
+                ..SocketQuery::default()
+            };
+            let report = destroy_sockets(&query).unwrap();
+            let closed = report.closed.len();
+            let unsupported = report.failed.iter().filter(|(_, errno)| *errno == libc::EOPNOTSUPP).count();
+            assert_eq!((closed + unsupported, report.failed.len() - unsupported), (1, 0), "{report:?}");
+            // SAFETY: our own descriptor.
+            unsafe { libc::close(fd) };
+        });
+    }
+
     fn inode_of(stream: &TcpStream) -> u64 {
         use std::os::fd::AsRawFd;
         let mut st: libc::stat = unsafe { std::mem::zeroed() };
