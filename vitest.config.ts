@@ -10,6 +10,7 @@ const SYSTEM = [
   'tests/filter/**/*.test.ts',
   'tests/containers/**/*.test.ts',
   'tests/netns/**/*.test.ts',
+  'tests/details/**/*.test.ts',
   'tests/kill/**/*.test.ts',
   'tests/churn/**/*.test.ts',
   'tests/packaging/**/*.test.ts',

@@ -69,6 +69,8 @@ const TOOLS = [
   { id: 'fns-tanp', label: 'fastnetstat -tanp', cmd: fns('-tanp') },
   { id: 'fns-prom', label: 'fastnetstat --prometheus -t', cmd: fns('--prometheus', '-t') },
   { id: 'ss-tanp', label: 'ss -tanp', cmd: ['ss', '-tanp'] },
+  { id: 'fns-tn-info', label: 'fastnetstat --tcp-info -tn', cmd: fns('--tcp-info', '-tn') },
+  { id: 'ss-tin', label: 'ss -tin', cmd: ['ss', '-tin'] },
   { id: 'netstat-tanp', label: 'netstat -tanp', cmd: ['netstat', '-tanp'] },
   { id: 'fns-tlnp', label: 'fastnetstat -tlnp', cmd: fns('-tlnp') },
   { id: 'ss-tlnp', label: 'ss -tlnp', cmd: ['ss', '-tlnp'] },

@@ -12,6 +12,7 @@ const PROJECTS = [
   'tests/filter/tsconfig.json',
   'tests/containers/tsconfig.json',
   'tests/netns/tsconfig.json',
+  'tests/details/tsconfig.json',
   'tests/kill/tsconfig.json',
   'tests/churn/tsconfig.json',
   'tests/prometheus/tsconfig.json',

@@ -20,7 +20,7 @@
 //   doc     what the accessor returns, when its name does not say it
 //   row     also a getter of that name on the row objects (InetSocket, UnixSocket), and a
 //           key of their toJSON() unless json: false
-//   nullable  (u32 only) NONE on the wire reads as null: a value the source cannot give
+//   nullable  all ones on the wire (NONE for a u32) reads as null: a value the source cannot give
 //
 // Adding a column to the socket rows: add one line to `inet` or `unix` below (with the
 // `rust` expression that reads it from fastnetstat_core's InetSocket/UnixSocket), then
@@ -50,6 +50,9 @@ export const header = {
     // a stream chunk's table (0-7 inet, 8 unix; 0xff: a whole listing) and 1 if it ends that table
     { name: 'chunkTable', type: 'u8' },
     { name: 'chunkLast', type: 'u8' },
+    // the details section (tcp_info, congestion, memory: `details` below), after the unix rows
+    { name: 'detailsCount', type: 'u32' },
+    { name: 'detailsAt', type: 'u32' },
   ],
 };
 
@@ -94,6 +97,111 @@ export const inet = {
     { name: 'timerActive', type: 'u8', rust: 's.timer_active' },
     // the cgroup the socket was created in (netlink's cgroup id: the inode of its cgroup2 directory), 0 unknown
     { name: 'cgroupId', type: 'u64', rust: 's.cgroup_id', doc: 'The id of the cgroup the socket was created in (0: unknown; netlink only).' },
+    // index of the row's record in the details section, or NONE (not asked for, or none given)
+    { name: 'detailsIndex', type: 'u32', nullable: true, doc: 'Index of the row\'s details record (tcp_info, memory), or null.' },
+  ],
+};
+
+// A field of the details record: null (all ones on the wire) when the kernel did not give it.
+const MAX = { u8: 'u8::MAX', u16: 'u16::MAX', u32: 'NONE', u64: 'u64::MAX' };
+const opt = (name, type, rust, doc) => ({ name, type, rust: `${rust}.unwrap_or(${MAX[type]})`, nullable: true, ...(doc ? { doc } : {}) });
+/** A tcp_info field, named as the kernel names it (`tcpi_` dropped, camelCase), in its units. */
+const tcpi = (name, type, field = name.replace(/([A-Z])/g, '_$1').toLowerCase(), doc = undefined) => opt(name, type, `s.tcp().${field}`, doc);
+
+/**
+ * What `ss -i` and `ss -m` show of one inet socket (fastnetstat_core::SocketDetails), one
+ * record per row that has any, pointed at by the row's detailsIndex. Every field is nullable:
+ * null when the kernel did not send it (an older kernel's shorter tcp_info, a udp socket's
+ * tcp_info, skmem's last two counters). Times are microseconds unless named *Ms, rates bytes
+ * per second (the kernel's units); packages/core/src/details.ts turns them into the API's.
+ */
+export const details = {
+  rust: 'SocketDetails',
+  fields: [
+    tcpi('pacingRate', 'u64', 'pacing_rate', 'Bytes per second (all ones: unlimited, read as null).'),
+    tcpi('maxPacingRate', 'u64', 'max_pacing_rate'),
+    tcpi('bytesAcked', 'u64'),
+    tcpi('bytesReceived', 'u64'),
+    tcpi('deliveryRate', 'u64'),
+    tcpi('busyTime', 'u64'),
+    tcpi('rwndLimited', 'u64'),
+    tcpi('sndbufLimited', 'u64'),
+    tcpi('bytesSent', 'u64'),
+    tcpi('bytesRetrans', 'u64'),
+    opt('bbrBandwidth', 'u64', 's.bbr.map(|b| b.bandwidth)', 'BBR: bandwidth estimate, bytes per second.'),
+    { name: 'tcpInfoLength', type: 'u32', rust: 's.tcp().length', doc: 'Bytes of struct tcp_info the kernel sent (0: none).' },
+    tcpi('rto', 'u32'),
+    tcpi('ato', 'u32'),
+    tcpi('sndMss', 'u32'),
+    tcpi('rcvMss', 'u32'),
+    tcpi('unacked', 'u32'),
+    tcpi('sacked', 'u32'),
+    tcpi('lost', 'u32'),
+    tcpi('retrans', 'u32'),
+    tcpi('fackets', 'u32'),
+    tcpi('lastDataSent', 'u32', 'last_data_sent', 'Milliseconds.'),
+    tcpi('lastAckSent', 'u32', 'last_ack_sent', 'Milliseconds.'),
+    tcpi('lastDataRecv', 'u32', 'last_data_recv', 'Milliseconds.'),
+    tcpi('lastAckRecv', 'u32', 'last_ack_recv', 'Milliseconds.'),
+    tcpi('pmtu', 'u32'),
+    tcpi('rcvSsthresh', 'u32'),
+    tcpi('rtt', 'u32'),
+    tcpi('rttvar', 'u32'),
+    tcpi('sndSsthresh', 'u32'),
+    tcpi('sndCwnd', 'u32'),
+    tcpi('advmss', 'u32'),
+    tcpi('reordering', 'u32'),
+    tcpi('rcvRtt', 'u32'),
+    tcpi('rcvSpace', 'u32'),
+    tcpi('totalRetrans', 'u32'),
+    tcpi('segsOut', 'u32'),
+    tcpi('segsIn', 'u32'),
+    tcpi('notsentBytes', 'u32'),
+    tcpi('minRtt', 'u32'),
+    tcpi('dataSegsIn', 'u32'),
+    tcpi('dataSegsOut', 'u32'),
+    tcpi('delivered', 'u32'),
+    tcpi('deliveredCe', 'u32'),
+    tcpi('dsackDups', 'u32'),
+    tcpi('reordSeen', 'u32'),
+    tcpi('rcvOoopack', 'u32'),
+    tcpi('sndWnd', 'u32'),
+    opt('vegasEnabled', 'u32', 's.vegas.map(|v| v.enabled)'),
+    opt('vegasRttCount', 'u32', 's.vegas.map(|v| v.rtt_count)'),
+    opt('vegasRtt', 'u32', 's.vegas.map(|v| v.rtt)'),
+    opt('vegasMinRtt', 'u32', 's.vegas.map(|v| v.min_rtt)'),
+    opt('dctcpAlpha', 'u32', 's.dctcp.map(|d| d.alpha)'),
+    opt('dctcpAbEcn', 'u32', 's.dctcp.map(|d| d.ab_ecn)'),
+    opt('dctcpAbTot', 'u32', 's.dctcp.map(|d| d.ab_tot)'),
+    opt('bbrMinRtt', 'u32', 's.bbr.map(|b| b.min_rtt)'),
+    opt('bbrPacingGain', 'u32', 's.bbr.map(|b| b.pacing_gain)', 'Fixed point: 256 is 1.0.'),
+    opt('bbrCwndGain', 'u32', 's.bbr.map(|b| b.cwnd_gain)', 'Fixed point: 256 is 1.0.'),
+    // skmem (SK_MEMINFO_* order); without skmem, INET_DIAG_MEMINFO's r, w, f, t
+    opt('receiveQueued', 'u32', 's.mem().receive_queued'),
+    opt('receiveBuffer', 'u32', 's.mem().receive_buffer'),
+    opt('sendQueued', 'u32', 's.mem().send_queued'),
+    opt('sendBuffer', 'u32', 's.mem().send_buffer'),
+    opt('forwardAlloc', 'u32', 's.mem().forward_alloc'),
+    opt('writeQueued', 'u32', 's.mem().write_queued'),
+    opt('optionMemory', 'u32', 's.mem().option_memory'),
+    opt('backlog', 'u32', 's.mem().backlog'),
+    opt('drops', 'u32', 's.mem().drops'),
+    // the congestion algorithm's name in the string table, offset NONE when not given
+    { name: 'congestionOffset', type: 'u32' },
+    { name: 'congestionLength', type: 'u32' },
+    opt('dctcpEnabled', 'u16', 's.dctcp.map(|d| d.enabled)'),
+    opt('dctcpCeState', 'u16', 's.dctcp.map(|d| d.ce_state)'),
+    tcpi('state', 'u8'),
+    tcpi('caState', 'u8', 'ca_state'),
+    tcpi('retransmits', 'u8'),
+    tcpi('probes', 'u8'),
+    tcpi('backoff', 'u8'),
+    tcpi('options', 'u8', 'options', 'TCPI_OPT_* bits: 1 timestamps, 2 sack, 4 wscale, 8 ecn, 16 ecn seen, 32 syn data.'),
+    tcpi('sndWscale', 'u8', 'snd_wscale'),
+    tcpi('rcvWscale', 'u8', 'rcv_wscale'),
+    tcpi('appLimited', 'u8', 'delivery_rate_app_limited'),
+    tcpi('fastopenClientFail', 'u8', 'fastopen_client_fail'),
+    { name: 'hasMemory', type: 'u8', rust: 's.memory.is_some() as u8', doc: '1 when the kernel gave memory counters.' },
   ],
 };
 
@@ -111,6 +219,8 @@ export const unix = {
     { name: 'owner', type: 'u32', column: null },
     { name: 'type', type: 'u16', rust: 's.sock_type', doc: 'SOCK_STREAM (1), SOCK_DGRAM (2), ... (UNIX_TYPES).', row: 'typeCode', json: false },
     { name: 'state', type: 'u8', rust: 's.state', doc: 'UNIX_STATES index.', row: 'stateCode', json: false },
+    // index of the row's record in the details section (its memory counters), or NONE
+    { name: 'detailsIndex', type: 'u32', nullable: true, doc: "Index of the row's details record (memory), or null." },
   ],
 };
 

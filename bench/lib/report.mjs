@@ -7,6 +7,7 @@ export const RATIOS = [
   { name: 'fastnetstat -tanp / ss -tanp', a: 'fns-tanp', b: 'ss-tanp', target: 0.35 },
   { name: 'fastnetstat -tanp / netstat -tanp', a: 'fns-tanp', b: 'netstat-tanp' },
   { name: 'fastnetstat --prometheus -t / fastnetstat -tanp', a: 'fns-prom', b: 'fns-tanp', target: 1.2 },
+  { name: 'fastnetstat --tcp-info -tn / ss -tin', a: 'fns-tn-info', b: 'ss-tin', target: 1.0 },
   { name: 'fastnetstat -tlnp / ss -tlnp', a: 'fns-tlnp', b: 'ss-tlnp', target: 0.5 },
   { name: 'fastnetstat -tlnp / netstat -tlnp', a: 'fns-tlnp', b: 'netstat-tlnp' },
   { name: 'fastnetstat -tln / ss -tln', a: 'fns-tln', b: 'ss-tln' },
@@ -48,7 +49,7 @@ export function markdownContainers(ct) {
   return L.join('\n');
 }
 
-const FNS_CLI = ['fns-tan', 'fns-tan-proc', 'fns-tanp', 'fns-prom', 'fns-tlnp', 'fns-tln', 'fns-tn-dport'];
+const FNS_CLI = ['fns-tan', 'fns-tan-proc', 'fns-tanp', 'fns-prom', 'fns-tlnp', 'fns-tln', 'fns-tn-dport', 'fns-tn-info'];
 const RSS_LIMIT_MIB = 100;
 
 const fmt = (x, d = 1) => (x == null ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(d));

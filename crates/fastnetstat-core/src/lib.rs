@@ -5,6 +5,7 @@
 //! captured /proc tree instead of the live one.
 
 pub mod containers;
+pub mod details;
 pub mod error;
 pub mod filter;
 pub mod groups;
@@ -24,6 +25,9 @@ pub mod table_status;
 mod text;
 pub mod unix;
 
+pub use details::{
+    BbrInfo, CongestionName, DctcpInfo, DetailsWanted, SocketDetails, SocketMemory, TcpInfo, VegasInfo,
+};
 pub use error::{Error, Result};
 pub use model::*;
 pub use netlink::destroy::{destroy_sockets, DestroyReport};

@@ -98,6 +98,10 @@ pub struct InetSocket {
     /// A listening tcp socket's backlog, the limit of its accept queue
     /// (sk_max_ack_backlog): netlink gives it; /proc does not show it (None).
     pub listen_backlog: Option<u32>,
+    /// tcp_info, congestion control and memory counters (`ss -i`, `ss -m`):
+    /// only when the query asked for them ([`crate::SocketQuery::tcp_info`],
+    /// [`crate::SocketQuery::memory`]) and netlink gave them; /proc has none.
+    pub details: Option<Box<crate::details::SocketDetails>>,
     /// The interface the socket is bound to (idiag_if: SO_BINDTODEVICE, or a
     /// link-local IPv6 address's scope), as netlink reports it; 0 for none and
     /// from /proc (its tables do not say).
@@ -124,6 +128,7 @@ impl InetSocket {
             inode: 0,
             cgroup_id: 0,
             listen_backlog: None,
+            details: None,
             interface: 0,
         }
     }
@@ -141,6 +146,9 @@ pub struct UnixSocket {
     /// The bound path exactly as the kernel printed it (abstract names begin
     /// with '@'); None when the socket is unbound.
     pub path: Option<Vec<u8>>,
+    /// The memory counters (`ss -xm`'s skmem), when the query asked for them
+    /// ([`crate::SocketQuery::memory`]) and unix_diag gave them; /proc has none.
+    pub memory: Option<crate::details::SocketMemory>,
 }
 
 /// The process that owns a socket inode.

@@ -95,6 +95,7 @@ fn parse_line(line: &[u8], has_inode: bool) -> Option<UnixSocket> {
         state: sat_u8(state.into()),
         inode: 0,
         path: None,
+        memory: None,
     };
     // " %lu"
     let Some(inode) = c.dec_ulong() else { return Some(row) };
@@ -146,6 +147,7 @@ mod tests {
                 state: 1,
                 inode: 10764,
                 path: Some(b"/tmp/with space.sock".to_vec()),
+                memory: None,
             }
         );
         assert_eq!((rows[1].inode, rows[1].path.as_deref()), (1058, None));

@@ -355,7 +355,12 @@ fn check(zoo: &Zoo, text: &str, with_proc: bool, listing: &Listing) {
         assert_eq!(bytecode::audit(code, true), Ok(()), "{text}");
         for &table in tables {
             let mut socket = DiagSocket::open().unwrap();
-            let dump = inet::DumpFilter { states: inet::ALL_STATES, counters: false, local_port: None };
+            let dump = inet::DumpFilter {
+                states: inet::ALL_STATES,
+                counters: false,
+                local_port: None,
+                ..Default::default()
+            };
             inet::dump_table_with(&mut socket, table, &dump, Some(code), |_| true)
                 .unwrap_or_else(|e| panic!("{text}: the kernel refused the program: {e}"));
         }

@@ -54,7 +54,7 @@ fn netlink_rows(table: InetTable, states: u32) -> Vec<InetSocket> {
     inet::dump_table(
         &mut socket,
         table,
-        &inet::DumpFilter { states, counters: true, local_port: None },
+        &inet::DumpFilter { states, counters: true, local_port: None, ..Default::default() },
         collect(&mut rows),
     )
     .unwrap();
@@ -166,7 +166,12 @@ fn port_filter_runs_in_the_kernel_and_matches_proc() {
 
     let mut socket = DiagSocket::open().unwrap();
     let mut rows = Vec::new();
-    let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: false, local_port: Some(port) };
+    let filter = inet::DumpFilter {
+        states: inet::ALL_STATES,
+        counters: false,
+        local_port: Some(port),
+        ..Default::default()
+    };
     inet::dump_table(&mut socket, InetTable::Tcp, &filter, collect(&mut rows)).unwrap();
     // the listener and the server end of the (not yet accepted) connection
     assert_eq!(rows.len(), 2, "{rows:?}");
@@ -198,7 +203,12 @@ fn a_dump_the_kernel_cannot_do_is_an_error_not_an_empty_table() {
     }
     let mut socket = DiagSocket::open().unwrap();
     let mut rows = Vec::new();
-    let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: false, local_port: None };
+    let filter = inet::DumpFilter {
+        states: inet::ALL_STATES,
+        counters: false,
+        local_port: None,
+        ..Default::default()
+    };
     match inet::dump_table(&mut socket, InetTable::Raw, &filter, collect(&mut rows)) {
         Ok(()) => {
             // a kernel with raw_diag: the rows must then be /proc's
@@ -230,7 +240,8 @@ fn one_dump_of_both_families_gives_each_family_its_own_rows_in_order() {
 
     let mut socket = DiagSocket::open().unwrap();
     let (mut tcp, mut tcp6) = (Vec::new(), Vec::new());
-    let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: true, local_port: None };
+    let filter =
+        inet::DumpFilter { states: inet::ALL_STATES, counters: true, local_port: None, ..Default::default() };
     inet::dump_tcp_both(&mut socket, &filter, |row| {
         if row.table == InetTable::Tcp {
             tcp.push(row)
@@ -284,7 +295,7 @@ fn bound_but_idle_tcp_sockets_are_not_listed() {
         assert!(per_family.iter().all(|r| r.local_port != port), "tcp dump with states {states:#x}");
         let mut socket = DiagSocket::open().unwrap();
         let mut both = Vec::new();
-        let filter = inet::DumpFilter { states, counters: false, local_port: None };
+        let filter = inet::DumpFilter { states, counters: false, local_port: None, ..Default::default() };
         inet::dump_tcp_both(&mut socket, &filter, collect(&mut both)).unwrap();
         assert!(both.iter().all(|r| r.local_port != port), "tcp+tcp6 dump with states {states:#x}");
     }

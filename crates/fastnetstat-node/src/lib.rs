@@ -25,6 +25,7 @@ mod wire;
 mod wire_buf;
 mod wire_groups;
 mod wire_interfaces;
+#[rustfmt::skip]
 mod wire_layout;
 mod wire_routes;
 mod wire_stats;
@@ -69,6 +70,10 @@ pub struct SocketOptions {
     /// How the filter reads an address without a family prefix, as ss's last -4/-6/-x:
     /// "inet", "inet6" or "unix" (default: by its form).
     pub filter_family: Option<String>,
+    /// tcp_info and the congestion algorithm of tcp rows (netlink only).
+    pub tcp_info: Option<bool>,
+    /// The memory counters of inet rows (netlink only).
+    pub memory: Option<bool>,
 }
 
 /// The tables of an `inetTables` mask, in their order.
@@ -123,6 +128,8 @@ pub(crate) fn query_of(opts: &SocketOptions) -> Result<SocketQuery> {
             }
         },
         netns: None,
+        tcp_info: opts.tcp_info.unwrap_or(false),
+        memory: opts.memory.unwrap_or(false),
         filter,
     })
 }

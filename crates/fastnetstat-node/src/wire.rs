@@ -12,12 +12,14 @@ use std::collections::HashMap;
 
 use fastnetstat_core::owners::OwnerScan;
 use fastnetstat_core::{
-    InetSocket, Owner, OwnerAccess, Rows, SocketSnapshot, TableChunk, TableId, TableReport, UnixSocket,
+    InetSocket, Owner, OwnerAccess, Rows, SocketDetails, SocketSnapshot, TableChunk, TableId, TableReport,
+    UnixSocket,
 };
 
 use crate::wire_buf::{report, Buf};
 use crate::wire_layout::{
-    header, write_inet, write_owner, write_unix, HEADER_LEN, INET_LEN, NONE, OWNER_LEN, REPORT_LEN, UNIX_LEN,
+    header, write_details, write_inet, write_owner, write_unix, DETAILS_LEN, HEADER_LEN, INET_LEN, NONE,
+    OWNER_LEN, REPORT_LEN, UNIX_LEN,
 };
 
 /// A chunk table byte that marks a whole listing (not a stream chunk).
@@ -116,12 +118,41 @@ fn pack(snap: &Packable) -> Vec<u8> {
 
     let inet_at = HEADER_LEN;
     let unix_at = inet_at + snap.inet.len() * INET_LEN;
-    let owners_at = unix_at + snap.unix.len() * UNIX_LEN;
+    let details_at = unix_at + snap.unix.len() * UNIX_LEN;
+    let details_count = snap.inet.iter().filter(|s| s.details.is_some()).count()
+        + snap.unix.iter().filter(|s| s.memory.is_some()).count();
+    let owners_at = details_at + details_count * DETAILS_LEN;
     let mut w = Buf::new(owners_at);
 
+    // congestion algorithm names, each stored once: (name, offset)
+    let mut congestion_names: Vec<(&[u8], u32)> = Vec::new();
+    let mut details_index = 0usize;
     for (i, s) in snap.inet.iter().enumerate() {
         let owner = owner_of(s.inode, &mut strings);
-        write_inet(&mut w.buf[inet_at + i * INET_LEN..], s, owner);
+        let index = match s.details.as_deref() {
+            Some(d) => {
+                let (offset, length) = match d.congestion.as_ref().map(|c| c.as_bytes()) {
+                    Some(name) => {
+                        let offset = match congestion_names.iter().find(|(n, _)| *n == name) {
+                            Some(&(_, offset)) => offset,
+                            None => {
+                                let offset = strings.len() as u32;
+                                strings.extend_from_slice(name);
+                                congestion_names.push((name, offset));
+                                offset
+                            }
+                        };
+                        (offset, name.len() as u32)
+                    }
+                    None => (NONE, 0),
+                };
+                write_details(&mut w.buf[details_at + details_index * DETAILS_LEN..], d, offset, length);
+                details_index += 1;
+                (details_index - 1) as u32
+            }
+            None => NONE,
+        };
+        write_inet(&mut w.buf[inet_at + i * INET_LEN..], s, owner, index);
     }
     for (i, s) in snap.unix.iter().enumerate() {
         let (path_offset, path_length) = match &s.path {
@@ -133,7 +164,17 @@ fn pack(snap: &Packable) -> Vec<u8> {
             None => (NONE, 0),
         };
         let owner = owner_of(s.inode, &mut strings);
-        write_unix(&mut w.buf[unix_at + i * UNIX_LEN..], s, path_offset, path_length, owner);
+        // a unix socket's details are its memory counters alone
+        let index = match s.memory {
+            Some(memory) => {
+                let d = SocketDetails { memory: Some(memory), ..SocketDetails::default() };
+                write_details(&mut w.buf[details_at + details_index * DETAILS_LEN..], &d, NONE, 0);
+                details_index += 1;
+                (details_index - 1) as u32
+            }
+            None => NONE,
+        };
+        write_unix(&mut w.buf[unix_at + i * UNIX_LEN..], s, path_offset, path_length, owner, index);
     }
 
     let strings_at = owners_at + owner_rows.len() * OWNER_LEN;
@@ -154,6 +195,8 @@ fn pack(snap: &Packable) -> Vec<u8> {
     w.u32(header::OWNERS_AT, owners_at as u32);
     w.u32(header::STRINGS_AT, strings_at as u32);
     w.u32(header::STRINGS_LENGTH, strings.len() as u32);
+    w.u32(header::DETAILS_COUNT, details_count as u32);
+    w.u32(header::DETAILS_AT, details_at as u32);
     let (chunk_table, chunk_last) = snap.chunk.unwrap_or((NOT_A_CHUNK, false));
     w.u8(header::CHUNK_TABLE, chunk_table);
     w.u8(header::CHUNK_LAST, chunk_last as u8);
@@ -208,6 +251,7 @@ mod tests {
             state: 3,
             inode: 23,
             path: Some(b"@x".to_vec()),
+            memory: None,
         };
         let owners = HashMap::from([(s.inode, Owner { pid: 4242, name: b"prog".to_vec() })]);
         let mut inet_reports = [TableReport::default(); 8];
@@ -260,5 +304,182 @@ mod tests {
         let name = strings + u32_at(&b, o + owner::NAME_OFFSET) as usize;
         assert_eq!(&b[name..name + u32_at(&b, o + owner::NAME_LENGTH) as usize], b"prog");
         assert_eq!(b.len(), strings + u32_at(&b, header::STRINGS_LENGTH) as usize);
+        assert_eq!((u32_at(&b, header::DETAILS_COUNT), u32_at(&b, i + inet::DETAILS_INDEX)), (0, NONE));
+        assert_eq!(u32_at(&b, x + unix::DETAILS_INDEX), NONE);
+    }
+
+    /// The details section: a row with details points at its record, whose
+    /// every field reads back at the layout's offset (distinct values), the
+    /// congestion name from the string table (stored once for two rows);
+    /// a row without details points nowhere, and absent fields are all ones.
+    #[test]
+    fn details_round_trip() {
+        use crate::wire_layout::details as d;
+        use fastnetstat_core::{
+            BbrInfo, CongestionName, DctcpInfo, SocketDetails, SocketMemory, TcpInfo, VegasInfo,
+        };
+        // a tcp_info whose every u32 word is its offset + 1000 (bytes 0-7: distinct small values)
+        let mut payload = vec![0u8; 232];
+        for at in (8..232).step_by(4) {
+            payload[at..at + 4].copy_from_slice(&(at as u32 + 1000).to_ne_bytes());
+        }
+        payload[..8].copy_from_slice(&[1, 2, 3, 4, 5, 0x27, 0x97, 0b101]);
+        let tcp = TcpInfo::decode(&payload);
+        let memory = SocketMemory::from_skmeminfo(
+            &(1..=9u32).flat_map(|v| (v * 11).to_ne_bytes()).collect::<Vec<_>>(),
+        );
+        let full = SocketDetails {
+            tcp_info: Some(tcp.clone()),
+            congestion: Some(CongestionName::new(b"bbr")),
+            vegas: Some(VegasInfo { enabled: 1, rtt_count: 2, rtt: 3, min_rtt: 4 }),
+            dctcp: Some(DctcpInfo { enabled: 5, ce_state: 6, alpha: 7, ab_ecn: 8, ab_tot: 9 }),
+            bbr: Some(BbrInfo { bandwidth: 1 << 40, min_rtt: 10, pacing_gain: 11, cwnd_gain: 12 }),
+            memory: Some(memory),
+        };
+        let mut rows = [
+            InetSocket::empty(InetTable::Tcp),
+            InetSocket::empty(InetTable::Tcp),
+            InetSocket::empty(InetTable::Udp),
+        ];
+        rows[0].details = Some(Box::new(full));
+        rows[2].details = Some(Box::new(SocketDetails {
+            congestion: Some(CongestionName::new(b"bbr\0")),
+            ..SocketDetails::default()
+        }));
+        let unix_row = UnixSocket {
+            refcount: 2,
+            protocol: 0,
+            flags: 0,
+            sock_type: 1,
+            state: 1,
+            inode: 5,
+            path: None,
+            memory: Some(SocketMemory::from_skmeminfo(
+                &(1..=9u32).flat_map(|v| (v * 3).to_ne_bytes()).collect::<Vec<_>>(),
+            )),
+        };
+        let b = pack(&Packable {
+            inet: &rows,
+            unix: std::slice::from_ref(&unix_row),
+            inet_reports: [TableReport::default(); 8],
+            unix_report: TableReport::default(),
+            owners: &HashMap::new(),
+            owner_access: OwnerAccess::NotRequested,
+            chunk: None,
+        });
+        let i = u32_at(&b, header::INET_AT) as usize;
+        let index = |row: usize| u32_at(&b, i + row * INET_LEN + inet::DETAILS_INDEX);
+        assert_eq!((u32_at(&b, header::DETAILS_COUNT), index(0), index(1), index(2)), (3, 0, NONE, 1));
+        let x = u32_at(&b, header::UNIX_AT) as usize;
+        let r = u32_at(&b, header::DETAILS_AT) as usize;
+        assert_eq!(r, x + UNIX_LEN);
+        assert_eq!(u32_at(&b, header::OWNERS_AT) as usize, r + 3 * DETAILS_LEN);
+        // the unix row's record: its memory alone
+        assert_eq!(u32_at(&b, x + unix::DETAILS_INDEX), 2);
+        let r3 = r + 2 * DETAILS_LEN;
+        assert_eq!(
+            (u32_at(&b, r3 + d::RECEIVE_QUEUED), u32_at(&b, r3 + d::DROPS), b[r3 + d::HAS_MEMORY]),
+            (3, 27, 1)
+        );
+        assert_eq!((u32_at(&b, r3 + d::TCP_INFO_LENGTH), u32_at(&b, r3 + d::CONGESTION_OFFSET)), (0, NONE));
+        let w = |at: usize| u32_at(&b, r + at) as u64;
+        let kernel = |at: usize| at as u64 + 1000;
+        let u64s = [
+            (d::PACING_RATE, 104),
+            (d::MAX_PACING_RATE, 112),
+            (d::BYTES_ACKED, 120),
+            (d::BYTES_RECEIVED, 128),
+            (d::DELIVERY_RATE, 160),
+            (d::BUSY_TIME, 168),
+            (d::RWND_LIMITED, 176),
+            (d::SNDBUF_LIMITED, 184),
+            (d::BYTES_SENT, 200),
+            (d::BYTES_RETRANS, 208),
+        ];
+        for (field, at) in u64s {
+            assert_eq!(u64_at(&b, r + field), kernel(at) | kernel(at + 4) << 32, "u64 at kernel offset {at}");
+        }
+        let u32s = [
+            (d::RTO, 8),
+            (d::ATO, 12),
+            (d::SND_MSS, 16),
+            (d::RCV_MSS, 20),
+            (d::UNACKED, 24),
+            (d::SACKED, 28),
+            (d::LOST, 32),
+            (d::RETRANS, 36),
+            (d::FACKETS, 40),
+            (d::LAST_DATA_SENT, 44),
+            (d::LAST_ACK_SENT, 48),
+            (d::LAST_DATA_RECV, 52),
+            (d::LAST_ACK_RECV, 56),
+            (d::PMTU, 60),
+            (d::RCV_SSTHRESH, 64),
+            (d::RTT, 68),
+            (d::RTTVAR, 72),
+            (d::SND_SSTHRESH, 76),
+            (d::SND_CWND, 80),
+            (d::ADVMSS, 84),
+            (d::REORDERING, 88),
+            (d::RCV_RTT, 92),
+            (d::RCV_SPACE, 96),
+            (d::TOTAL_RETRANS, 100),
+            (d::SEGS_OUT, 136),
+            (d::SEGS_IN, 140),
+            (d::NOTSENT_BYTES, 144),
+            (d::MIN_RTT, 148),
+            (d::DATA_SEGS_IN, 152),
+            (d::DATA_SEGS_OUT, 156),
+            (d::DELIVERED, 192),
+            (d::DELIVERED_CE, 196),
+            (d::DSACK_DUPS, 216),
+            (d::REORD_SEEN, 220),
+            (d::RCV_OOOPACK, 224),
+            (d::SND_WND, 228),
+        ];
+        for (field, at) in u32s {
+            assert_eq!(w(field), kernel(at), "u32 at kernel offset {at}");
+        }
+        assert_eq!(w(d::TCP_INFO_LENGTH), 232);
+        let bytes = [d::STATE, d::CA_STATE, d::RETRANSMITS, d::PROBES, d::BACKOFF, d::OPTIONS];
+        assert_eq!(bytes.map(|at| b[r + at]), [1, 2, 3, 4, 5, 0x27]);
+        assert_eq!(
+            [d::SND_WSCALE, d::RCV_WSCALE, d::APP_LIMITED, d::FASTOPEN_CLIENT_FAIL].map(|at| b[r + at]),
+            [7, 9, 1, 2]
+        );
+        let vegas = [d::VEGAS_ENABLED, d::VEGAS_RTT_COUNT, d::VEGAS_RTT, d::VEGAS_MIN_RTT].map(w);
+        assert_eq!(vegas, [1, 2, 3, 4]);
+        assert_eq!((u16_at(&b, r + d::DCTCP_ENABLED), u16_at(&b, r + d::DCTCP_CE_STATE)), (5, 6));
+        assert_eq!([d::DCTCP_ALPHA, d::DCTCP_AB_ECN, d::DCTCP_AB_TOT].map(w), [7, 8, 9]);
+        assert_eq!(u64_at(&b, r + d::BBR_BANDWIDTH), 1 << 40);
+        assert_eq!([d::BBR_MIN_RTT, d::BBR_PACING_GAIN, d::BBR_CWND_GAIN].map(w), [10, 11, 12]);
+        let memory = [
+            d::RECEIVE_QUEUED,
+            d::RECEIVE_BUFFER,
+            d::SEND_QUEUED,
+            d::SEND_BUFFER,
+            d::FORWARD_ALLOC,
+            d::WRITE_QUEUED,
+            d::OPTION_MEMORY,
+            d::BACKLOG,
+            d::DROPS,
+        ];
+        assert_eq!(memory.map(w), [11, 22, 33, 44, 55, 66, 77, 88, 99]);
+        assert_eq!(b[r + d::HAS_MEMORY], 1);
+        let strings = u32_at(&b, header::STRINGS_AT) as usize;
+        let name = strings + w(d::CONGESTION_OFFSET) as usize;
+        assert_eq!(&b[name..name + w(d::CONGESTION_LENGTH) as usize], b"bbr");
+        assert_eq!(u32_at(&b, header::STRINGS_LENGTH), 3, "the name is stored once");
+        // the second record: only the name; every other field absent (all ones)
+        let r2 = r + DETAILS_LEN;
+        assert_eq!(u32_at(&b, r2 + d::CONGESTION_OFFSET), u32_at(&b, r + d::CONGESTION_OFFSET));
+        assert_eq!(
+            (u32_at(&b, r2 + d::RTT), u64_at(&b, r2 + d::PACING_RATE), b[r2 + d::STATE]),
+            (NONE, u64::MAX, 0xff)
+        );
+        assert_eq!(
+            (u32_at(&b, r2 + d::DROPS), u32_at(&b, r2 + d::TCP_INFO_LENGTH), b[r2 + d::HAS_MEMORY]),
+            (NONE, 0, 0)
+        );
     }
 }

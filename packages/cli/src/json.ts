@@ -76,10 +76,12 @@ export function inetRowDocument(inet: InetSockets, i: number, flags: NetstatFlag
     out.remoteService = names.port(row.remotePort, service);
   }
   if (!flags.numericUsers) out.user = names.user(row.uid);
+  if (flags.tcpInfo) out.tcpInfo = inet.tcpInfo(i);
+  if (flags.memory) out.memory = inet.memory(i);
   return out;
 }
 
-function unixRowDocument(unix: UnixSockets, i: number): Record<string, unknown> {
+function unixRowDocument(unix: UnixSockets, i: number, memory: boolean): Record<string, unknown> {
   const row = unix.at(i);
   return {
     protocol: 'unix',
@@ -96,6 +98,7 @@ function unixRowDocument(unix: UnixSockets, i: number): Record<string, unknown> 
     program: row.processName ?? null,
     ...exactBytes('program', unix.processNameBytes(i)),
     ...row.labels,
+    ...(memory ? { memory: unix.memory(i) } : {}),
   };
 }
 
@@ -194,7 +197,7 @@ async function writeRows(
     if (out) {
       for (const i of shown) row(inetRowDocument(inet, i, flags, names));
       const unix = chunk.unix;
-      for (let i = 0; i < unix.length; i++) if (unixShown(unix, i, layout)) row(unixRowDocument(unix, i));
+      for (let i = 0; i < unix.length; i++) if (unixShown(unix, i, layout)) row(unixRowDocument(unix, i, flags.memory === true));
     }
     const report = chunk.report(chunk.table);
     bogusLines += report.bogusLines;

@@ -81,6 +81,9 @@ export interface NetstatFlags {
   lastStateOption?: 'all' | 'listening';
   /** What the core is given: `filter` led by the states -a/-l imply (filter-words.ts); set before a listing. */
   listingFilter?: string[];
+  /** --tcp-info / --memory: ss -i's and ss -m's line under each row (format/details.ts). */
+  tcpInfo?: boolean;
+  memory?: boolean;
   /** --kill: close the sockets the expression selects (closes-mode.ts). */
   kill?: boolean;
   /** --events: print sockets as the kernel closes them, until interrupted (closes-mode.ts). */
@@ -285,9 +288,20 @@ const OPTIONS: readonly OptionSpec[] = [
     },
   },
   { long: 'log-requests', extension: "log the --listen server's requests on stderr", apply: (f) => void (f.logRequests = true) },
+  { long: 'tcp-info', extension: 'under each tcp row, its tcp_info as ss -i shows it', apply: (f) => void (f.tcpInfo = true) },
+  { long: 'memory', extension: 'under each row, its memory as ss -m shows it (skmem)', apply: (f) => void (f.memory = true) },
   { long: 'kill', extension: 'close the sockets the FILTER selects (SOCK_DESTROY, as ss -K; CAP_NET_ADMIN)', apply: (f) => void (f.kill = true) },
   { long: 'events', extension: 'print tcp/udp sockets as the kernel closes them, timed, until interrupted (ss -E)', apply: (f) => void (f.events = true) },
 ];
+
+/** --tcp-info and --memory read netlink: a copy of /proc, or the /proc source, has none of it. */
+function detailsConflict(f: NetstatFlags): string | undefined {
+  if (!f.tcpInfo && !f.memory) return undefined;
+  const option = f.tcpInfo ? '--tcp-info' : '--memory';
+  if (f.procRoot !== undefined) return `${option} reads netlink: a --proc-root tree has no tcp_info or memory counters`;
+  if (f.source === 'proc') return `${option} reads netlink: not with the proc source`;
+  return undefined;
+}
 
 /**
  * What --prometheus cannot be combined with: the other modes and outputs
@@ -469,5 +483,7 @@ export function parseArguments(rawArgv: string[]): Parsed {
     }
     flags.source = fromEnv;
   }
+  const details = detailsConflict(flags);
+  if (details) return { kind: 'exit', status: 1, stderr: `${notes}fastnetstat: ${details}\n` };
   return { kind: 'run', flags, stderr: notes };
 }

@@ -83,6 +83,48 @@ export class Output {
     this.at += data.length;
   }
 
+  /** Room for `bytes` more in the buffer: the unchecked puts below may follow, up to that many bytes. */
+  reserve(bytes: number): void {
+    this.room(bytes);
+  }
+
+  /** After reserve(): ASCII text, unchecked. */
+  put(text: string): void {
+    const buffer = this.buffer;
+    let at = this.at;
+    for (let k = 0; k < text.length; k++) buffer[at++] = text.charCodeAt(k);
+    this.at = at;
+  }
+
+  /** After reserve(): one byte, unchecked. */
+  putByte(code: number): void {
+    this.buffer[this.at++] = code;
+  }
+
+  /** After reserve(): a non-negative integer (below 2^53) in decimal, unchecked. */
+  putInt(value: number): void {
+    if (value < 10) {
+      this.buffer[this.at++] = 0x30 + value;
+      return;
+    }
+    let digits = 2;
+    for (let limit = 100; value >= limit && digits < 16; limit *= 10) digits++;
+    let end = this.at + digits;
+    this.at = end;
+    const buffer = this.buffer;
+    let v = value;
+    while (v >= 0x8000_0000) {
+      const q = Math.floor(v / 10);
+      buffer[--end] = 0x30 + (v - q * 10);
+      v = q;
+    }
+    do {
+      const q = (v / 10) | 0;
+      buffer[--end] = 0x30 + (v - q * 10);
+      v = q;
+    } while (v > 0);
+  }
+
   flush(): void {
     if (this.at === 0) return;
     const data = this.buffer.subarray(0, this.at);

@@ -137,6 +137,8 @@ export function socketsOptions(f: NetstatFlags, sel: Selection): SocketsOptions 
     labels: f.json || f.allNetns || f.netns !== undefined,
     filter: f.listingFilter,
     filterFamily: filterFamilyOf(f),
+    ...(f.tcpInfo ? { tcpInfo: true } : {}),
+    ...(f.memory ? { memory: true } : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import {
 } from '@fastnetstat/core';
 import { namespaceHeading, NETNS_NOTICE } from './format/netns.js';
 import { InetFormatter, inetHeading, isShown as inetShown, type InetLayout } from './format/inet.js';
+import { type DetailsLayout, writeDetails, writeUnixDetails } from './format/details.js';
 import { isShown as unixShown, unixHeading, writeUnixRow } from './format/unix.js';
 import { writeHostDocument, writeSocketsDocument } from './json.js';
 import { groupsDocument, printGroups } from './groups-mode.js';
@@ -133,6 +134,8 @@ interface Pass {
   names: NetstatNames;
   programsReported: boolean;
   formatter: InetFormatter;
+  /** --tcp-info / --memory: the line under each row. */
+  details: DetailsLayout | undefined;
 }
 
 /** prg_cache_load()'s complaint when not every process could be read. */
@@ -178,6 +181,15 @@ async function printProtocol(pass: Pass, protocol: 'tcp' | 'udp' | 'udplite' | '
 async function printInetRows(pass: Pass, chunk: SocketChunk): Promise<void> {
   const rows = chunk.inet;
   if (!pass.flags.numericHosts) await resolveNames(pass, chunk);
+  const details = pass.details;
+  if (details) {
+    for (let i = 0; i < rows.length; i++) {
+      if (!inetShown(rows, i, pass.layout)) continue;
+      pass.formatter.write(rows, i);
+      writeDetails(stdout, rows, i, details);
+    }
+    return;
+  }
   for (let i = 0; i < rows.length; i++) {
     if (inetShown(rows, i, pass.layout)) pass.formatter.write(rows, i);
   }
@@ -258,7 +270,16 @@ async function listNamespaces(flags: NetstatFlags, sel: Selection, root: string,
 
 async function printSections(flags: NetstatFlags, sel: Selection, root: string, chunks: Chunks, layout: InetLayout): Promise<number> {
   const names = new NetstatNames({ numericHosts: flags.numericHosts, numericPorts: flags.numericPorts, numericUsers: flags.numericUsers });
-  const pass: Pass = { flags, sel, chunks, layout, names, programsReported: false, formatter: new InetFormatter(stdout, layout, names) };
+  const details: DetailsLayout | undefined =
+    flags.tcpInfo || flags.memory
+      ? {
+          tcpInfo: flags.tcpInfo === true,
+          memory: flags.memory === true,
+          options: flags.timers > 0 || flags.extend > 1,
+          numeric: flags.numericHosts && flags.numericPorts && flags.numericUsers,
+        }
+      : undefined;
+  const pass: Pass = { flags, sel, chunks, layout, names, programsReported: false, formatter: new InetFormatter(stdout, layout, names), details };
 
   if (listsInet(sel)) {
     reportPrograms(pass);
@@ -288,7 +309,11 @@ async function printSections(flags: NetstatFlags, sel: Selection, root: string, 
       }
       for (let n = 0; n < report.bogusLines; n++) warn('warning, got bogus unix line.\n');
       const rows = chunk.unix;
-      for (let i = 0; i < rows.length; i++) if (unixShown(rows, i, layout)) writeUnixRow(stdout, rows, i, layout);
+      for (let i = 0; i < rows.length; i++) {
+        if (!unixShown(rows, i, layout)) continue;
+        writeUnixRow(stdout, rows, i, layout);
+        if (pass.details?.memory) writeUnixDetails(stdout, rows, i);
+      }
     }
   }
   for (const family of ['ipx', 'ax25', 'x25', 'netrom', 'rose'] as const) {

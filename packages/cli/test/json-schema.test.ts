@@ -127,6 +127,21 @@ describe('--json', () => {
     for (const line of lines.slice(0, 2)) expectValid(JSON.parse(line));
   });
 
+  it('validates with --tcp-info and --memory: tcp rows carry both, udp and unix rows memory only', () => {
+    const r = run(['--json', '-tuxan', '--tcp-info', '--memory']);
+    expect(r.status).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expectValid(doc);
+    const mine = doc.inet.find((row: { localPort: number; remotePort: number }) => row.remotePort === port);
+    expect(mine.tcpInfo).toMatchObject({ state: 1, options: { ts: expect.any(Boolean) } });
+    expect(mine.tcpInfo.mss).toBeGreaterThan(0);
+    expect(mine.memory.receiveBuffer).toBeGreaterThan(0);
+    const udpRow = doc.inet.find((row: { protocol: string }) => row.protocol === 'udp');
+    expect([udpRow.tcpInfo, typeof udpRow.memory.sendBuffer]).toEqual([null, 'number']);
+    const unixRow = doc.unix.find((row: { path: string | null }) => row.path?.endsWith('fastnetstat json.sock'));
+    expect([unixRow.tcpInfo, unixRow.memory.receiveBuffer > 0]).toEqual([undefined, true]);
+  });
+
   it('rejects documents that break the schema (the check can fail)', () => {
     expect(validate({ kind: 'sockets', time: 'yesterday', inet: [], unix: [], ownerAccess: 'complete', tables: [] })).toBe(false);
     expect(validate({ kind: 'sockets', time: new Date().toISOString(), inet: [{ protocol: 'tcp' }], unix: [], ownerAccess: 'complete', tables: [] })).toBe(false);

@@ -44,6 +44,8 @@ export type {
   OwnerAccess,
   TcpState,
 } from './sockets.js';
+export { emptyTcpInfo } from './details.js';
+export type { TcpInfo, TcpOptions, SocketMemory, BbrInfo, DctcpInfo, VegasInfo } from './details.js';
 export type { NetnsRef, ContainerRef, PodRef, NamespaceInfo, NamespaceAccess, RowLabels } from './labels.js';
 export { SUPPORTED_PLATFORMS } from './native.js';
 export { statistics, statisticsSync, STATISTICS_FILES } from './statistics.js';

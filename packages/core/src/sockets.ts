@@ -6,6 +6,7 @@ import { LabelTable, namespaceInfo, type NamespaceInfo } from './labels.js';
 import { native, type NativeHostListing, type NativeSocketOptions, type NativeSocketStream } from './native.js';
 import { checkProcRoot, reportError, type ReportError } from './report.js';
 import { nested, WireView } from './wire.js';
+import { ASKED_MEMORY, ASKED_TCP_INFO, detailsAt, fillTcpInfo, hasTcpInfo, readMemory, readTcpInfo, type SocketMemory, type TcpInfo } from './details.js';
 import { Inet, INET_LEN, NONE, Unix, UNIX_LEN } from './wire-layout.js';
 import { InetColumns, InetRowFields, UnixColumns, UnixRowFields } from './wire-rows.js';
 
@@ -72,6 +73,14 @@ export interface SocketsOptions {
    * family `families` names, if it names one; else by the address's form.
    */
   filterFamily?: FilterFamily;
+  /**
+   * Ask the kernel for each tcp socket's tcp_info and congestion control
+   * (what `ss -i` shows): rows get `tcpInfo`. Netlink only: refused with
+   * `source: 'proc'` or `procRoot` (EINVAL). Default false.
+   */
+  tcpInfo?: boolean;
+  /** Ask for each socket's memory counters (`ss -m`, unix sockets too): rows get `memory`. Netlink only, as `tcpInfo`. Default false. */
+  memory?: boolean;
 }
 
 export type TcpState = Exclude<(typeof TCP_STATES)[number], ''>;
@@ -175,7 +184,25 @@ export function nativeOptions(options: SocketsOptions): NativeSocketOptions {
   }
   if (options.hostRoot !== undefined) request.hostRoot = options.hostRoot;
   Object.assign(request, filterRequest(options));
+  if (options.tcpInfo || options.memory) {
+    const what = options.tcpInfo ? 'tcpInfo' : 'memory';
+    if (options.source === 'proc') throw new FastnetstatError('EINVAL', `${what} comes from netlink: not with source 'proc'`);
+    if (options.procRoot !== undefined) throw new FastnetstatError('EINVAL', `${what} comes from netlink: not with procRoot (a copy of /proc has none)`);
+    request.tcpInfo = options.tcpInfo === true;
+    request.memory = options.memory === true;
+  }
   return request;
+}
+
+/** The details a listing asked for, as the rows' ASKED_* bits. */
+function detailsAsked(options: SocketsOptions): number {
+  return (options.tcpInfo ? ASKED_TCP_INFO : 0) | (options.memory ? ASKED_MEMORY : 0);
+}
+
+/** Marks a listing's rows with the details asked for (they show them, null where absent). */
+function withDetails<T extends SocketList>(list: T, options: SocketsOptions): T {
+  list.wire.detailsAsked = detailsAsked(options);
+  return list;
 }
 
 /** Whether a listing goes through the host path (namespaces and labels). */
@@ -185,11 +212,11 @@ function hostListing(options: SocketsOptions): { all: boolean; labels: boolean }
   return { all: options.netns === 'all', labels };
 }
 
-function fromHost(listing: NativeHostListing, all: boolean): SocketList | HostSocketList {
+function fromHost(listing: NativeHostListing, all: boolean, options: SocketsOptions): SocketList | HostSocketList {
   const table = new LabelTable(listing);
   const lists = listing.namespaces.map((ns) => {
     const info = namespaceInfo(ns);
-    const list = new SocketList(ns.buffer, info);
+    const list = withDetails(new SocketList(ns.buffer, info), options);
     list.wire.labels = { netns: info.netns, table };
     return list;
   });
@@ -202,9 +229,9 @@ export function socketsSync(options?: SocketsOptions): SocketList;
 export function socketsSync(options: SocketsOptions = {}): SocketList | HostSocketList {
   const request = nativeOptions(options);
   const host = hostListing(options);
-  if (host) return fromHost(callNative(() => native().listHostSocketsSync(request, host)), host.all);
+  if (host) return fromHost(callNative(() => native().listHostSocketsSync(request, host)), host.all, options);
   const buffer = callNative(() => native().listSocketsSync(request));
-  return new SocketList(buffer);
+  return withDetails(new SocketList(buffer), options);
 }
 
 /** Lists sockets off the main thread. */
@@ -213,9 +240,9 @@ export async function sockets(options?: SocketsOptions): Promise<SocketList>;
 export async function sockets(options: SocketsOptions = {}): Promise<SocketList | HostSocketList> {
   const request = nativeOptions(options);
   const host = hostListing(options);
-  if (host) return fromHost(await awaitNative(() => native().listHostSockets(request, host)), host.all);
+  if (host) return fromHost(await awaitNative(() => native().listHostSockets(request, host)), host.all, options);
   const buffer = await awaitNative(() => native().listSockets(request));
-  return new SocketList(buffer);
+  return withDetails(new SocketList(buffer), options);
 }
 
 /** How {@link streamSocketsSync} hands out chunks. */
@@ -257,7 +284,7 @@ export function streamSocketsSync(options: SocketsOptions = {}, how: StreamOptio
       for (;;) {
         const buffer = callNative(take);
         if (buffer === null) return;
-        yield new SocketChunk(buffer);
+        yield withDetails(new SocketChunk(buffer), options);
       }
     } finally {
       stream.close();
@@ -273,7 +300,7 @@ export function streamSockets(options: SocketsOptions = {}): AsyncGenerator<Sock
       for (;;) {
         const buffer = await awaitNative(() => stream.next());
         if (buffer === null) return;
-        yield new SocketChunk(buffer);
+        yield withDetails(new SocketChunk(buffer), options);
       }
     } finally {
       stream.close();
@@ -323,6 +350,7 @@ export class SocketList implements Iterable<InetSocket | UnixSocket> {
       }
       const chunk = new SocketChunk(whole.bytes, this.namespace, { table: t, first, count });
       chunk.wire.labels = whole.labels;
+      chunk.wire.detailsAsked = whole.detailsAsked;
       chunks.push(chunk);
     }
     return chunks;
@@ -471,6 +499,26 @@ export class InetSockets extends InetColumns<InetSocket> {
     if (!this.isIPv6(i)) return v.getUint32(at, false);
     return `${v.getUint32(at, false)}:${v.getUint32(at + 4, false)}:${v.getUint32(at + 8, false)}:${v.getUint32(at + 12, false)}`;
   }
+  /** Row `i`'s tcp_info and congestion control (asked with `tcpInfo`); null when not asked or not given. */
+  tcpInfo(i: number): TcpInfo | null {
+    const at = detailsAt(this.wire, this.detailsIndex(i));
+    return at < 0 || (this.wire.detailsAsked & ASKED_TCP_INFO) === 0 ? null : readTcpInfo(this.wire, at);
+  }
+  /**
+   * Row `i`'s tcp_info as {@link tcpInfo} gives it, written into `into` (every
+   * field, nested objects reused) and returned; null when there is none. For
+   * loops over many rows: no object per row.
+   */
+  tcpInfoInto(i: number, into: TcpInfo): TcpInfo | null {
+    const at = detailsAt(this.wire, this.detailsIndex(i));
+    if (at < 0 || (this.wire.detailsAsked & ASKED_TCP_INFO) === 0 || !hasTcpInfo(this.wire, at)) return null;
+    return fillTcpInfo(this.wire, at, into);
+  }
+  /** Row `i`'s memory counters (asked with `memory`); null when not asked or not given. */
+  memory(i: number): SocketMemory | null {
+    const at = detailsAt(this.wire, this.detailsIndex(i));
+    return at < 0 || (this.wire.detailsAsked & ASKED_MEMORY) === 0 ? null : readMemory(this.wire, at);
+  }
   /** Whether the remote address is set (not 0.0.0.0 or ::), without copying it. */
   hasRemoteAddress(i: number): boolean {
     const at = this.at_(i, Inet.remoteAddr);
@@ -518,6 +566,23 @@ export class InetSocket extends InetRowFields<InetSockets> {
       probes: this.rows.probes(i),
     };
   }
+  /** tcp_info and congestion control, when the listing asked for them (`tcpInfo`) and the kernel gave them. */
+  get tcpInfo(): TcpInfo | null {
+    return this.rows.tcpInfo(this.index);
+  }
+  /** Memory counters, when the listing asked for them (`memory`) and the kernel gave them. */
+  get memory(): SocketMemory | null {
+    return this.rows.memory(this.index);
+  }
+  /** toJSON's tcpInfo and memory keys: only those the listing asked for. */
+  private detailsFields(): Record<string, unknown> {
+    const asked = this.rows.wire.detailsAsked;
+    if (asked === 0) return {};
+    const out: Record<string, unknown> = {};
+    if (asked & ASKED_TCP_INFO) out.tcpInfo = this.tcpInfo;
+    if (asked & ASKED_MEMORY) out.memory = this.memory;
+    return out;
+  }
   toJSON(): Record<string, unknown> {
     return {
       protocol: this.protocol,
@@ -533,6 +598,7 @@ export class InetSocket extends InetRowFields<InetSockets> {
       inode: this.inode,
       timer: this.timer,
       ...this.ownerLayoutAndLabels(),
+      ...this.detailsFields(),
     };
   }
 }
@@ -546,6 +612,11 @@ export class UnixSockets extends UnixColumns<UnixSocket> {
 
   protected row(i: number): UnixSocket {
     return new UnixSocket(this, i);
+  }
+  /** Row `i`'s memory counters (asked with `memory`; unix_diag gives them); null when not asked or not given. */
+  memory(i: number): SocketMemory | null {
+    const at = detailsAt(this.wire, this.detailsIndex(i));
+    return at < 0 || (this.wire.detailsAsked & ASKED_MEMORY) === 0 ? null : readMemory(this.wire, at);
   }
   /** The path's raw bytes (abstract names start with '@'), or undefined when unbound. */
   pathBytes(i: number): Uint8Array | undefined {
@@ -576,6 +647,10 @@ export class UnixSocket extends UnixRowFields<UnixSockets> {
   get pathBytes(): Uint8Array | undefined {
     return this.rows.pathBytes(this.index);
   }
+  /** Memory counters (ss -xm's skmem), when the listing asked for them (`memory`) and netlink gave them. */
+  get memory(): SocketMemory | null {
+    return this.rows.memory(this.index);
+  }
   toJSON(): Record<string, unknown> {
     return {
       protocol: 'unix',
@@ -587,6 +662,7 @@ export class UnixSocket extends UnixRowFields<UnixSockets> {
       inode: this.inode,
       path: this.path ?? null,
       ...this.ownerLayoutAndLabels(),
+      ...((this.rows.wire.detailsAsked & ASKED_MEMORY) !== 0 ? { memory: this.memory } : {}),
     };
   }
 }

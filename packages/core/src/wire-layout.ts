@@ -4,14 +4,15 @@
  */
 
 export const MAGIC = 0x3153_4E46;
-export const VERSION = 64537;
+export const VERSION = 49577;
 /** "No owner" / "no path" marker. */
 export const NONE = 0xffff_ffff;
 export const HEADER_LEN = 128;
 export const REPORT_LEN = 8;
-export const INET_LEN = 96;
+export const INET_LEN = 104;
 export const UNIX_LEN = 40;
 export const OWNER_LEN = 12;
+export const DETAILS_LEN = 336;
 
 /** Offsets in one buffer's header. */
 export const Header = {
@@ -29,6 +30,8 @@ export const Header = {
   reports: 40,
   chunkTable: 112,
   chunkLast: 113,
+  detailsCount: 116,
+  detailsAt: 120,
 } as const;
 
 /** Offsets in one report record. */
@@ -58,6 +61,7 @@ export const Inet = {
   state: 81,
   timerActive: 82,
   cgroupId: 88,
+  detailsIndex: 96,
 } as const;
 
 /** Offsets in one unix record. */
@@ -71,6 +75,7 @@ export const Unix = {
   owner: 28,
   type: 32,
   state: 34,
+  detailsIndex: 36,
 } as const;
 
 /** Offsets in one owner record. */
@@ -78,4 +83,90 @@ export const Owner = {
   pid: 0,
   nameOffset: 4,
   nameLength: 8,
+} as const;
+
+/** Offsets in one details record. */
+export const Details = {
+  pacingRate: 0,
+  maxPacingRate: 8,
+  bytesAcked: 16,
+  bytesReceived: 24,
+  deliveryRate: 32,
+  busyTime: 40,
+  rwndLimited: 48,
+  sndbufLimited: 56,
+  bytesSent: 64,
+  bytesRetrans: 72,
+  bbrBandwidth: 80,
+  tcpInfoLength: 88,
+  rto: 92,
+  ato: 96,
+  sndMss: 100,
+  rcvMss: 104,
+  unacked: 108,
+  sacked: 112,
+  lost: 116,
+  retrans: 120,
+  fackets: 124,
+  lastDataSent: 128,
+  lastAckSent: 132,
+  lastDataRecv: 136,
+  lastAckRecv: 140,
+  pmtu: 144,
+  rcvSsthresh: 148,
+  rtt: 152,
+  rttvar: 156,
+  sndSsthresh: 160,
+  sndCwnd: 164,
+  advmss: 168,
+  reordering: 172,
+  rcvRtt: 176,
+  rcvSpace: 180,
+  totalRetrans: 184,
+  segsOut: 188,
+  segsIn: 192,
+  notsentBytes: 196,
+  minRtt: 200,
+  dataSegsIn: 204,
+  dataSegsOut: 208,
+  delivered: 212,
+  deliveredCe: 216,
+  dsackDups: 220,
+  reordSeen: 224,
+  rcvOoopack: 228,
+  sndWnd: 232,
+  vegasEnabled: 236,
+  vegasRttCount: 240,
+  vegasRtt: 244,
+  vegasMinRtt: 248,
+  dctcpAlpha: 252,
+  dctcpAbEcn: 256,
+  dctcpAbTot: 260,
+  bbrMinRtt: 264,
+  bbrPacingGain: 268,
+  bbrCwndGain: 272,
+  receiveQueued: 276,
+  receiveBuffer: 280,
+  sendQueued: 284,
+  sendBuffer: 288,
+  forwardAlloc: 292,
+  writeQueued: 296,
+  optionMemory: 300,
+  backlog: 304,
+  drops: 308,
+  congestionOffset: 312,
+  congestionLength: 316,
+  dctcpEnabled: 320,
+  dctcpCeState: 322,
+  state: 324,
+  caState: 325,
+  retransmits: 326,
+  probes: 327,
+  backoff: 328,
+  options: 329,
+  sndWscale: 330,
+  rcvWscale: 331,
+  appLimited: 332,
+  fastopenClientFail: 333,
+  hasMemory: 334,
 } as const;

@@ -7,53 +7,58 @@ import { PackedRows, SocketRow } from './wire.js';
 /** Column reads over the inet rows of a packed buffer, one method per field of the layout. */
 export abstract class InetColumns<Row extends { toJSON(): Record<string, unknown> }> extends PackedRows<Row> {
   inode(i: number): number {
-    return Number(this.v.getBigUint64(this.base + i * 96 + 32, true));
+    return Number(this.v.getBigUint64(this.base + i * 104 + 32, true));
   }
   /** Timer remaining, in clock ticks (USER_HZ, 100 per second). */
   timerTicks(i: number): number {
-    return Number(this.v.getBigUint64(this.base + i * 96 + 40, true));
+    return Number(this.v.getBigUint64(this.base + i * 104 + 40, true));
   }
   rxQueue(i: number): number {
-    return this.v.getUint32(this.base + i * 96 + 48, true);
+    return this.v.getUint32(this.base + i * 104 + 48, true);
   }
   txQueue(i: number): number {
-    return this.v.getUint32(this.base + i * 96 + 52, true);
+    return this.v.getUint32(this.base + i * 104 + 52, true);
   }
   uid(i: number): number {
-    return this.v.getUint32(this.base + i * 96 + 56, true);
+    return this.v.getUint32(this.base + i * 104 + 56, true);
   }
   retransmits(i: number): number {
-    return this.v.getUint32(this.base + i * 96 + 60, true);
+    return this.v.getUint32(this.base + i * 104 + 60, true);
   }
   /** The "timeout" column: unanswered probes. */
   probes(i: number): number {
-    return this.v.getInt32(this.base + i * 96 + 64, true);
+    return this.v.getInt32(this.base + i * 104 + 64, true);
   }
   /** A listening tcp socket's backlog (the limit of its accept queue); null for other sockets and from /proc, which does not show it. */
   listenBacklog(i: number): number | null {
-    const v = this.v.getUint32(this.base + i * 96 + 72, true);
+    const v = this.v.getUint32(this.base + i * 104 + 72, true);
     return v === 0xffff_ffff ? null : v;
   }
   localPort(i: number): number {
-    return this.v.getUint16(this.base + i * 96 + 76, true);
+    return this.v.getUint16(this.base + i * 104 + 76, true);
   }
   remotePort(i: number): number {
-    return this.v.getUint16(this.base + i * 96 + 78, true);
+    return this.v.getUint16(this.base + i * 104 + 78, true);
   }
   /** Index in INET_TABLES (odd: IPv6). */
   tableIndex(i: number): number {
-    return this.v.getUint8(this.base + i * 96 + 80);
+    return this.v.getUint8(this.base + i * 104 + 80);
   }
   /** The kernel's state number (TCP_STATES). */
   state(i: number): number {
-    return this.v.getUint8(this.base + i * 96 + 81);
+    return this.v.getUint8(this.base + i * 104 + 81);
   }
   timerActive(i: number): number {
-    return this.v.getUint8(this.base + i * 96 + 82);
+    return this.v.getUint8(this.base + i * 104 + 82);
   }
   /** The id of the cgroup the socket was created in (0: unknown; netlink only). */
   cgroupId(i: number): number {
-    return Number(this.v.getBigUint64(this.base + i * 96 + 88, true));
+    return Number(this.v.getBigUint64(this.base + i * 104 + 88, true));
+  }
+  /** Index of the row's details record (tcp_info, memory), or null. */
+  detailsIndex(i: number): number | null {
+    const v = this.v.getUint32(this.base + i * 104 + 96, true);
+    return v === 0xffff_ffff ? null : v;
   }
 }
 
@@ -113,6 +118,11 @@ export abstract class UnixColumns<Row extends { toJSON(): Record<string, unknown
   state(i: number): number {
     return this.v.getUint8(this.base + i * 40 + 34);
   }
+  /** Index of the row's details record (memory), or null. */
+  detailsIndex(i: number): number | null {
+    const v = this.v.getUint32(this.base + i * 40 + 36, true);
+    return v === 0xffff_ffff ? null : v;
+  }
 }
 
 /** The getters of unix row objects that read one field of the layout. */
@@ -143,3 +153,353 @@ export abstract class UnixRowFields<Rows extends UnixColumns<{ toJSON(): Record<
     };
   }
 }
+
+/** Reads of one details record (tcp_info, congestion, memory) at `at`, one per field of the layout; nullable fields read null when absent. */
+export const DetailsFields = {
+  /** Bytes per second (all ones: unlimited, read as null). */
+  pacingRate(v: DataView, at: number): number | null {
+    const lo = v.getUint32(at, true);
+    const hi = v.getUint32(at + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
+  },
+  maxPacingRate(v: DataView, at: number): number | null {
+    const lo = v.getUint32(at + 8, true);
+    const hi = v.getUint32(at + 8 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
+  },
+  bytesAcked(v: DataView, at: number): number | null {
+    const lo = v.getUint32(at + 16, true);
+    const hi = v.getUint32(at + 16 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
+  },
+  bytesReceived(v: DataView, at: number): number | null {
+    const lo = v.getUint32(at + 24, true);
+    const hi = v.getUint32(at + 24 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
+  },
+  deliveryRate(v: DataView, at: number): number | null {
+    const lo = v.getUint32(at + 32, true);
+    const hi = v.getUint32(at + 32 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
+  },
+  busyTime(v: DataView, at: number): number | null {
+    const lo = v.getUint32(at + 40, true);
+    const hi = v.getUint32(at + 40 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
+  },
+  rwndLimited(v: DataView, at: number): number | null {
+    const lo = v.getUint32(at + 48, true);
+    const hi = v.getUint32(at + 48 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
+  },
+  sndbufLimited(v: DataView, at: number): number | null {
+    const lo = v.getUint32(at + 56, true);
+    const hi = v.getUint32(at + 56 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
+  },
+  bytesSent(v: DataView, at: number): number | null {
+    const lo = v.getUint32(at + 64, true);
+    const hi = v.getUint32(at + 64 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
+  },
+  bytesRetrans(v: DataView, at: number): number | null {
+    const lo = v.getUint32(at + 72, true);
+    const hi = v.getUint32(at + 72 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
+  },
+  /** BBR: bandwidth estimate, bytes per second. */
+  bbrBandwidth(v: DataView, at: number): number | null {
+    const lo = v.getUint32(at + 80, true);
+    const hi = v.getUint32(at + 80 + 4, true);
+    return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
+  },
+  /** Bytes of struct tcp_info the kernel sent (0: none). */
+  tcpInfoLength(v: DataView, at: number): number {
+    return v.getUint32(at + 88, true);
+  },
+  rto(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 92, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  ato(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 96, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  sndMss(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 100, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  rcvMss(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 104, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  unacked(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 108, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  sacked(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 112, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  lost(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 116, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  retrans(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 120, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  fackets(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 124, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  /** Milliseconds. */
+  lastDataSent(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 128, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  /** Milliseconds. */
+  lastAckSent(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 132, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  /** Milliseconds. */
+  lastDataRecv(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 136, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  /** Milliseconds. */
+  lastAckRecv(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 140, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  pmtu(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 144, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  rcvSsthresh(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 148, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  rtt(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 152, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  rttvar(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 156, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  sndSsthresh(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 160, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  sndCwnd(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 164, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  advmss(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 168, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  reordering(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 172, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  rcvRtt(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 176, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  rcvSpace(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 180, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  totalRetrans(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 184, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  segsOut(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 188, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  segsIn(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 192, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  notsentBytes(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 196, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  minRtt(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 200, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  dataSegsIn(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 204, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  dataSegsOut(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 208, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  delivered(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 212, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  deliveredCe(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 216, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  dsackDups(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 220, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  reordSeen(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 224, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  rcvOoopack(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 228, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  sndWnd(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 232, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  vegasEnabled(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 236, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  vegasRttCount(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 240, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  vegasRtt(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 244, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  vegasMinRtt(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 248, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  dctcpAlpha(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 252, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  dctcpAbEcn(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 256, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  dctcpAbTot(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 260, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  bbrMinRtt(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 264, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  /** Fixed point: 256 is 1.0. */
+  bbrPacingGain(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 268, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  /** Fixed point: 256 is 1.0. */
+  bbrCwndGain(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 272, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  receiveQueued(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 276, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  receiveBuffer(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 280, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  sendQueued(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 284, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  sendBuffer(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 288, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  forwardAlloc(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 292, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  writeQueued(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 296, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  optionMemory(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 300, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  backlog(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 304, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  drops(v: DataView, at: number): number | null {
+    const x = v.getUint32(at + 308, true);
+    return x === 0xffff_ffff ? null : x;
+  },
+  congestionOffset(v: DataView, at: number): number {
+    return v.getUint32(at + 312, true);
+  },
+  congestionLength(v: DataView, at: number): number {
+    return v.getUint32(at + 316, true);
+  },
+  dctcpEnabled(v: DataView, at: number): number | null {
+    const x = v.getUint16(at + 320, true);
+    return x === 0xffff ? null : x;
+  },
+  dctcpCeState(v: DataView, at: number): number | null {
+    const x = v.getUint16(at + 322, true);
+    return x === 0xffff ? null : x;
+  },
+  state(v: DataView, at: number): number | null {
+    const x = v.getUint8(at + 324);
+    return x === 0xff ? null : x;
+  },
+  caState(v: DataView, at: number): number | null {
+    const x = v.getUint8(at + 325);
+    return x === 0xff ? null : x;
+  },
+  retransmits(v: DataView, at: number): number | null {
+    const x = v.getUint8(at + 326);
+    return x === 0xff ? null : x;
+  },
+  probes(v: DataView, at: number): number | null {
+    const x = v.getUint8(at + 327);
+    return x === 0xff ? null : x;
+  },
+  backoff(v: DataView, at: number): number | null {
+    const x = v.getUint8(at + 328);
+    return x === 0xff ? null : x;
+  },
+  /** TCPI_OPT_* bits: 1 timestamps, 2 sack, 4 wscale, 8 ecn, 16 ecn seen, 32 syn data. */
+  options(v: DataView, at: number): number | null {
+    const x = v.getUint8(at + 329);
+    return x === 0xff ? null : x;
+  },
+  sndWscale(v: DataView, at: number): number | null {
+    const x = v.getUint8(at + 330);
+    return x === 0xff ? null : x;
+  },
+  rcvWscale(v: DataView, at: number): number | null {
+    const x = v.getUint8(at + 331);
+    return x === 0xff ? null : x;
+  },
+  appLimited(v: DataView, at: number): number | null {
+    const x = v.getUint8(at + 332);
+    return x === 0xff ? null : x;
+  },
+  fastopenClientFail(v: DataView, at: number): number | null {
+    const x = v.getUint8(at + 333);
+    return x === 0xff ? null : x;
+  },
+  /** 1 when the kernel gave memory counters. */
+  hasMemory(v: DataView, at: number): number {
+    return v.getUint8(at + 334);
+  },
+} as const;

@@ -29,6 +29,13 @@ export class WireView {
   readonly chunkIsLast: boolean;
   /** Where the rows' labels come from, when the listing gathered them. */
   labels: LabelContext | undefined;
+  /** The details section (tcp_info, memory; details.ts): its records and where they start. */
+  readonly detailsCount: number;
+  readonly detailsAt: number;
+  /** Which details the listing asked for (details.ts ASKED_* bits): rows then show them. */
+  detailsAsked = 0;
+  /** Congestion algorithm names decoded, by string-table offset. */
+  readonly congestionNames = new Map<number, string>();
 
   /**
    * `window` narrows a whole listing to one table's rows (a table's inet rows
@@ -48,6 +55,8 @@ export class WireView {
     this.stringsAt = v.getUint32(Header.stringsAt, true);
     this.chunkTable = v.getUint8(Header.chunkTable);
     this.chunkIsLast = v.getUint8(Header.chunkLast) === 1;
+    this.detailsCount = v.getUint32(Header.detailsCount, true);
+    this.detailsAt = v.getUint32(Header.detailsAt, true);
     if (window) {
       const unix = window.table === 8;
       this.inetAt += unix ? 0 : window.first * INET_LEN;

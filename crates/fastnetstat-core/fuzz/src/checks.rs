@@ -153,6 +153,7 @@ fn sentinel_inet() -> InetSocket {
         inode: 11,
         cgroup_id: 12,
         listen_backlog: Some(12),
+        details: None,
         interface: 13,
     }
 }
@@ -222,6 +223,7 @@ fn sentinel_unix() -> UnixSocket {
         state: 5,
         inode: 6,
         path: Some(b"x".to_vec()),
+        memory: None,
     }
 }
 
@@ -716,6 +718,15 @@ fn check_inet_diag_row(row: &InetSocket, m: &[u8], table: InetTable, ticks: u64)
     bare.cgroup_id = row.cgroup_id;
     assert_eq!(row.interface, u32_at(40), "the interface is idiag_if");
     assert_eq!(&bare, row, "attributes changed more than the tcp_info counters and the cgroup id");
+    // --tcp-info / --memory: any attributes decode (a tcp_info of any length, its fields present
+    // exactly as far as the payload reaches)
+    if let Some(details) = fastnetstat_core::SocketDetails::decode(&m[72..]) {
+        if let Some(info) = &details.tcp_info {
+            assert!(info.length as usize <= m.len() - 72);
+            assert_eq!(info.rto.is_some(), info.length >= 12, "tcpi_rto ends at byte 12");
+            assert_eq!(info.snd_wnd.is_some(), info.length >= 232, "tcpi_snd_wnd ends at byte 232");
+        }
+    }
 }
 
 pub fn netlink_unix(data: &[u8]) {
@@ -877,6 +888,7 @@ pub fn filter(data: &[u8]) {
             state,
             inode: 1234,
             path: path.map(<[u8]>::to_vec),
+            memory: None,
         };
         let _ = filter.matches_unix(&row);
     }
@@ -978,7 +990,12 @@ mod live_filter {
     ) -> Result<Vec<Key>, String> {
         let mut socket = DiagSocket::open().map_err(|e| e.to_string())?;
         let mut out = Vec::new();
-        let filter = inet::DumpFilter { states: inet::ALL_STATES, counters: false, local_port: None };
+        let filter = inet::DumpFilter {
+            states: inet::ALL_STATES,
+            counters: false,
+            local_port: None,
+            ..Default::default()
+        };
         inet::dump_table_with(&mut socket, table, &filter, program, |row| {
             if keep(&row) {
                 out.push((

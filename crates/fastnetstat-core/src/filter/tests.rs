@@ -210,6 +210,7 @@ fn unix_patterns_states_and_autobound() {
         state,
         inode: 1000,
         path: path.map(|p| p.as_bytes().to_vec()),
+        memory: None,
     };
     let rows = [
         unix(Some("/run/a.sock"), 1, 1 << 16),

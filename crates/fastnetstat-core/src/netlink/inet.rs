@@ -4,6 +4,7 @@
 use std::io;
 
 use super::{attributes, DiagSocket};
+use crate::details::{DetailsWanted, SocketDetails};
 use crate::model::{InetSocket, InetTable, Protocol};
 
 const INET_DIAG_INFO: u16 = 2;
@@ -56,6 +57,19 @@ pub struct DumpFilter {
     pub counters: bool,
     /// Only sockets bound to this local port (the kernel runs the comparison).
     pub local_port: Option<u16>,
+    /// tcp_info and memory counters for each row (`row.details`).
+    pub details: DetailsWanted,
+}
+
+impl Default for DumpFilter {
+    fn default() -> Self {
+        DumpFilter {
+            states: ALL_STATES,
+            counters: false,
+            local_port: None,
+            details: DetailsWanted::default(),
+        }
+    }
 }
 
 const INET_DIAG_REQ_BYTECODE: u16 = 1;
@@ -79,6 +93,7 @@ pub(crate) fn request(table: InetTable, filter: &DumpFilter, program: Option<&[u
     request[0] = if table.is_ipv6() { libc::AF_INET6 } else { libc::AF_INET } as u8;
     request[1] = protocol_number(table.protocol());
     request[2] = if is_tcp && filter.counters { 1 << (INET_DIAG_INFO - 1) } else { 0 };
+    request[2] |= wanted_for(table, filter).ext_bits();
     request[4..8].copy_from_slice(&(filter.states & ALL_STATES).to_ne_bytes());
     if let Some(code) = bytecode(filter, program) {
         request.extend_from_slice(&((code.len() + 4) as u16).to_ne_bytes());
@@ -109,8 +124,9 @@ pub fn dump_table_with(
 ) -> io::Result<()> {
     let request = request(table, filter, program);
     let ticks_per_second = clock_ticks_per_second();
+    let wanted = wanted_for(table, filter);
     socket.dump(&request, |message| match decode_message(message, table, ticks_per_second) {
-        Some(row) => on_row(row),
+        Some(row) => on_row(with_details(row, message, wanted)),
         None => true,
     })
 }
@@ -154,10 +170,31 @@ pub fn dump_tcp_both_with(
             _ => return true,
         };
         match decode_message(message, table, ticks_per_second) {
-            Some(row) => on_row(row),
+            Some(row) => on_row(with_details(row, message, filter.details)),
             None => true,
         }
     })
+}
+
+/// The details a dump of `table` asks for: tcp_info is tcp's only.
+fn wanted_for(table: InetTable, filter: &DumpFilter) -> DetailsWanted {
+    let is_tcp = table.protocol() == Protocol::Tcp;
+    DetailsWanted { tcp_info: filter.details.tcp_info && is_tcp, memory: filter.details.memory }
+}
+
+/// Adds the details the dump asked for from the message's attributes (a
+/// TIME_WAIT or request socket's reply has none).
+#[inline]
+fn with_details(mut row: InetSocket, message: &[u8], wanted: DetailsWanted) -> InetSocket {
+    if wanted.any() && message.len() > MSG_LEN {
+        row.details = SocketDetails::decode(&message[MSG_LEN..]);
+        if !wanted.tcp_info {
+            if let Some(d) = row.details.as_deref_mut() {
+                d.tcp_info = None; // asked for the retransmit counters only
+            }
+        }
+    }
+    row
 }
 
 /// One struct inet_diag_msg (and its attributes) as the /proc row of `table`;

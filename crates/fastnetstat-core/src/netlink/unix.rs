@@ -16,12 +16,16 @@
 use std::collections::HashMap;
 
 use super::{attributes, DiagSocket};
+use crate::details::SocketMemory;
 use crate::error::{Error, Result};
 use crate::model::UnixSocket;
 
 const UNIX_DIAG_NAME: u16 = 0;
 const UNIX_DIAG_PEER: u16 = 2;
 const UNIX_DIAG_RQLEN: u16 = 4;
+const UNIX_DIAG_MEMINFO: u16 = 5;
+/// Ask for UNIX_DIAG_MEMINFO (skmem's counters).
+const UDIAG_SHOW_MEMINFO: u32 = 0x20;
 const UDIAG_SHOW_RQLEN: u32 = 0x10;
 const SOCK_STREAM: u16 = 1;
 const SOCK_SEQPACKET: u16 = 5;
@@ -79,6 +83,7 @@ pub fn decode_message(message: &[u8]) -> Option<DecodedMessage> {
             state: if state == TCP_ESTABLISHED { SS_CONNECTED } else { SS_UNCONNECTED },
             inode: u32::from_ne_bytes(message[4..8].try_into().unwrap()) as u64,
             path: None,
+            memory: None,
         },
         peer: 0,
         pending_connections: false,
@@ -86,6 +91,7 @@ pub fn decode_message(message: &[u8]) -> Option<DecodedMessage> {
     for (kind, payload) in attributes(&message[MSG_LEN..]) {
         match kind {
             UNIX_DIAG_NAME if !payload.is_empty() => decoded.row.path = Some(path_text(payload)),
+            UNIX_DIAG_MEMINFO => decoded.row.memory = Some(SocketMemory::from_skmeminfo(payload)),
             UNIX_DIAG_PEER if payload.len() >= 4 => {
                 decoded.peer = u32::from_ne_bytes(payload[..4].try_into().unwrap()) as u64;
             }
@@ -131,10 +137,22 @@ pub fn dump_table_with_peers(
     out: &mut Vec<UnixSocket>,
     peers: &mut Vec<u64>,
 ) -> Result<()> {
+    dump_table_with_memory(socket, out, peers, false)
+}
+
+/// [`dump_table_with_peers`], with each row's memory counters when `memory` (ss -xm).
+pub fn dump_table_with_memory(
+    socket: &mut DiagSocket,
+    out: &mut Vec<UnixSocket>,
+    peers: &mut Vec<u64>,
+    memory: bool,
+) -> Result<()> {
     let mut request = [0u8; 24]; // struct unix_diag_req
     request[0] = libc::AF_UNIX as u8;
     request[4..8].copy_from_slice(&u32::MAX.to_ne_bytes()); // every state
-    request[12..16].copy_from_slice(&(UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN).to_ne_bytes());
+    let show =
+        UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN | if memory { UDIAG_SHOW_MEMINFO } else { 0 };
+    request[12..16].copy_from_slice(&show.to_ne_bytes());
 
     let first = out.len();
     // for each row: its peer's inode

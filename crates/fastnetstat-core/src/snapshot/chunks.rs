@@ -188,7 +188,16 @@ mod tests {
     }
 
     fn unix(inode: u64) -> UnixSocket {
-        UnixSocket { refcount: 2, protocol: 0, flags: 0, sock_type: 1, state: 1, inode, path: None }
+        UnixSocket {
+            refcount: 2,
+            protocol: 0,
+            flags: 0,
+            sock_type: 1,
+            state: 1,
+            inode,
+            path: None,
+            memory: None,
+        }
     }
 
     /// Pushes `rows` through a table's chunker (two rows a chunk); the chunks.

@@ -62,6 +62,12 @@ pub struct SocketQuery {
     /// Its tables are read on a thread of ours that enters it, or through
     /// /proc/PID/net of a process in it (see [`netns`]).
     pub netns: Option<Namespace>,
+    /// Fill each tcp row's `details` with tcp_info, the congestion algorithm
+    /// and its info (`ss -i`). Netlink only: rows read from /proc have none.
+    pub tcp_info: bool,
+    /// Fill each inet row's `details` with its memory counters (`ss -m`),
+    /// and each unix row's `memory` (`ss -xm`). Netlink only, as `tcp_info`.
+    pub memory: bool,
     /// An ss filter expression: only the sockets it selects are listed (inet:
     /// bytecode in the netlink dump plus the userspace rest; /proc: all of it
     /// in userspace). Its `state` clauses narrow `tcp_states` (and udp's). None:
@@ -81,6 +87,8 @@ impl Default for SocketQuery {
             tcp_counters: true,
             local_port: None,
             netns: None,
+            tcp_info: false,
+            memory: false,
             filter: None,
         }
     }

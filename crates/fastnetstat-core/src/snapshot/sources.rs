@@ -149,7 +149,9 @@ pub(crate) fn read_tables(query: &SocketQuery, chunk_rows: usize, sink: &mut Sin
         // unix_diag's rows need the whole dump before their RefCount is known
         let (mut dumped, mut peers) = (Vec::new(), Vec::new());
         let from_netlink = match &mut diag {
-            Some(Ok(socket)) => Some(netlink::unix::dump_table_with_peers(socket, &mut dumped, &mut peers)),
+            Some(Ok(socket)) => {
+                Some(netlink::unix::dump_table_with_memory(socket, &mut dumped, &mut peers, query.memory))
+            }
             _ => None,
         };
         let netlink_status = match from_netlink {
@@ -211,6 +213,7 @@ pub(crate) fn filter_for(query: &SocketQuery, table: InetTable) -> netlink::inet
         states: states & query.filter.as_ref().and_then(|f| f.states()).unwrap_or(u32::MAX),
         counters: query.tcp_counters,
         local_port: query.local_port,
+        details: crate::details::DetailsWanted { tcp_info: query.tcp_info, memory: query.memory },
     }
 }
 
