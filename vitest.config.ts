@@ -11,6 +11,7 @@ const SYSTEM = [
   'tests/containers/**/*.test.ts',
   'tests/netns/**/*.test.ts',
   'tests/details/**/*.test.ts',
+  'tests/kill/**/*.test.ts',
   'tests/churn/**/*.test.ts',
   'tests/packaging/**/*.test.ts',
   // the exporter's suite churns loopback connections (other suites' port filters would see them)

@@ -13,6 +13,7 @@ const PROJECTS = [
   'tests/containers/tsconfig.json',
   'tests/netns/tsconfig.json',
   'tests/details/tsconfig.json',
+  'tests/kill/tsconfig.json',
   'tests/churn/tsconfig.json',
   'tests/prometheus/tsconfig.json',
   'tests/packaging/tsconfig.json',

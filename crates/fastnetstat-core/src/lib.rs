@@ -30,6 +30,8 @@ pub use details::{
 };
 pub use error::{Error, Result};
 pub use model::*;
+pub use netlink::destroy::{destroy_sockets, DestroyReport};
+pub use netlink::events::{CloseEvents, ClosedSocket, EventBatch, Stopper};
 pub use proc_root::ProcRoot;
 pub use snapshot::{
     list_sockets, list_sockets_in, namespace_readable, HostSnapshot, NamespaceSnapshot, Rows, SocketQuery,

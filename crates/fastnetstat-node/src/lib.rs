@@ -18,6 +18,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod filter;
+mod kill;
 mod modes;
 mod namespaces;
 mod wire;

@@ -43,7 +43,7 @@ function jsonLayout(flags: NetstatFlags): InetLayout {
 }
 
 /** One inet row of the document (names prepared beforehand unless -n). */
-function inetRowDocument(inet: InetSockets, i: number, flags: NetstatFlags, names: NetstatNames): Record<string, unknown> {
+export function inetRowDocument(inet: InetSockets, i: number, flags: NetstatFlags, names: NetstatNames): Record<string, unknown> {
   const row = inet.at(i);
   const family = inet.isIPv6(i) ? 6 : 4;
   const service = SERVICE_PROTO[row.protocol];

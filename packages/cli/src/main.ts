@@ -4,6 +4,7 @@
 import { FastnetstatError, kernelHasFamily } from '@fastnetstat/core';
 import { parseArguments, type NetstatFlags } from './options.js';
 import { ClosedPipe, stderr, stdout, warn } from './output.js';
+import { runCloses } from './closes-mode.js';
 import { runInterfaces } from './interfaces-mode.js';
 import { runRoutes } from './routes-mode.js';
 import { runSockets } from './sockets-mode.js';
@@ -41,6 +42,7 @@ async function run(flags: NetstatFlags): Promise<number> {
     warn(`fastnetstat: ${error.message.split('\n')[0]}\n`);
     return 3; // netstat's usage error
   }
+  if (flags.kill || flags.events) return runCloses(flags);
   switch (modeOf(flags)) {
     case 'usage':
       warn(USAGE + AF_LIST);

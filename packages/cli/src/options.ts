@@ -84,6 +84,10 @@ export interface NetstatFlags {
   /** --tcp-info / --memory: ss -i's and ss -m's line under each row (format/details.ts). */
   tcpInfo?: boolean;
   memory?: boolean;
+  /** --kill: close the sockets the expression selects (closes-mode.ts). */
+  kill?: boolean;
+  /** --events: print sockets as the kernel closes them, until interrupted (closes-mode.ts). */
+  events?: boolean;
 }
 
 /** What the command line asks for: run with flags, or stop with output and a status. */
@@ -286,6 +290,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { long: 'log-requests', extension: "log the --listen server's requests on stderr", apply: (f) => void (f.logRequests = true) },
   { long: 'tcp-info', extension: 'under each tcp row, its tcp_info as ss -i shows it', apply: (f) => void (f.tcpInfo = true) },
   { long: 'memory', extension: 'under each row, its memory as ss -m shows it (skmem)', apply: (f) => void (f.memory = true) },
+  { long: 'kill', extension: 'close the sockets the FILTER selects (SOCK_DESTROY, as ss -K; CAP_NET_ADMIN)', apply: (f) => void (f.kill = true) },
+  { long: 'events', extension: 'print tcp/udp sockets as the kernel closes them, timed, until interrupted (ss -E)', apply: (f) => void (f.events = true) },
 ];
 
 /** --tcp-info and --memory read netlink: a copy of /proc, or the /proc source, has none of it. */

@@ -227,9 +227,9 @@ async function resolveNames(pass: Pass, chunk: SocketChunk): Promise<void> {
   await pass.names.prepare(hosts);
 }
 
-/** One pass of netstat's loop; returns its exit status. */
-async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Promise<number> {
-  const layout: InetLayout = {
+/** The inet table's layout the flags ask for. */
+export function listingLayout(flags: NetstatFlags): InetLayout {
+  return {
     all: flags.all > 0,
     listening: flags.listening > 0,
     wide: flags.wide > 0,
@@ -238,6 +238,11 @@ async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Prom
     timers: flags.timers > 0,
     filtered: flags.filter.length > 0,
   };
+}
+
+/** One pass of netstat's loop; returns its exit status. */
+async function listOnce(flags: NetstatFlags, sel: Selection, root: string): Promise<number> {
+  const layout = listingLayout(flags);
   if (flags.allNetns) return listNamespaces(flags, sel, root, layout);
   const chunks = new Chunks(listingChunks(flags, socketsOptions(flags, sel)));
   try {

@@ -131,6 +131,8 @@ describe('parseArguments: exits', () => {
         "        --log-requests           log the --listen server's requests on stderr",
         '        --tcp-info               under each tcp row, its tcp_info as ss -i shows it',
         '        --memory                 under each row, its memory as ss -m shows it (skmem)',
+        '        --kill                   close the sockets the FILTER selects (SOCK_DESTROY, as ss -K; CAP_NET_ADMIN)',
+        '        --events                 print tcp/udp sockets as the kernel closes them, timed, until interrupted (ss -E)',
         "        FILTER                   the words after the options: ss's filter expression, e.g. 'dport = :22' (docs/filters.md)",
         '        FASTNETSTAT_SOURCE       the default of --source',
         '',

@@ -61,6 +61,8 @@ export type {
 } from './statistics.js';
 export { portOwners, portOwnersSync, listeners, listenersSync, watch } from './queries.js';
 export type { PortOwnersOptions, Listeners, WatchEvent, WatchOptions, InetProtocol } from './queries.js';
+export { destroySockets, socketCloses } from './closes.js';
+export type { DestroySocketsOptions, DestroyResult, DestroyFailure, SocketClose, SocketCloseBatch, SocketClosesOptions } from './closes.js';
 export { checkFilter } from './filter.js';
 export type { FilterSummary, FilterContext } from './filter.js';
 export type { FilterExpression, FilterFamily } from './filter-request.js';

@@ -2,7 +2,8 @@
  * The questions programs ask most, answered on top of `sockets()`: who owns a
  * port, what is listening, and what opens and closes over time.
  */
-import { FastnetstatError } from './errors.js';
+import { closeBatch, notifiedTables, openCloseStream } from './closes.js';
+import { awaitNative, FastnetstatError } from './errors.js';
 import {
   sockets,
   socketsSync,
@@ -107,6 +108,12 @@ export interface WatchEvent<List extends SocketList | HostSocketList = SocketLis
   opened: Array<InetSocket | UnixSocket>;
   /** Sockets in the previous snapshot and gone now (rows of the previous list). */
   closed: Array<InetSocket | UnixSocket>;
+  /**
+   * Made by the kernel's close notifications between two snapshots (see
+   * `WatchOptions.closes`): `closed` holds what they told, `opened` is empty
+   * and `list` is the last snapshot. False for a snapshot's event.
+   */
+  notified: boolean;
 }
 
 export interface WatchOptions {
@@ -114,6 +121,15 @@ export interface WatchOptions {
   intervalMs?: number;
   /** Stops the iteration. */
   signal?: AbortSignal;
+  /**
+   * Where tcp and udp closes come from. `'auto'` (default): the kernel's close
+   * notifications, as they happen, where it offers them (the live system, one
+   * namespace, tcp or udp selected; no privilege in the own namespace,
+   * CAP_SYS_ADMIN to enter another), else the snapshots. `'notifications'`:
+   * those or an error. `'snapshots'`: only the difference between snapshots.
+   * Other tables' closes always come from the snapshots.
+   */
+  closes?: 'auto' | 'notifications' | 'snapshots';
 }
 
 /** Identity of a socket across snapshots: its inode, or its addresses when it has none (TIME_WAIT). */
@@ -152,25 +168,96 @@ export async function* watch(options: SocketsOptions = {}, watchOptions: WatchOp
     throw new FastnetstatError('EINVAL', `intervalMs must be a non-negative number, not ${String(intervalMs)}`);
   }
   const signal = watchOptions.signal;
-  let previous = new Map<string, InetSocket | UnixSocket>();
-  while (!signal?.aborted) {
-    const list = await sockets(options);
-    const current = keyed(list);
-    const opened = [...current].filter(([key]) => !previous.has(key)).map(([, s]) => s);
-    const closed = [...previous].filter(([key]) => !current.has(key)).map(([, s]) => s);
-    previous = current;
-    yield { time: new Date(), list, opened, closed };
-    if (signal?.aborted) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, intervalMs);
-      function done() {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
+  const stream = closeStream(options, watchOptions.closes ?? 'auto');
+  const stop = () => stream?.close();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    let previous = new Map<string, InetSocket | UnixSocket>();
+    while (!signal?.aborted) {
+      const list = await sockets(options);
+      const current = keyed(list);
+      const opened = [...current].filter(([key]) => !previous.has(key)).map(([, s]) => s);
+      const closed = [...previous].filter(([key]) => !current.has(key)).map(([, s]) => s);
+      previous = current;
+      yield { time: new Date(), list, opened, closed, notified: false };
+      if (signal?.aborted) return;
+      const until = Date.now() + intervalMs;
+      if (!stream) {
+        await pause(intervalMs, signal);
+        continue;
       }
-      signal?.addEventListener('abort', done, { once: true });
-    });
+      // until the next snapshot: an event for each batch of closes the kernel tells
+      for (let left = intervalMs; left > 0 && !signal?.aborted; left = until - Date.now()) {
+        const raw = await awaitNative(() => stream.next(left));
+        if (raw === null) return;
+        if (raw.times.length === 0) continue;
+        const told = closeBatch(raw).closes;
+        yield { time: told[told.length - 1]!.time, list, opened: [], closed: told.map(({ socket }) => takeListed(previous, socket)), notified: true };
+      }
+    }
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    stream?.close();
   }
+}
+
+/** The notification stream `closes` asks for, or undefined for snapshots only. */
+function closeStream(options: SocketsOptions, closes: NonNullable<WatchOptions['closes']>): ReturnType<typeof openCloseStream> | undefined {
+  if (!['auto', 'notifications', 'snapshots'].includes(closes)) {
+    throw new FastnetstatError('EINVAL', `closes must be auto, notifications or snapshots, not ${String(closes)}`);
+  }
+  if (closes === 'snapshots') return undefined;
+  const offered = options.netns !== 'all' && options.procRoot === undefined && options.source !== 'proc' && notifiedTables(options).length > 0;
+  if (closes === 'auto' && !offered) return undefined;
+  try {
+    return openCloseStream(options);
+  } catch (error) {
+    if (closes === 'auto') return undefined; // not offered here (a namespace we may not enter): snapshots
+    throw error;
+  }
+}
+
+/**
+ * The previous snapshot's row for a socket the kernel told closed, taken out
+ * of it (so the next snapshot does not tell it again): the same table and
+ * endpoints, or, when the kernel cleared the remote end (a reset), the one
+ * row with the same local end. The notification's own row when none (a
+ * socket opened and closed between two snapshots).
+ */
+function takeListed(previous: Map<string, InetSocket | UnixSocket>, told: InetSocket): InetSocket {
+  const local = `${told.table}:${told.localAddress}:${told.localPort}`;
+  const remote = `${told.remoteAddress}:${told.remotePort}`;
+  const cleared = told.remotePort === 0 && /^(0\.0\.0\.0|::)$/.test(told.remoteAddress);
+  let match: string | undefined;
+  const sameLocal: string[] = [];
+  for (const [key, s] of previous) {
+    if (s.protocol === 'unix') continue;
+    const row = s as InetSocket;
+    if (`${row.table}:${row.localAddress}:${row.localPort}` !== local) continue;
+    if (`${row.remoteAddress}:${row.remotePort}` === remote) {
+      match = key;
+      break;
+    }
+    sameLocal.push(key);
+  }
+  if (match === undefined && cleared && sameLocal.length === 1) match = sameLocal[0];
+  if (match === undefined) return told;
+  const row = previous.get(match) as InetSocket;
+  previous.delete(match);
+  return row;
+}
+
+/** Waits `ms`, or less if `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 export type { InetTableName };

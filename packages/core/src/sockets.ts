@@ -151,7 +151,8 @@ export function selectTables(options: SocketsOptions = {}): TableName[] {
   return out;
 }
 
-function nativeOptions(options: SocketsOptions): NativeSocketOptions {
+/** @internal The binding's options for a listing's. */
+export function nativeOptions(options: SocketsOptions): NativeSocketOptions {
   const { mask, unix } = tableMask(selectTables(options));
   checkProcRoot(options.procRoot);
   const request: NativeSocketOptions = { procRoot: options.procRoot, inetTables: mask, unix, owners: options.processes === true };

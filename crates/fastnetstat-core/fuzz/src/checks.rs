@@ -27,8 +27,9 @@
 //!   /proc/PID/cmdline for `program_name_of`.
 //! - `netlink_inet`: byte 0: bits 0-2 the table, bit 3 the both-families mode
 //!   of TCPDIAG_GETSOCK (each message's family byte picks Tcp or Tcp6), bits
-//!   4-5 the clock ticks per second (100, 250, 1000, 1); then datagrams, each
-//!   a u16 LE length and that many bytes (the last one may be short).
+//!   4-5 the clock ticks per second (100, 250, 1000, 1), bit 6: each message
+//!   is also decoded as a close notification (`decode_close`); then datagrams,
+//!   each a u16 LE length and that many bytes (the last one may be short).
 //! - `netlink_unix`: datagrams as above, no leading byte.
 //! - `filter`: byte 0: bits 0-1 the preferred family (none, inet, inet6, unix),
 //!   bit 2 tcp and bit 3 udp services for names, bit 4 ss's word form (the rest
@@ -654,6 +655,9 @@ pub fn netlink_inet(data: &[u8]) {
                 (true, Some(10)) => InetTable::Tcp6,
                 (true, _) => continue,
             };
+            if pick & 0x40 != 0 {
+                check_close(m, ticks);
+            }
             let row = netlink::inet::decode_message(m, table, ticks);
             assert_eq!(row.is_some(), m.len() >= 72, "a message is a row when it holds an inet_diag_msg");
             if let Some(row) = row {
@@ -664,6 +668,18 @@ pub fn netlink_inet(data: &[u8]) {
             break;
         }
     }
+}
+
+/// A close notification is the row of the table its family and protocol
+/// attribute name, with empty queues; nothing else.
+fn check_close(m: &[u8], ticks: u64) {
+    let Some(row) = netlink::events::decode_close(m, ticks) else { return };
+    assert!(matches!(m[0], 2 | 10), "a close of an inet socket");
+    assert_eq!(row.table.is_ipv6(), m[0] == 10, "the family picks the table");
+    assert!(matches!(row.table.protocol(), Protocol::Tcp | Protocol::Udp | Protocol::UdpLite));
+    assert_eq!((row.rx_queue, row.tx_queue), (0, 0), "a freed socket's queues are empty");
+    let listed = netlink::inet::decode_message(m, row.table, ticks).unwrap();
+    assert_eq!(InetSocket { rx_queue: 0, tx_queue: 0, ..listed }, row);
 }
 
 fn check_inet_diag_row(row: &InetSocket, m: &[u8], table: InetTable, ticks: u64) {

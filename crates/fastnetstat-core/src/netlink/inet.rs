@@ -27,7 +27,7 @@ pub const ALL_STATES: u32 = (1 << 13) - 1;
 /// TCPF_LISTEN alone: the kernel then walks only the listening hash.
 pub const LISTEN_ONLY: u32 = 1 << TCP_LISTEN;
 
-fn protocol_number(protocol: Protocol) -> u8 {
+pub(crate) fn protocol_number(protocol: Protocol) -> u8 {
     match protocol {
         Protocol::Tcp => IPPROTO_TCP,
         Protocol::Udp => IPPROTO_UDP,
@@ -87,7 +87,7 @@ fn bytecode(filter: &DumpFilter, program: Option<&[u8]>) -> Option<Vec<u8>> {
 
 /// The request: struct inet_diag_req_v2, then the bytecode attribute if any
 /// (`program`: a filter's inet_diag bytecode, see [`crate::filter::bytecode`]).
-fn request(table: InetTable, filter: &DumpFilter, program: Option<&[u8]>) -> Vec<u8> {
+pub(crate) fn request(table: InetTable, filter: &DumpFilter, program: Option<&[u8]>) -> Vec<u8> {
     let is_tcp = table.protocol() == Protocol::Tcp;
     let mut request = vec![0u8; 56];
     request[0] = if table.is_ipv6() { libc::AF_INET6 } else { libc::AF_INET } as u8;

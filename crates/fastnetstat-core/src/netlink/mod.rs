@@ -4,6 +4,8 @@
 //! never walks the established hash), and gives the same rows the /proc
 //! text does once its few differences are mapped (see inet.rs and unix.rs).
 
+pub mod destroy;
+pub mod events;
 pub mod inet;
 pub mod unix;
 
@@ -17,6 +19,7 @@ const NLMSG_DONE: u16 = 3;
 /// Types below this are netlink's own control messages.
 const NLMSG_MIN_TYPE: u16 = 0x10;
 const NLM_F_REQUEST: u16 = 0x01;
+const NLM_F_ACK: u16 = 0x04;
 const NLM_F_DUMP: u16 = 0x300;
 const NLMSG_HDRLEN: usize = 16;
 /// The kernel caps one dump batch near 32 KiB; a larger buffer only costs memory.
@@ -56,22 +59,45 @@ impl DiagSocket {
         self.dump_as(SOCK_DIAG_BY_FAMILY, payload, on_message)
     }
 
-    /// [`DiagSocket::dump`] with another request type (the older inet_diag
-    /// requests have their own).
-    pub(crate) fn dump_as(
-        &mut self,
-        kind: u16,
-        payload: &[u8],
-        mut on_message: impl FnMut(&[u8]) -> bool,
-    ) -> io::Result<()> {
+    /// Sends one request of type `kind` that asks for an acknowledgement
+    /// (SOCK_DESTROY) and waits for it: Ok when the kernel did it, else the
+    /// errno it answered with. `sequence` tells the answer apart from any
+    /// earlier one.
+    pub(crate) fn ask(&mut self, kind: u16, sequence: u32, payload: &[u8]) -> io::Result<()> {
+        self.send(kind, NLM_F_REQUEST | NLM_F_ACK, sequence, payload)?;
+        loop {
+            let received = self.receive()?;
+            let data = &self.buffer[..received];
+            let mut at = 0;
+            while at + NLMSG_HDRLEN <= data.len() {
+                let len = u32::from_ne_bytes(data[at..at + 4].try_into().unwrap()) as usize;
+                let message_kind = u16::from_ne_bytes(data[at + 4..at + 6].try_into().unwrap());
+                let message_sequence = u32::from_ne_bytes(data[at + 8..at + 12].try_into().unwrap());
+                if len < NLMSG_HDRLEN || len > data.len() - at {
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, "truncated netlink message"));
+                }
+                if message_kind == NLMSG_ERROR && message_sequence == sequence {
+                    let code = data
+                        .get(at + NLMSG_HDRLEN..at + NLMSG_HDRLEN + 4)
+                        .map_or(0, |b| i32::from_ne_bytes(b.try_into().unwrap()));
+                    return match code {
+                        0 => Ok(()),
+                        code => Err(io::Error::from_raw_os_error(code.checked_neg().unwrap_or(libc::EIO))),
+                    };
+                }
+                at += align4(len);
+            }
+        }
+    }
+
+    fn send(&self, kind: u16, flags: u16, sequence: u32, payload: &[u8]) -> io::Result<()> {
         let mut request = Vec::with_capacity(NLMSG_HDRLEN + payload.len());
         request.extend_from_slice(&((NLMSG_HDRLEN + payload.len()) as u32).to_ne_bytes());
         request.extend_from_slice(&kind.to_ne_bytes());
-        request.extend_from_slice(&(NLM_F_REQUEST | NLM_F_DUMP).to_ne_bytes());
-        request.extend_from_slice(&1u32.to_ne_bytes()); // sequence
+        request.extend_from_slice(&flags.to_ne_bytes());
+        request.extend_from_slice(&sequence.to_ne_bytes());
         request.extend_from_slice(&0u32.to_ne_bytes()); // port id: the kernel
         request.extend_from_slice(payload);
-
         let mut kernel: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
         kernel.nl_family = libc::AF_NETLINK as libc::sa_family_t;
         // SAFETY: the buffer and address are valid for the duration of the call.
@@ -88,21 +114,39 @@ impl DiagSocket {
         if sent < 0 {
             return Err(io::Error::last_os_error());
         }
+        Ok(())
+    }
 
+    /// One datagram into the buffer (its length), retried when a signal interrupts.
+    fn receive(&mut self) -> io::Result<usize> {
         loop {
             // SAFETY: receives into our own buffer, bounded by its length.
             let received = unsafe {
                 libc::recv(self.fd.as_raw_fd(), self.buffer.as_mut_ptr().cast(), self.buffer.len(), 0)
             };
-            if received < 0 {
-                let error = io::Error::last_os_error();
-                if error.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
+            if received >= 0 {
+                return Ok(received as usize);
+            }
+            let error = io::Error::last_os_error();
+            if error.kind() != io::ErrorKind::Interrupted {
                 return Err(error);
             }
+        }
+    }
+
+    /// [`DiagSocket::dump`] with another request type (the older inet_diag
+    /// requests have their own).
+    pub(crate) fn dump_as(
+        &mut self,
+        kind: u16,
+        payload: &[u8],
+        mut on_message: impl FnMut(&[u8]) -> bool,
+    ) -> io::Result<()> {
+        self.send(kind, NLM_F_REQUEST | NLM_F_DUMP, 1, payload)?;
+        loop {
+            let received = self.receive()?;
             let mut going = true;
-            let batch = read_batch(&self.buffer[..received as usize], |message| {
+            let batch = read_batch(&self.buffer[..received], |message| {
                 going = going && on_message(message);
             })?;
             if batch == Batch::Done || !going {

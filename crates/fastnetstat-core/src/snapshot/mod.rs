@@ -13,7 +13,7 @@ use std::collections::HashMap;
 pub use crate::table_status::TableStatus;
 pub use chunks::{Rows, TableChunk, TableId, TableReport};
 pub(crate) use owner_walk::{inodes_of, walks_after_tables};
-pub(crate) use sources::read_tables;
+pub(crate) use sources::{family_listed, filter_for, keep_row, kept_after_kernel, read_tables};
 
 use crate::model::{InetSocket, InetTable, Owner, OwnerAccess, UnixSocket};
 use crate::netlink;

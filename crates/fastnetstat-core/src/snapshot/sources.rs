@@ -205,7 +205,7 @@ fn no_diag_handler(error: &Error) -> bool {
     matches!(error, Error::Io { source, .. } if source.raw_os_error() == Some(libc::ENOENT))
 }
 
-fn filter_for(query: &SocketQuery, table: InetTable) -> netlink::inet::DumpFilter {
+pub(crate) fn filter_for(query: &SocketQuery, table: InetTable) -> netlink::inet::DumpFilter {
     let is_tcp = table.protocol() == Protocol::Tcp;
     let states = if is_tcp { query.tcp_states } else { netlink::inet::ALL_STATES };
     netlink::inet::DumpFilter {
@@ -219,7 +219,7 @@ fn filter_for(query: &SocketQuery, table: InetTable) -> netlink::inet::DumpFilte
 
 /// The /proc source applies the same filters netlink applies in the kernel,
 /// and all of the query's filter expression.
-fn keep_row(query: &SocketQuery, row: &InetSocket) -> bool {
+pub(crate) fn keep_row(query: &SocketQuery, row: &InetSocket) -> bool {
     let is_tcp = row.table.protocol() == Protocol::Tcp;
     let state_ok = !is_tcp || query.tcp_states & 1u32.checked_shl(row.state as u32).unwrap_or(0) != 0;
     state_ok
@@ -235,7 +235,7 @@ fn keep_row(query: &SocketQuery, row: &InetSocket) -> bool {
 }
 
 /// A netlink row the kernel let through: what of the filter it could not run.
-fn kept_after_kernel(query: &SocketQuery, row: &InetSocket) -> bool {
+pub(crate) fn kept_after_kernel(query: &SocketQuery, row: &InetSocket) -> bool {
     query.filter.as_ref().is_none_or(|f| f.matches_inet_after_kernel(row))
 }
 
@@ -245,6 +245,6 @@ fn keep_unix_row(query: &SocketQuery, row: &crate::model::UnixSocket) -> bool {
 
 /// Whether the filter leaves `table`'s family in the listing (an address with a
 /// family, as `inet6:` or after -6, lists that family only, as ss does).
-fn family_listed(query: &SocketQuery, table: InetTable) -> bool {
+pub(crate) fn family_listed(query: &SocketQuery, table: InetTable) -> bool {
     query.filter.as_ref().is_none_or(|f| f.lists_inet(table.is_ipv6()))
 }
