@@ -67,6 +67,9 @@ describe('malformed expressions', () => {
   it('the message names the word and its place', () => {
     const r = run(['-tn', 'sport', '=', ':22', 'or']);
     expect(r.stderr).toMatch(/^fastnetstat: filter: .*'or'.* at word 4\n$/);
+    // one shell word holding the whole expression: the same place
+    const quoted = run(['-tn', 'sport = :22 or']);
+    expect(quoted.stderr).toBe(r.stderr);
   });
 
   it('with --json, -c, -p and --all-netns too: nothing is listed before the error', () => {

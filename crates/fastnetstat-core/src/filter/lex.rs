@@ -1,17 +1,19 @@
 //! Words into tokens, as ss's lexer (`yylex` in ssfilter.y) cuts them: each
 //! word the caller gives is cut again at spaces and tabs, a backslash keeps
-//! the character after it (a space too), and every token remembers the word
-//! it came from (1-based), for error messages.
+//! the character after it (a space too), and every token remembers its place
+//! (1-based, counting tokens, so `'sport = :22 or'` given as one word puts
+//! `or` at 4), for error messages.
 
-/// One token's text and the number of the word it came from.
+/// One token's text and its place among the tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Word {
     pub text: String,
     pub position: usize,
 }
 
-/// Cuts one of ss's words into tokens (`get_token_from_line`).
-fn cut(word: &str, position: usize, out: &mut Vec<Word>) {
+/// Cuts one of ss's words into tokens (`get_token_from_line`); the first token
+/// of all is at `first_position`.
+fn cut(word: &str, first_position: usize, out: &mut Vec<Word>) {
     let mut chars = word.chars().peekable();
     loop {
         while chars.next_if(|&c| c == ' ' || c == '\t').is_some() {}
@@ -29,15 +31,15 @@ fn cut(word: &str, position: usize, out: &mut Vec<Word>) {
                 text.push(c);
             }
         }
-        out.push(Word { text, position });
+        out.push(Word { text, position: first_position + out.len() });
     }
 }
 
 /// The tokens of ss's words (argv after the options).
 pub(crate) fn tokens_of(words: &[&str], first_position: usize) -> Vec<Word> {
     let mut out = Vec::new();
-    for (i, word) in words.iter().enumerate() {
-        cut(word, first_position + i, &mut out);
+    for word in words {
+        cut(word, first_position, &mut out);
     }
     out
 }
@@ -97,10 +99,10 @@ mod tests {
     }
 
     #[test]
-    fn a_word_is_cut_again_at_spaces_and_tabs() {
+    fn a_word_is_cut_again_at_spaces_and_tabs_and_places_count_tokens() {
         assert_eq!(
             texts(&["sport = :22", "or\tdport", "", "  :80 "]),
-            [("sport", 1), ("=", 1), (":22", 1), ("or", 2), ("dport", 2), (":80", 4)]
+            [("sport", 1), ("=", 2), (":22", 3), ("or", 4), ("dport", 5), (":80", 6)]
                 .map(|(t, p)| (t.to_string(), p))
         );
     }
@@ -109,7 +111,7 @@ mod tests {
     fn a_backslash_keeps_the_next_character() {
         assert_eq!(
             texts(&["a\\ b c\\\\d e\\"]),
-            [("a b", 1), ("c\\d", 1), ("e", 1)].map(|(t, p)| (t.to_string(), p))
+            [("a b", 1), ("c\\d", 2), ("e", 3)].map(|(t, p)| (t.to_string(), p))
         );
     }
 

@@ -135,8 +135,8 @@ pub struct Filter {
 }
 
 /// A malformed filter: what is wrong, the word it is about and where that
-/// word is (1-based word number; for [`Filter::parse_text`], the
-/// whitespace-separated piece). Displays as one line.
+/// word is (1-based, counting the words as ss's lexer cuts them: `'sport =
+/// :22 or'` given as one word has `or` at 4). Displays as one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FilterError {
     pub message: String,

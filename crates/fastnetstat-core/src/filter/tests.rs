@@ -248,6 +248,7 @@ fn errors_name_the_word_and_its_place() {
     let cases: &[(&[&str], &str)] = &[
         (&["sport", "=", ":22", ")"], "filter: unexpected ')' at word 4"),
         (&["( sport = :22"], "filter: '(' is never closed at word 1"),
+        (&["sport = :22 or"], "filter: the expression ends too early after 'or' at word 4"),
         (&["src"], "filter: the expression ends too early after 'src' at word 1"),
         (&["src", ">=", "1.2.3.4"], "filter: unexpected '>=' at word 2"),
         (&["state", "bogus"], "filter: unknown state 'bogus' at word 2"),
