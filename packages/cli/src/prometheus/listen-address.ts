@@ -4,7 +4,11 @@
  * listening wider takes an address: `0.0.0.0:PORT`, `[::]:PORT`, or one of the host's own.
  * Loaded with the option table, so it must stay small (no prom-client here).
  */
-import { isIPv4, isIPv6 } from 'node:net';
+// node:net (and the streams behind it) is loaded only when an address is checked: the option
+// table imports this file, and every listing would otherwise pay about 2 ms to load it.
+const net = (): typeof import('node:net') => process.getBuiltinModule('node:net');
+const isIPv4 = (text: string): boolean => net().isIPv4(text);
+const isIPv6 = (text: string): boolean => net().isIPv6(text);
 
 export interface ListenAddress {
   /** An IP address literal (IPv6 without brackets). */
