@@ -266,7 +266,7 @@ describe.skipIf(!isRoot)('--tcp-info and --memory against ss', () => {
       ['minrtt', 'minRttMs'], ['snd_wnd', 'sndWnd'], ['rcv_rtt', 'rcvRttMs'], ['unacked', 'unacked'], ['lost', 'lost'],
       ['notsent', 'notsentBytes'],
     ];
-    const rates: Array<[string, string]> = [['send', 'sendBps'], ['pacing_rate', 'pacingRateBps'], ['delivery_rate', 'deliveryRateBps']];
+    const rates: Array<[string, string]> = [['send', 'sendBitsPerSecond'], ['pacing_rate', 'pacingRateBitsPerSecond'], ['delivery_rate', 'deliveryRateBitsPerSecond']];
     let checked = 0;
     for (const [inode, detail] of theirs) {
       const row = rows.get(inode)!;

@@ -4,7 +4,7 @@
  * Vegas info) and the socket's memory counters. They come from netlink only,
  * when the listing asks for them (`tcpInfo`, `memory` in SocketsOptions);
  * the packed record is the `details` section of scripts/wire-layout.mjs.
- * Units are in the names: `Ms` milliseconds, `Bps` bits per second (as ss
+ * Units are in the names: `Ms` milliseconds, `BitsPerSecond` bits per second (as ss
  * prints rates), the rest counts or bytes. A field is null when the kernel
  * did not give it (an older kernel's shorter struct tcp_info).
  */
@@ -28,7 +28,7 @@ export interface TcpOptions {
 /** BBR's view of the path (INET_DIAG_BBRINFO). */
 export interface BbrInfo {
   /** The bandwidth estimate, bits per second. */
-  bandwidthBps: number;
+  bandwidthBitsPerSecond: number;
   minRttMs: number;
   /** 1.0 is the base rate (the kernel's fixed point / 256). */
   pacingGain: number;
@@ -113,11 +113,11 @@ export interface TcpInfo {
   /** Bytes written but not yet sent. */
   notsentBytes: number | null;
   /** ss's `send`: cwnd * mss * 8 / rtt, bits per second (null without an rtt). */
-  sendBps: number | null;
+  sendBitsPerSecond: number | null;
   /** null when not paced (the kernel's ~0). */
-  pacingRateBps: number | null;
-  maxPacingRateBps: number | null;
-  deliveryRateBps: number | null;
+  pacingRateBitsPerSecond: number | null;
+  maxPacingRateBitsPerSecond: number | null;
+  deliveryRateBitsPerSecond: number | null;
   /** The delivery rate was limited by the application, not the network. */
   appLimited: boolean | null;
   busyTimeMs: number | null;
@@ -200,8 +200,8 @@ export function emptyTcpInfo(): TcpInfo {
     retransmits: null, totalRetransmits: null, unrecoveredTimeouts: null, probes: null, unacked: null, sacked: null,
     lost: null, fackets: null, reordering: null, reordSeen: null, dsackDups: null, rcvOooPack: null, bytesSent: null,
     bytesAcked: null, bytesReceived: null, bytesRetransmitted: null, segsOut: null, segsIn: null, dataSegsOut: null,
-    dataSegsIn: null, delivered: null, deliveredCe: null, notsentBytes: null, sendBps: null, pacingRateBps: null,
-    maxPacingRateBps: null, deliveryRateBps: null, appLimited: null, busyTimeMs: null, rwndLimitedMs: null,
+    dataSegsIn: null, delivered: null, deliveredCe: null, notsentBytes: null, sendBitsPerSecond: null, pacingRateBitsPerSecond: null,
+    maxPacingRateBitsPerSecond: null, deliveryRateBitsPerSecond: null, appLimited: null, busyTimeMs: null, rwndLimitedMs: null,
     sndbufLimitedMs: null, lastSendMs: null, lastReceiveMs: null, lastAckMs: null, bbr: null, dctcp: null, vegas: null,
   };
 }
@@ -293,10 +293,10 @@ export function fillTcpInfo(wire: WireView, at: number, into: TcpInfo): TcpInfo 
   const vegasEnabled = n32(v, at + D.vegasEnabled);
   const vegasRtt = vegasEnabled ? n32(v, at + D.vegasRtt) : null;
   const sendRtt = vegasRtt && vegasRtt !== 0x7fff_ffff ? vegasRtt : rtt;
-  into.sendBps = sendRtt && mss && cwnd ? (cwnd * mss * 8000000) / sendRtt : null;
-  into.pacingRateBps = bps(n64(v, at + D.pacingRate));
-  into.maxPacingRateBps = bps(n64(v, at + D.maxPacingRate));
-  into.deliveryRateBps = bps(n64(v, at + D.deliveryRate));
+  into.sendBitsPerSecond = sendRtt && mss && cwnd ? (cwnd * mss * 8000000) / sendRtt : null;
+  into.pacingRateBitsPerSecond = bps(n64(v, at + D.pacingRate));
+  into.maxPacingRateBitsPerSecond = bps(n64(v, at + D.maxPacingRate));
+  into.deliveryRateBitsPerSecond = bps(n64(v, at + D.deliveryRate));
   const appLimited = n8(v, at + D.appLimited);
   into.appLimited = appLimited === null ? null : appLimited !== 0;
   into.busyTimeMs = ms(n64(v, at + D.busyTime));
@@ -309,7 +309,7 @@ export function fillTcpInfo(wire: WireView, at: number, into: TcpInfo): TcpInfo 
   if (bandwidth === null) into.bbr = null;
   else {
     const bbr = into.bbr ?? ({} as BbrInfo);
-    bbr.bandwidthBps = bandwidth * 8;
+    bbr.bandwidthBitsPerSecond = bandwidth * 8;
     bbr.minRttMs = (n32(v, at + D.bbrMinRtt) ?? 0) / 1000;
     bbr.pacingGain = (n32(v, at + D.bbrPacingGain) ?? 0) / 256;
     bbr.cwndGain = (n32(v, at + D.bbrCwndGain) ?? 0) / 256;

@@ -84,14 +84,14 @@ describe('the details section', () => {
       lastSendMs: u32('lastDataSent'), lastReceiveMs: u32('lastDataRecv'), lastAckMs: u32('lastAckRecv'),
       bytesSent: u64('bytesSent'), bytesAcked: u64('bytesAcked'), bytesReceived: u64('bytesReceived'),
       bytesRetransmitted: u64('bytesRetrans'),
-      pacingRateBps: u64('pacingRate') * 8, maxPacingRateBps: u64('maxPacingRate') * 8, deliveryRateBps: u64('deliveryRate') * 8,
+      pacingRateBitsPerSecond: u64('pacingRate') * 8, maxPacingRateBitsPerSecond: u64('maxPacingRate') * 8, deliveryRateBitsPerSecond: u64('deliveryRate') * 8,
       busyTimeMs: u64('busyTime') / 1000, rwndLimitedMs: u64('rwndLimited') / 1000, sndbufLimitedMs: u64('sndbufLimited') / 1000,
-      bbr: { bandwidthBps: u64('bbrBandwidth') * 8, minRttMs: u32('bbrMinRtt') / 1000, pacingGain: u32('bbrPacingGain') / 256, cwndGain: u32('bbrCwndGain') / 256 },
+      bbr: { bandwidthBitsPerSecond: u64('bbrBandwidth') * 8, minRttMs: u32('bbrMinRtt') / 1000, pacingGain: u32('bbrPacingGain') / 256, cwndGain: u32('bbrCwndGain') / 256 },
       dctcp: { enabled: true, ceState: 3, alpha: u32('dctcpAlpha'), abEcn: u32('dctcpAbEcn'), abTot: u32('dctcpAbTot') },
       vegas: { enabled: true, rttCount: u32('vegasRttCount'), rttMs: u32('vegasRtt') / 1000, minRttMs: u32('vegasMinRtt') / 1000 },
     });
     // ss's send rate: cwnd * mss * 8 / rtt, Vegas's rtt when it has one
-    expect(t.sendBps).toBe((u32('sndCwnd') * u32('sndMss') * 8000000) / u32('vegasRtt'));
+    expect(t.sendBitsPerSecond).toBe((u32('sndCwnd') * u32('sndMss') * 8000000) / u32('vegasRtt'));
     expect(list.inet.memory(0)).toEqual({
       receiveQueued: u32('receiveQueued'), receiveBuffer: u32('receiveBuffer'), sendQueued: u32('sendQueued'),
       sendBuffer: u32('sendBuffer'), forwardAlloc: u32('forwardAlloc'), writeQueued: u32('writeQueued'),
@@ -119,7 +119,7 @@ describe('the details section', () => {
     });
     list.wire.detailsAsked = ASKED_TCP_INFO | ASKED_MEMORY;
     const t = list.inet.tcpInfo(0)!;
-    expect([t.rttMs, t.congestion, t.pacingRateBps, t.minRttMs, t.bytesAcked, t.options, t.bbr, t.appLimited]).toEqual([
+    expect([t.rttMs, t.congestion, t.pacingRateBitsPerSecond, t.minRttMs, t.bytesAcked, t.options, t.bbr, t.appLimited]).toEqual([
       1.234, 'bbr', null, null, null, null, null, null,
     ]);
     expect(list.inet.memory(0)).toBeNull();

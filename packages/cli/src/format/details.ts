@@ -202,23 +202,23 @@ function writeRates(out: Output, t: TcpInfo, numeric: boolean): void {
   const bbr = t.bbr;
   if (bbr) {
     out.put(' bbr:(bw:');
-    putRate(out, bbr.bandwidthBps, numeric);
+    putRate(out, bbr.bandwidthBitsPerSecond, numeric);
     out.put('bps,mrtt:');
     putMs(out, bbr.minRttMs);
     if (bbr.pacingGain) out.put(`,pacing_gain:${formatG(bbr.pacingGain)}`);
     if (bbr.cwndGain) out.put(`,cwnd_gain:${formatG(bbr.cwndGain)}`);
     out.putByte(0x29);
   }
-  rate(out, ' send ', t.sendBps, numeric);
+  rate(out, ' send ', t.sendBitsPerSecond, numeric);
   count(out, ' lastsnd:', t.lastSendMs);
   count(out, ' lastrcv:', t.lastReceiveMs);
   count(out, ' lastack:', t.lastAckMs);
-  const pacing = t.pacingRateBps;
+  const pacing = t.pacingRateBitsPerSecond;
   if (pacing) {
     rate(out, ' pacing_rate ', pacing, numeric);
-    rate(out, '/', t.maxPacingRateBps, numeric);
+    rate(out, '/', t.maxPacingRateBitsPerSecond, numeric);
   }
-  rate(out, ' delivery_rate ', t.deliveryRateBps, numeric);
+  rate(out, ' delivery_rate ', t.deliveryRateBitsPerSecond, numeric);
 }
 
 /** Delivery, busy time. */
