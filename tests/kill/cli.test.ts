@@ -53,6 +53,16 @@ describe.skipIf(!isRoot)('--kill and --events in a namespace of their own', () =
     for (const port of [7301, 7302, 7303, 7304]) expect(established(port)).toHaveLength(6);
   });
 
+  it('refuses state clauses alone (they would close every socket in those states): status 3, nothing closed', () => {
+    for (const words of [['state', 'established'], ['exclude', 'listening']]) {
+      const r = fastnetstat(['-tn', '--kill', ...words]);
+      expect(r.status).toBe(3);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^fastnetstat: --kill needs a filter expression[^\n]*state clauses alone[^\n]*\n$/);
+    }
+    for (const port of [7301, 7302, 7303, 7304]) expect(established(port)).toHaveLength(6);
+  });
+
   it('refuses unix sockets (-x): status 3, nothing closed', () => {
     const r = fastnetstat(['-x', '--kill', 'sport = :7301']);
     expect(r.status).toBe(3);

@@ -95,6 +95,8 @@ pub struct FilterSummary {
     pub states: Option<u32>,
     /// No clause and no expression: it selects every socket.
     pub empty: bool,
+    /// It has an expression beyond its `state`/`exclude` clauses.
+    pub expression: bool,
 }
 
 /// Parses an expression without listing anything: its summary, or the EINVAL parse error.
@@ -114,7 +116,7 @@ pub fn check_filter(
         tables: &tables,
     };
     Ok(match parse(&input)? {
-        Some(f) => FilterSummary { states: f.states(), empty: f.is_empty() },
-        None => FilterSummary { states: None, empty: true },
+        Some(f) => FilterSummary { states: f.states(), empty: f.is_empty(), expression: f.has_expression() },
+        None => FilterSummary { states: None, empty: true, expression: false },
     })
 }

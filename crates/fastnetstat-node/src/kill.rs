@@ -41,7 +41,7 @@ pub struct Destroyed {
 }
 
 pub struct DestroyTask {
-    query: fastnetstat_core::SocketQuery,
+    options: SocketOptions,
 }
 
 impl Task for DestroyTask {
@@ -49,7 +49,9 @@ impl Task for DestroyTask {
     type JsValue = DestroyResult;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        let report = guarded(|| core_destroy_sockets(&self.query))?.map_err(core_error)?;
+        // read here, off the main thread: the filter may look names up (getaddrinfo)
+        let query = guarded(|| namespaced_query_of(&self.options))??;
+        let report = guarded(|| core_destroy_sockets(&query))?.map_err(core_error)?;
         let closed = report.closed.len() as u32;
         let vanished = report.vanished.len() as u32;
         let failed: Vec<i32> = report.failed.iter().map(|(_, errno)| *errno).collect();
@@ -74,7 +76,7 @@ impl Task for DestroyTask {
 /// required) on the libuv thread pool; see the core's `destroy_sockets`.
 #[napi(ts_return_type = "Promise<DestroyResult>")]
 pub fn destroy_sockets(options: SocketOptions) -> Result<AsyncTask<DestroyTask>> {
-    Ok(AsyncTask::new(DestroyTask { query: namespaced_query_of(&options)? }))
+    Ok(AsyncTask::new(DestroyTask { options }))
 }
 
 /// Closes that arrived in one wait: a packed listing of their rows, the

@@ -180,7 +180,7 @@ pub fn list_sockets_sync(options: SocketOptions) -> Result<Buffer> {
 }
 
 pub struct ListSocketsTask {
-    query: SocketQuery,
+    options: SocketOptions,
 }
 
 impl Task for ListSocketsTask {
@@ -188,7 +188,10 @@ impl Task for ListSocketsTask {
     type JsValue = Buffer;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        guarded(|| wire::pack_sockets(&core_list_sockets(&self.query)))
+        // read here, off the main thread: the filter may look names up (getaddrinfo), a
+        // namespace is resolved through /proc
+        let query = guarded(|| namespaced_query_of(&self.options))??;
+        guarded(|| wire::pack_sockets(&core_list_sockets(&query)))
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
@@ -199,7 +202,7 @@ impl Task for ListSocketsTask {
 /// Lists sockets on the libuv thread pool.
 #[napi(ts_return_type = "Promise<Buffer>")]
 pub fn list_sockets(options: SocketOptions) -> Result<AsyncTask<ListSocketsTask>> {
-    Ok(AsyncTask::new(ListSocketsTask { query: namespaced_query_of(&options)? }))
+    Ok(AsyncTask::new(ListSocketsTask { options }))
 }
 
 /// Rows per chunk of a stream: small enough that formatting one chunk

@@ -12,6 +12,7 @@
  * line (--events), as docs/json.md describes.
  */
 import {
+  checkFilter,
   destroySockets,
   socketCloses,
   type InetSocket,
@@ -28,11 +29,25 @@ import { modeOf, selection, socketsOptions, tablesOf } from './selection.js';
 import { listingLayout } from './sockets-mode.js';
 
 /** Why --kill or --events cannot run as asked: the line to print and the status. */
+/**
+ * Whether the filter words hold an expression beyond `state` clauses: `--kill state established`
+ * alone would close every established connection. A malformed expression counts (its parse error
+ * is told where the listing reads it).
+ */
+function selectsBeyondStates(words: string[]): boolean {
+  if (words.length === 0) return false;
+  try {
+    return checkFilter(words).expression;
+  } catch {
+    return true;
+  }
+}
+
 function misuse(flags: NetstatFlags): { message: string; status: number } | undefined {
   const option = flags.kill ? '--kill' : '--events';
   if (flags.kill && flags.events) return { message: '--kill and --events do not combine: give one', status: 3 };
-  if (flags.kill && flags.filter.length === 0) {
-    return { message: "--kill needs a filter expression that selects the sockets to close (e.g. 'dport = :8080')", status: 3 };
+  if (flags.kill && !selectsBeyondStates(flags.filter)) {
+    return { message: "--kill needs a filter expression that selects the sockets to close (e.g. 'dport = :8080'; state clauses alone would close every socket in those states)", status: 3 };
   }
   if (flags.kill && flags.unix > 0) return { message: 'unix sockets cannot be closed (-x): the kernel closes inet sockets only', status: 3 };
   if (modeOf(flags) !== 'sockets' || flags.groups) return { message: `${option} acts on sockets only (not with -i, -r, -M, -s or -g)`, status: 1 };
@@ -40,6 +55,8 @@ function misuse(flags: NetstatFlags): { message: string; status: number } | unde
   if (flags.allNetns) return { message: `${option} acts in one namespace: --netns, not --all-netns`, status: 1 };
   if (flags.procRoot !== undefined) return { message: `${option} acts on the live system, not on a copy of /proc (--proc-root)`, status: 1 };
   if (flags.source === 'proc') return { message: `${option} needs netlink: not with --source proc`, status: 1 };
+  // a closed socket has no tcp_info or memory left to show
+  if (flags.tcpInfo || flags.memory) return { message: `${option} does not combine with ${flags.tcpInfo ? '--tcp-info' : '--memory'}`, status: 1 };
   return undefined;
 }
 

@@ -103,6 +103,12 @@ export class Output {
 
   /** After reserve(): a non-negative integer (below 2^53) in decimal, unchecked. */
   putInt(value: number): void {
+    // past 2^53 a double holds no exact integer digits to take one by one (a 64-bit counter, -n's
+    // rates): print it as JavaScript does
+    if (value >= 1e15) {
+      this.put(value.toFixed(0));
+      return;
+    }
     if (value < 10) {
       this.buffer[this.at++] = 0x30 + value;
       return;

@@ -276,7 +276,7 @@ async function printSections(flags: NetstatFlags, sel: Selection, root: string, 
           tcpInfo: flags.tcpInfo === true,
           memory: flags.memory === true,
           options: flags.timers > 0 || flags.extend > 1,
-          numeric: flags.numericHosts && flags.numericPorts && flags.numericUsers,
+          numeric: flags.numericPorts,
         }
       : undefined;
   const pass: Pass = { flags, sel, chunks, layout, names, programsReported: false, formatter: new InetFormatter(stdout, layout, names), details };

@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { formatG, formatRate } from '../src/format/details.js';
+import { formatFixed, formatG, formatRate } from '../src/format/details.js';
 
 function cPrintf(format: string, values: readonly number[]): string[] {
   const program = `{ printf "${format}\\n", $1 }`;
@@ -24,6 +24,12 @@ describe('--tcp-info number formats', () => {
 
   it('%.3g as the C library prints it', () => {
     expect(VALUES.map((v) => formatG(v, 3))).toEqual(cPrintf('%.3g', VALUES));
+  });
+
+  it('%.1f and %.0f as the C library prints them (the limited shares, -n rates): exact ties to even', () => {
+    const shares = [...VALUES.filter((v) => v < 1e21), 12.25, 12.35, 0.25, 0.75, 2.5, 3.5, (100 * 49) / 400, 100, 99.95, 0.04];
+    expect(shares.map((v) => formatFixed(v, 1))).toEqual(cPrintf('%.1f', shares));
+    expect(shares.map((v) => formatFixed(v, 0))).toEqual(cPrintf('%.0f', shares));
   });
 
   it("sprint_bw: plain with -n, else k/M/G/T with three digits", () => {

@@ -5,6 +5,7 @@
  */
 import { awaitNative, callNative, FastnetstatError } from './errors.js';
 import { native } from './native.js';
+import { checkFilter } from './filter.js';
 import { errnoName, errorMessage } from './report.js';
 import { nativeOptions, selectTables, SocketList, type InetSocket, type SocketsOptions, type TableName } from './sockets.js';
 
@@ -47,12 +48,6 @@ export interface DestroyResult {
 
 const INET_PROTOCOLS = ['tcp', 'udp', 'udplite', 'raw'] as const;
 
-/** Whether a filter expression is given at all (text with a word, or words). */
-function hasExpression(filter: unknown): boolean {
-  if (typeof filter === 'string') return filter.trim() !== '';
-  return Array.isArray(filter) && filter.some((word) => typeof word === 'string' && word.trim() !== '');
-}
-
 /**
  * Closes every inet socket the options select, as `ss -K` does (SOCK_DESTROY:
  * needs CAP_NET_ADMIN and a kernel with INET_DIAG_DESTROY). A tcp peer gets a
@@ -65,8 +60,8 @@ function hasExpression(filter: unknown): boolean {
  * ```
  */
 export async function destroySockets(options: DestroySocketsOptions): Promise<DestroyResult> {
-  if (!hasExpression(options?.filter)) {
-    throw new FastnetstatError('EINVAL', 'destroySockets needs a filter expression that selects the sockets to close');
+  if (options?.filter === undefined || !checkFilter(options.filter, options).expression) {
+    throw new FastnetstatError('EINVAL', 'destroySockets needs a filter expression that selects the sockets to close (state clauses alone would close every socket in those states)');
   }
   if ((options as SocketsOptions).netns === 'all') {
     throw new FastnetstatError('EINVAL', 'destroySockets closes sockets of one namespace: name it, not all');
@@ -166,8 +161,12 @@ export function socketCloses(options: SocketsOptions = {}, how: SocketClosesOpti
   // subscribed now: an error (no privilege to enter `netns`, no tcp or udp table) is thrown by this call
   const stream = openCloseStream(options);
   const stop = () => stream.close();
+  const release = () => {
+    how.signal?.removeEventListener('abort', stop);
+    stream.close();
+  };
   how.signal?.addEventListener('abort', stop, { once: true });
-  return (async function* batches() {
+  const batches = (async function* batches() {
     try {
       while (!how.signal?.aborted) {
         const raw = await awaitNative(() => stream.next(Math.min(waitMs, 0x7fffffff)));
@@ -175,8 +174,20 @@ export function socketCloses(options: SocketsOptions = {}, how: SocketClosesOpti
         if (raw.times.length > 0 || raw.overruns > 0) yield closeBatch(raw);
       }
     } finally {
-      how.signal?.removeEventListener('abort', stop);
-      stream.close();
+      release();
     }
   })();
+  // A generator's finally runs only once it has started: one returned or thrown into before its
+  // first next() must still let go of the subscription (and of the signal's listener).
+  const generatorReturn = batches.return.bind(batches);
+  const generatorThrow = batches.throw.bind(batches);
+  batches.return = (value) => {
+    release();
+    return generatorReturn(value);
+  };
+  batches.throw = (error) => {
+    release();
+    return generatorThrow(error);
+  };
+  return batches;
 }

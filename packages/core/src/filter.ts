@@ -16,6 +16,8 @@ export interface FilterSummary {
   states?: TcpState[];
   /** It has no clause and no expression: it selects every socket. */
   empty: boolean;
+  /** It has an expression beyond its `state`/`exclude` clauses (what `destroySockets` requires). */
+  expression: boolean;
 }
 
 /** The options that decide how an expression is read: its family and the tables listed. */
@@ -35,7 +37,7 @@ export function checkFilter(filter: FilterExpression, options: FilterContext = {
   let tables = 0;
   for (const table of selectTables(options)) if (table !== 'unix') tables |= 1 << INET_TABLES.indexOf(table);
   const summary = callNative(() => native().checkFilter(request.filter, request.filterText, request.filterFamily, tables));
-  const out: FilterSummary = { empty: summary.empty };
+  const out: FilterSummary = { empty: summary.empty, expression: summary.expression };
   if (summary.states !== undefined && summary.states !== null) {
     const mask = summary.states;
     out.states = TCP_STATES.filter((state, n): state is TcpState => state !== '' && (mask & (1 << n)) !== 0);

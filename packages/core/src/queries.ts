@@ -4,6 +4,7 @@
  */
 import { closeBatch, notifiedTables, openCloseStream } from './closes.js';
 import { awaitNative, FastnetstatError } from './errors.js';
+import { checkFilter } from './filter.js';
 import {
   sockets,
   socketsSync,
@@ -169,6 +170,11 @@ export async function* watch(options: SocketsOptions = {}, watchOptions: WatchOp
   }
   const signal = watchOptions.signal;
   const stream = closeStream(options, watchOptions.closes ?? 'auto');
+  // A notification tells a socket's endpoints, not the state it was in before it closed: where
+  // the listing selects by state, a close not in the last snapshot may be of a socket it would
+  // never have listed, so only the closes of listed sockets are told.
+  const statesNarrowed =
+    stream !== undefined && (options.tcpStates !== undefined || (options.filter !== undefined && checkFilter(options.filter, options).states !== undefined));
   const stop = () => stream?.close();
   signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -187,12 +193,16 @@ export async function* watch(options: SocketsOptions = {}, watchOptions: WatchOp
         continue;
       }
       // until the next snapshot: an event for each batch of closes the kernel tells
+      const listed = new ListedByEndpoints(previous);
       for (let left = intervalMs; left > 0 && !signal?.aborted; left = until - Date.now()) {
-        const raw = await awaitNative(() => stream.next(left));
+        // the binding takes a u32 of milliseconds
+        const raw = await awaitNative(() => stream.next(Math.min(left, 0x7fffffff)));
         if (raw === null) return;
         if (raw.times.length === 0) continue;
         const told = closeBatch(raw).closes;
-        yield { time: told[told.length - 1]!.time, list, opened: [], closed: told.map(({ socket }) => takeListed(previous, socket)), notified: true };
+        const closed = told.map(({ socket }) => listed.take(socket) ?? (statesNarrowed ? undefined : socket)).filter((s) => s !== undefined);
+        if (closed.length === 0) continue;
+        yield { time: told[told.length - 1]!.time, list, opened: [], closed, notified: true };
       }
     }
   } finally {
@@ -218,33 +228,48 @@ function closeStream(options: SocketsOptions, closes: NonNullable<WatchOptions['
 }
 
 /**
- * The previous snapshot's row for a socket the kernel told closed, taken out
- * of it (so the next snapshot does not tell it again): the same table and
- * endpoints, or, when the kernel cleared the remote end (a reset), the one
- * row with the same local end. The notification's own row when none (a
- * socket opened and closed between two snapshots).
+ * The previous snapshot's inet rows by their endpoints, for the closes the kernel tells: built
+ * once per snapshot, on the first close, rather than a scan of the snapshot for each close.
  */
-function takeListed(previous: Map<string, InetSocket | UnixSocket>, told: InetSocket): InetSocket {
-  const local = `${told.table}:${told.localAddress}:${told.localPort}`;
-  const remote = `${told.remoteAddress}:${told.remotePort}`;
-  const cleared = told.remotePort === 0 && /^(0\.0\.0\.0|::)$/.test(told.remoteAddress);
-  let match: string | undefined;
-  const sameLocal: string[] = [];
-  for (const [key, s] of previous) {
-    if (s.protocol === 'unix') continue;
-    const row = s as InetSocket;
-    if (`${row.table}:${row.localAddress}:${row.localPort}` !== local) continue;
-    if (`${row.remoteAddress}:${row.remotePort}` === remote) {
-      match = key;
-      break;
+class ListedByEndpoints {
+  private byEndpoints?: Map<string, string>;
+  private byLocal?: Map<string, string[]>;
+
+  constructor(private readonly previous: Map<string, InetSocket | UnixSocket>) {}
+
+  /**
+   * The row of a socket the kernel told closed, taken out of the snapshot (so the next snapshot
+   * does not tell it again): the same table and endpoints, or, when the kernel cleared the
+   * remote end (a reset), the one row with the same local end. Undefined when none: a socket
+   * opened and closed between two snapshots, or one the listing did not select.
+   */
+  take(told: InetSocket): InetSocket | undefined {
+    if (this.byEndpoints === undefined) this.index();
+    const local = `${told.table}:${told.localAddress}:${told.localPort}`;
+    let key = this.byEndpoints!.get(`${local}:${told.remoteAddress}:${told.remotePort}`);
+    const cleared = told.remotePort === 0 && /^(0\.0\.0\.0|::)$/.test(told.remoteAddress);
+    if (key === undefined && cleared) {
+      const sameLocal = (this.byLocal!.get(local) ?? []).filter((k) => this.previous.has(k));
+      if (sameLocal.length === 1) key = sameLocal[0];
     }
-    sameLocal.push(key);
+    const row = key === undefined ? undefined : (this.previous.get(key) as InetSocket | undefined);
+    if (key !== undefined) this.previous.delete(key);
+    return row;
   }
-  if (match === undefined && cleared && sameLocal.length === 1) match = sameLocal[0];
-  if (match === undefined) return told;
-  const row = previous.get(match) as InetSocket;
-  previous.delete(match);
-  return row;
+
+  private index(): void {
+    this.byEndpoints = new Map();
+    this.byLocal = new Map();
+    for (const [key, s] of this.previous) {
+      if (s.protocol === 'unix') continue;
+      const row = s as InetSocket;
+      const local = `${row.table}:${row.localAddress}:${row.localPort}`;
+      this.byEndpoints.set(`${local}:${row.remoteAddress}:${row.remotePort}`, key);
+      const same = this.byLocal.get(local);
+      if (same) same.push(key);
+      else this.byLocal.set(local, [key]);
+    }
+  }
 }
 
 /** Waits `ms`, or less if `signal` aborts. */

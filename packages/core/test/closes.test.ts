@@ -25,6 +25,8 @@ describe('destroySockets refuses before asking the kernel', () => {
     ['an empty filter', { filter: '' }],
     ['a blank filter', { filter: '   ' }],
     ['no words', { filter: [] }],
+    ['state clauses alone', { filter: 'state established' }],
+    ['state clauses alone, as words', { filter: ['exclude', 'listening'] }],
     ['unix sockets', { filter: 'sport = :1', protocols: ['unix'] }],
     ['the unix table', { filter: 'sport = :1', tables: ['tcp', 'unix'] }],
     ['every namespace', { filter: 'sport = :1', netns: 'all' }],

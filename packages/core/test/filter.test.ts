@@ -134,6 +134,13 @@ describe('the filter option', () => {
     expect(einval(() => streamSockets({ filter: ')' }))).toBe("filter: unexpected ')' at word 1");
   });
 
+  it('an expression nested deeper than the parser allows: EINVAL, not a stack overflow of the process', async () => {
+    const deep = `${'! '.repeat(100_000)}sport = :22`;
+    expect(einval(() => socketsSync({ filter: deep }))).toBe("filter: the expression is too long (more than 512 words) at word 513");
+    await expect(sockets({ filter: deep })).rejects.toMatchObject({ code: 'EINVAL' });
+    expect(socketsSync({ filter: `${'! '.repeat(300)}sport = :22` }).inet.length).toBeGreaterThanOrEqual(0);
+  });
+
   it('a filter that is neither a string nor words: EINVAL', () => {
     expect(einval(() => socketsSync({ filter: 22 as unknown as string }))).toBe('filter must be a string or an array of strings');
     expect(einval(() => socketsSync({ filter: ['dport', 22] as unknown as string[] }))).toBe('filter must be a string or an array of strings');
@@ -143,9 +150,11 @@ describe('the filter option', () => {
 
 describe('checkFilter', () => {
   it('tells the states of the clauses, ss style', () => {
-    expect(checkFilter('dport = :22')).toEqual({ empty: false });
-    expect(checkFilter('')).toEqual({ empty: true });
-    expect(checkFilter([])).toEqual({ empty: true });
+    expect(checkFilter('dport = :22')).toEqual({ empty: false, expression: true });
+    expect(checkFilter('')).toEqual({ empty: true, expression: false });
+    expect(checkFilter([])).toEqual({ empty: true, expression: false });
+    expect(checkFilter('state established')).toEqual({ empty: false, expression: false, states: ['ESTABLISHED'] });
+    expect(checkFilter('state established dport = :22').expression).toBe(true);
     expect(checkFilter('state established').states).toEqual(['ESTABLISHED']);
     expect(checkFilter(['state', 'established', 'state', 'listening']).states).toEqual(['ESTABLISHED', 'LISTEN']);
     expect(checkFilter('state bucket').states).toEqual(['SYN_RECV', 'TIME_WAIT']);

@@ -43,7 +43,7 @@ pub const INET_DIAG_BC_CGROUP_COND: u8 = 13;
 
 /// The largest program that fits a netlink attribute (its length is a u16 with
 /// the 4-byte header).
-const MAX_LEN: usize = u16::MAX as usize - 4;
+pub(crate) const MAX_LEN: usize = u16::MAX as usize - 4;
 
 fn op(code: u8, yes: usize, no: usize) -> [u8; 4] {
     let no = no as u16;

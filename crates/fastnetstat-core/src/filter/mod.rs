@@ -211,7 +211,12 @@ impl Filter {
         self.states
     }
 
-    /// No clauses and no expression.
+    /// It has an expression beyond its `state`/`exclude` clauses.
+    pub fn has_expression(&self) -> bool {
+        self.expr.is_some()
+    }
+
+    /// No clause and no expression: it selects every socket.
     pub fn is_empty(&self) -> bool {
         self.states.is_none() && self.expr.is_none() && self.family.is_none()
     }

@@ -97,6 +97,14 @@ fn keyword(text: &str) -> Option<Keyword> {
     })
 }
 
+/// The most words an expression may have. The parser, the evaluator, the
+/// compilers and the tree's drop recurse as deep as the expression nests (a
+/// chain of `not`s, or terms side by side), and a stack overflow aborts the
+/// process, Node with it; ss's own parser stops at 10,000 levels. A real
+/// filter has tens of words; 512 fit a 2 MiB thread stack even in a debug
+/// build (tested).
+pub(crate) const MAX_TOKENS: usize = 512;
+
 /// Parses ss's words: the state clauses, then the expression.
 pub(crate) fn parse(words: &[&str], options: &ParseOptions) -> Result<Filter, FilterError> {
     let mut filter = Filter::default();
@@ -126,6 +134,13 @@ pub(crate) fn parse(words: &[&str], options: &ParseOptions) -> Result<Filter, Fi
         filter.states = Some(super::SS_CONN);
     }
     let tokens = lex::tokens_of(&words[at..], at + 1);
+    if let Some(past) = tokens.get(MAX_TOKENS) {
+        return Err(FilterError::new(
+            format!("the expression is too long (more than {MAX_TOKENS} words)"),
+            &past.text,
+            past.position,
+        ));
+    }
     let mut parser = Parser { tokens: &tokens, at: 0, options, family: None };
     filter.expr = parser.applet()?;
     filter.family = parser.family;

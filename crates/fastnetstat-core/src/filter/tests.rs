@@ -292,3 +292,34 @@ fn empty_and_text_forms() {
     assert_eq!(selected_text("(sport = :22)", &rows), [0, 1, 3]);
     assert_eq!(selected_text("((sport = :22) and (dport = :36266))", &rows), [1]);
 }
+
+/// The deepest expressions allowed parse, evaluate, compile and drop on a
+/// thread with a 2 MiB stack (the listing's threads have Rust's default, and
+/// a stack overflow would abort the process); one word more is refused.
+#[test]
+fn the_longest_expressions_fit_a_small_stack_and_longer_ones_are_refused() {
+    let max = super::parse::MAX_TOKENS;
+    let nots = format!("{}sport = :22", "! ".repeat(max - 3));
+    let side_by_side = "sport = :22 ".repeat(max / 3);
+    let ors = format!("sport = :22{}", " or sport = :22".repeat((max - 3) / 4));
+    let row = tcp(InetTable::Tcp, (v4([127, 0, 0, 1]), 22), (v4([127, 0, 0, 1]), 4000), 1);
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            for text in [&nots, &side_by_side, &ors] {
+                let filter = Filter::parse_text(text).unwrap_or_else(|e| panic!("{e}"));
+                filter.matches_inet(&row);
+                filter.matches_inet_after_kernel(&row);
+                drop(filter);
+            }
+        })
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    let too_long = format!("{}sport = :22", "! ".repeat(max));
+    let error = Filter::parse_text(&too_long).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!("filter: the expression is too long (more than {max} words) at word {}", max + 1)
+    );
+}

@@ -113,9 +113,10 @@ fn check(query: &SocketQuery) -> Result<()> {
     Ok(())
 }
 
-/// Whether the query holds an expression that selects (not every socket).
+/// Whether the query holds an expression beyond `state` clauses: a clause
+/// alone (`state established`) would close every connection in that state.
 fn has_filter(query: &SocketQuery) -> bool {
-    query.filter.as_ref().is_some_and(|filter| !filter.is_empty())
+    query.filter.as_ref().is_some_and(|filter| filter.has_expression())
 }
 
 /// The states a dump of `table` asks for. tcp: the query's. udp, udplite and
@@ -149,6 +150,8 @@ fn selects(query: &SocketQuery, row: &InetSocket, after_kernel: bool) -> bool {
 fn dump_request(query: &SocketQuery, table: InetTable) -> Vec<u8> {
     let mut filter = filter_for(query, table);
     filter.states &= states_for(query, table);
+    // the rows are selected, closed and printed: no tcp_info or memory to read
+    filter.details = Default::default();
     inet::request(table, &filter, query.filter.as_ref().and_then(|f| f.bytecode()))
 }
 

@@ -247,10 +247,17 @@ impl CloseEvents {
                     }
                 });
             }
+            if batch.closed.len() >= MAX_BATCH {
+                // a busy server's closes never stop coming: hand over what is here
+                return Ok(Some(batch));
+            }
             wait_ms = 0; // take what else is queued, without waiting
         }
     }
 }
+
+/// The most closes one batch holds.
+const MAX_BATCH: usize = 4096;
 
 /// The query's selection of a close: its tables, the listing's own filters
 /// and the expression. As `ss -E`, not the `state` clauses (a freed socket is
@@ -266,9 +273,10 @@ fn selects(query: &SocketQuery, row: &InetSocket) -> bool {
     match filter.states() {
         Some(states) if states & 1u32.checked_shl(row.state.into()).unwrap_or(0) == 0 && states != 0 => {
             let as_selected = InetSocket { state: states.trailing_zeros() as u8, ..row.clone() };
-            filter.matches_inet(&as_selected)
+            filter.matches_inet_after_kernel(&as_selected)
         }
-        _ => filter.matches_inet(row),
+        // no bytecode ran on a notification: ss -E runs its userspace test alone
+        _ => filter.matches_inet_after_kernel(row),
     }
 }
 

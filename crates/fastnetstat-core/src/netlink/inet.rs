@@ -81,7 +81,12 @@ fn bytecode(filter: &DumpFilter, program: Option<&[u8]>) -> Option<Vec<u8>> {
         (None, None) => None,
         (Some(port), None) => Some(port),
         (None, Some(program)) => Some(program.to_vec()),
-        (Some(port), Some(program)) => Some(bytecode::and(port, program)),
+        // both within the attribute's 16-bit length; else the filter's program alone,
+        // and the port is tested on the rows (`kept_after_kernel`)
+        (Some(port), Some(program)) if port.len() + program.len() <= bytecode::MAX_LEN => {
+            Some(bytecode::and(port, program))
+        }
+        (Some(_), Some(program)) => Some(program.to_vec()),
     }
 }
 

@@ -236,7 +236,9 @@ pub(crate) fn keep_row(query: &SocketQuery, row: &InetSocket) -> bool {
 
 /// A netlink row the kernel let through: what of the filter it could not run.
 pub(crate) fn kept_after_kernel(query: &SocketQuery, row: &InetSocket) -> bool {
-    query.filter.as_ref().is_none_or(|f| f.matches_inet_after_kernel(row))
+    // the kernel tested the port too, unless the filter's program left it no room
+    query.local_port.is_none_or(|port| row.local_port == port)
+        && query.filter.as_ref().is_none_or(|f| f.matches_inet_after_kernel(row))
 }
 
 fn keep_unix_row(query: &SocketQuery, row: &crate::model::UnixSocket) -> bool {

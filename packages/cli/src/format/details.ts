@@ -13,7 +13,7 @@ export interface DetailsLayout {
   memory: boolean;
   /** ss's show_options (its -o and -e; ours too): the negotiated options (ts, sack, ecn ...). */
   options: boolean;
-  /** -n: rates as plain numbers (ss's sprint_bw with -n). */
+  /** -n or --numeric-ports: rates as plain numbers (ss's sprint_bw without resolve_services, which -n turns off). */
   numeric: boolean;
 }
 
@@ -39,6 +39,13 @@ function halfToEven(x: number, p: number): number {
   return kept % 2 === 0 ? x * (1 - Number.EPSILON) : x;
 }
 
+/** printf's `%.<digits>f`, for finite numbers (exact ties to even, as glibc). */
+export function formatFixed(x: number, digits: number): string {
+  if (x === 0) return x.toFixed(digits);
+  const significant = Math.floor(Math.log10(Math.abs(x))) + 1 + digits;
+  return (significant > 0 ? halfToEven(x, significant) : x).toFixed(digits);
+}
+
 /** printf's `%.<precision>g` (default 6), for finite numbers. */
 export function formatG(x: number, precision = 6): string {
   if (x === 0) return '0';
@@ -57,7 +64,7 @@ export function formatG(x: number, precision = 6): string {
 
 /** ss's sprint_bw: bits per second. */
 export function formatRate(bps: number, numeric: boolean): string {
-  if (numeric) return bps.toFixed(0);
+  if (numeric) return formatFixed(bps, 0);
   if (bps >= 1e12) return `${formatG(bps / 1e12, 3)}T`;
   if (bps >= 1e9) return `${formatG(bps / 1e9, 3)}G`;
   if (bps >= 1e6) return `${formatG(bps / 1e6, 3)}M`;
@@ -78,7 +85,7 @@ function limited(out: Output, name: string, limitedMs: number | null, busyUs: nu
   if (!us) return;
   out.put(name);
   out.putInt(Math.floor(us / 1000));
-  out.put(`ms(${((100 * us) / busyUs).toFixed(1)}%)`);
+  out.put(`ms(${formatFixed((100 * us) / busyUs, 1)}%)`);
 }
 
 /** `name` and a non-zero count, as most of ss's fields (a zero is left out). */
