@@ -82,4 +82,18 @@ describe.skipIf(!isRoot)('destroySockets, socketCloses and watch in a namespace'
     stop.abort();
     await events.return(undefined);
   });
+
+  it('watch of listeners only: the close of a connection it never listed is not told', async () => {
+    const stop = new AbortController();
+    const events = watch({ netns: ns.name, protocols: ['tcp'], tcpStates: ['LISTEN'] }, { intervalMs: 1500, signal: stop.signal, closes: 'notifications' });
+    const first = await events.next();
+    expect(([...first.value!.list.inet] as InetSocket[]).every((s) => s.state === 'LISTEN')).toBe(true);
+    await ns.tell('close 7403');
+    // the kernel tells that close at once; the next event must still be the next snapshot
+    const second = await events.next();
+    expect(second.value!.notified).toBe(false);
+    expect(second.value!.closed).toEqual([]);
+    stop.abort();
+    await events.return(undefined);
+  });
 });
