@@ -173,11 +173,11 @@ export function detailsAt(wire: WireView, index: number | null): number {
 
 /** The congestion algorithm's name of the record at `at` (decoded once per buffer and name). */
 export function congestionAt(wire: WireView, at: number): string | null {
-  const offset = wire.view.getUint32(at + D.congestionOffset, true);
+  const offset = F.congestionOffset(wire.view, at);
   if (offset === 0xffff_ffff) return null;
   let name = wire.congestionNames.get(offset);
   if (name === undefined) {
-    name = utf8.decode(wire.string(offset, wire.view.getUint32(at + D.congestionLength, true)));
+    name = utf8.decode(wire.string(offset, F.congestionLength(wire.view, at)));
     wire.congestionNames.set(offset, name);
   }
   return name;
@@ -206,21 +206,6 @@ export function emptyTcpInfo(): TcpInfo {
   };
 }
 
-/** Absent (all ones) as null, in one place per width. */
-const n8 = (v: DataView, at: number): number | null => {
-  const x = v.getUint8(at);
-  return x === 0xff ? null : x;
-};
-const n32 = (v: DataView, at: number): number | null => {
-  const x = v.getUint32(at, true);
-  return x === 0xffff_ffff ? null : x;
-};
-const n64 = (v: DataView, at: number): number | null => {
-  const lo = v.getUint32(at, true);
-  const hi = v.getUint32(at + 4, true);
-  return (lo & hi) === -1 ? null : hi * 4294967296 + lo;
-};
-
 /**
  * Every field of the record at `at` into `into` (its nested objects reused
  * when there), in one pass of plain reads: what toJSON() gives, and what a
@@ -229,10 +214,10 @@ const n64 = (v: DataView, at: number): number | null => {
  */
 export function fillTcpInfo(wire: WireView, at: number, into: TcpInfo): TcpInfo {
   const v = wire.view;
-  const o = n8(v, at + D.options);
+  const o = F.options(v, at);
   into.congestion = congestionAt(wire, at);
-  into.state = n8(v, at + D.state);
-  into.caState = n8(v, at + D.caState);
+  into.state = F.state(v, at);
+  into.caState = F.caState(v, at);
   if (o === null) into.options = null;
   else {
     const options = into.options ?? ({} as TcpOptions);
@@ -245,94 +230,94 @@ export function fillTcpInfo(wire: WireView, at: number, into: TcpInfo): TcpInfo 
     into.options = options;
   }
   const wscale = o !== null && (o & OPT_WSCALE) !== 0;
-  into.sndWscale = wscale ? n8(v, at + D.sndWscale) : null;
-  into.rcvWscale = wscale ? n8(v, at + D.rcvWscale) : null;
-  into.rtoMs = ms(n32(v, at + D.rto));
-  into.backoff = n8(v, at + D.backoff);
-  const rtt = n32(v, at + D.rtt);
+  into.sndWscale = wscale ? F.sndWscale(v, at) : null;
+  into.rcvWscale = wscale ? F.rcvWscale(v, at) : null;
+  into.rtoMs = ms(F.rto(v, at));
+  into.backoff = F.backoff(v, at);
+  const rtt = F.rtt(v, at);
   into.rttMs = ms(rtt);
-  into.rttVarMs = ms(n32(v, at + D.rttvar));
-  into.atoMs = ms(n32(v, at + D.ato));
-  into.minRttMs = ms(n32(v, at + D.minRtt));
-  into.rcvRttMs = ms(n32(v, at + D.rcvRtt));
-  const mss = n32(v, at + D.sndMss);
+  into.rttVarMs = ms(F.rttvar(v, at));
+  into.atoMs = ms(F.ato(v, at));
+  into.minRttMs = ms(F.minRtt(v, at));
+  into.rcvRttMs = ms(F.rcvRtt(v, at));
+  const mss = F.sndMss(v, at);
   into.mss = mss;
-  into.advMss = n32(v, at + D.advmss);
-  into.rcvMss = n32(v, at + D.rcvMss);
-  into.pmtu = n32(v, at + D.pmtu);
-  const cwnd = n32(v, at + D.sndCwnd);
+  into.advMss = F.advmss(v, at);
+  into.rcvMss = F.rcvMss(v, at);
+  into.pmtu = F.pmtu(v, at);
+  const cwnd = F.sndCwnd(v, at);
   into.cwnd = cwnd;
-  into.ssthresh = n32(v, at + D.sndSsthresh);
-  into.rcvSsthresh = n32(v, at + D.rcvSsthresh);
-  into.rcvSpace = n32(v, at + D.rcvSpace);
-  into.sndWnd = n32(v, at + D.sndWnd);
-  into.retransmits = n32(v, at + D.retrans);
-  into.totalRetransmits = n32(v, at + D.totalRetrans);
-  into.unrecoveredTimeouts = n8(v, at + D.retransmits);
-  into.probes = n8(v, at + D.probes);
-  into.unacked = n32(v, at + D.unacked);
-  into.sacked = n32(v, at + D.sacked);
-  into.lost = n32(v, at + D.lost);
-  into.fackets = n32(v, at + D.fackets);
-  into.reordering = n32(v, at + D.reordering);
-  into.reordSeen = n32(v, at + D.reordSeen);
-  into.dsackDups = n32(v, at + D.dsackDups);
-  into.rcvOooPack = n32(v, at + D.rcvOoopack);
-  into.bytesSent = n64(v, at + D.bytesSent);
-  into.bytesAcked = n64(v, at + D.bytesAcked);
-  into.bytesReceived = n64(v, at + D.bytesReceived);
-  into.bytesRetransmitted = n64(v, at + D.bytesRetrans);
-  into.segsOut = n32(v, at + D.segsOut);
-  into.segsIn = n32(v, at + D.segsIn);
-  into.dataSegsOut = n32(v, at + D.dataSegsOut);
-  into.dataSegsIn = n32(v, at + D.dataSegsIn);
-  into.delivered = n32(v, at + D.delivered);
-  into.deliveredCe = n32(v, at + D.deliveredCe);
-  into.notsentBytes = n32(v, at + D.notsentBytes);
+  into.ssthresh = F.sndSsthresh(v, at);
+  into.rcvSsthresh = F.rcvSsthresh(v, at);
+  into.rcvSpace = F.rcvSpace(v, at);
+  into.sndWnd = F.sndWnd(v, at);
+  into.retransmits = F.retrans(v, at);
+  into.totalRetransmits = F.totalRetrans(v, at);
+  into.unrecoveredTimeouts = F.retransmits(v, at);
+  into.probes = F.probes(v, at);
+  into.unacked = F.unacked(v, at);
+  into.sacked = F.sacked(v, at);
+  into.lost = F.lost(v, at);
+  into.fackets = F.fackets(v, at);
+  into.reordering = F.reordering(v, at);
+  into.reordSeen = F.reordSeen(v, at);
+  into.dsackDups = F.dsackDups(v, at);
+  into.rcvOooPack = F.rcvOoopack(v, at);
+  into.bytesSent = F.bytesSent(v, at);
+  into.bytesAcked = F.bytesAcked(v, at);
+  into.bytesReceived = F.bytesReceived(v, at);
+  into.bytesRetransmitted = F.bytesRetrans(v, at);
+  into.segsOut = F.segsOut(v, at);
+  into.segsIn = F.segsIn(v, at);
+  into.dataSegsOut = F.dataSegsOut(v, at);
+  into.dataSegsIn = F.dataSegsIn(v, at);
+  into.delivered = F.delivered(v, at);
+  into.deliveredCe = F.deliveredCe(v, at);
+  into.notsentBytes = F.notsentBytes(v, at);
   // ss's send rate: cwnd * mss * 8 / rtt, with Vegas's own rtt when it has a good one
-  const vegasEnabled = n32(v, at + D.vegasEnabled);
-  const vegasRtt = vegasEnabled ? n32(v, at + D.vegasRtt) : null;
+  const vegasEnabled = F.vegasEnabled(v, at);
+  const vegasRtt = vegasEnabled ? F.vegasRtt(v, at) : null;
   const sendRtt = vegasRtt && vegasRtt !== 0x7fff_ffff ? vegasRtt : rtt;
   into.sendBitsPerSecond = sendRtt && mss && cwnd ? (cwnd * mss * 8000000) / sendRtt : null;
-  into.pacingRateBitsPerSecond = bps(n64(v, at + D.pacingRate));
-  into.maxPacingRateBitsPerSecond = bps(n64(v, at + D.maxPacingRate));
-  into.deliveryRateBitsPerSecond = bps(n64(v, at + D.deliveryRate));
-  const appLimited = n8(v, at + D.appLimited);
+  into.pacingRateBitsPerSecond = bps(F.pacingRate(v, at));
+  into.maxPacingRateBitsPerSecond = bps(F.maxPacingRate(v, at));
+  into.deliveryRateBitsPerSecond = bps(F.deliveryRate(v, at));
+  const appLimited = F.appLimited(v, at);
   into.appLimited = appLimited === null ? null : appLimited !== 0;
-  into.busyTimeMs = ms(n64(v, at + D.busyTime));
-  into.rwndLimitedMs = ms(n64(v, at + D.rwndLimited));
-  into.sndbufLimitedMs = ms(n64(v, at + D.sndbufLimited));
-  into.lastSendMs = n32(v, at + D.lastDataSent);
-  into.lastReceiveMs = n32(v, at + D.lastDataRecv);
-  into.lastAckMs = n32(v, at + D.lastAckRecv);
-  const bandwidth = n64(v, at + D.bbrBandwidth);
+  into.busyTimeMs = ms(F.busyTime(v, at));
+  into.rwndLimitedMs = ms(F.rwndLimited(v, at));
+  into.sndbufLimitedMs = ms(F.sndbufLimited(v, at));
+  into.lastSendMs = F.lastDataSent(v, at);
+  into.lastReceiveMs = F.lastDataRecv(v, at);
+  into.lastAckMs = F.lastAckRecv(v, at);
+  const bandwidth = F.bbrBandwidth(v, at);
   if (bandwidth === null) into.bbr = null;
   else {
     const bbr = into.bbr ?? ({} as BbrInfo);
     bbr.bandwidthBitsPerSecond = bandwidth * 8;
-    bbr.minRttMs = (n32(v, at + D.bbrMinRtt) ?? 0) / 1000;
-    bbr.pacingGain = (n32(v, at + D.bbrPacingGain) ?? 0) / 256;
-    bbr.cwndGain = (n32(v, at + D.bbrCwndGain) ?? 0) / 256;
+    bbr.minRttMs = (F.bbrMinRtt(v, at) ?? 0) / 1000;
+    bbr.pacingGain = (F.bbrPacingGain(v, at) ?? 0) / 256;
+    bbr.cwndGain = (F.bbrCwndGain(v, at) ?? 0) / 256;
     into.bbr = bbr;
   }
-  const dctcpEnabled = v.getUint16(at + D.dctcpEnabled, true);
-  if (dctcpEnabled === 0xffff) into.dctcp = null;
+  const dctcpEnabled = F.dctcpEnabled(v, at);
+  if (dctcpEnabled === null) into.dctcp = null;
   else {
     const dctcp = into.dctcp ?? ({} as DctcpInfo);
     dctcp.enabled = dctcpEnabled !== 0;
     dctcp.ceState = v.getUint16(at + D.dctcpCeState, true);
-    dctcp.alpha = n32(v, at + D.dctcpAlpha) ?? 0;
-    dctcp.abEcn = n32(v, at + D.dctcpAbEcn) ?? 0;
-    dctcp.abTot = n32(v, at + D.dctcpAbTot) ?? 0;
+    dctcp.alpha = F.dctcpAlpha(v, at) ?? 0;
+    dctcp.abEcn = F.dctcpAbEcn(v, at) ?? 0;
+    dctcp.abTot = F.dctcpAbTot(v, at) ?? 0;
     into.dctcp = dctcp;
   }
   if (vegasEnabled === null) into.vegas = null;
   else {
     const vegas = into.vegas ?? ({} as VegasInfo);
     vegas.enabled = vegasEnabled !== 0;
-    vegas.rttCount = n32(v, at + D.vegasRttCount) ?? 0;
-    vegas.rttMs = (n32(v, at + D.vegasRtt) ?? 0) / 1000;
-    vegas.minRttMs = (n32(v, at + D.vegasMinRtt) ?? 0) / 1000;
+    vegas.rttCount = F.vegasRttCount(v, at) ?? 0;
+    vegas.rttMs = (F.vegasRtt(v, at) ?? 0) / 1000;
+    vegas.minRttMs = (F.vegasMinRtt(v, at) ?? 0) / 1000;
     into.vegas = vegas;
   }
   return into;
@@ -345,7 +330,7 @@ export function readTcpInfo(wire: WireView, at: number): TcpInfo | null {
 
 /** Whether the record at `at` holds a tcp_info or a congestion name. */
 export function hasTcpInfo(wire: WireView, at: number): boolean {
-  return F.tcpInfoLength(wire.view, at) !== 0 || wire.view.getUint32(at + D.congestionOffset, true) !== 0xffff_ffff;
+  return F.tcpInfoLength(wire.view, at) !== 0 || F.congestionOffset(wire.view, at) !== 0xffff_ffff;
 }
 
 /** The memory counters of the record at `at` (null when the kernel gave none). */
