@@ -1016,6 +1016,11 @@ mod live_filter {
     }
 
     fn compare(filter: &Filter) -> Result<(), String> {
+        if filter.has_autobound() {
+            // the evaluator approximates `autobound` by the port (documented); only the
+            // kernel knows, e.g. an accepted connection on port 22 counts as autobound
+            return Ok(());
+        }
         for table in [InetTable::Tcp, InetTable::Tcp6, InetTable::Udp, InetTable::Udp6] {
             let kernel = dump(table, filter.bytecode(), |row| filter.matches_inet_after_kernel(row))?;
             let evaluated = dump(table, None, |row| filter.matches_inet(row))?;

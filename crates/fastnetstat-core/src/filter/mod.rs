@@ -211,6 +211,15 @@ impl Filter {
         self.states
     }
 
+    /// Whether the expression has an `autobound` term. Only the kernel knows
+    /// whether a socket's port was picked for it (an accepted connection's
+    /// counts, whatever its port); the evaluator judges rows by the ephemeral
+    /// range, as ss's userspace does, so on such an expression it can differ
+    /// from the kernel's selection.
+    pub fn has_autobound(&self) -> bool {
+        self.expr.as_ref().is_some_and(|expr| expr.has_autobound())
+    }
+
     /// It has an expression beyond its `state`/`exclude` clauses.
     pub fn has_expression(&self) -> bool {
         self.expr.is_some()

@@ -48,6 +48,18 @@ pub(crate) enum Expr {
     Cgroup(u64),
 }
 
+impl Expr {
+    /// Whether an `autobound` term is anywhere in the tree.
+    pub(crate) fn has_autobound(&self) -> bool {
+        match self {
+            Expr::Auto => true,
+            Expr::And(a, b) | Expr::Or(a, b) => a.has_autobound() || b.has_autobound(),
+            Expr::Not(a) => a.has_autobound(),
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Keyword {
     Not,
